@@ -1,0 +1,407 @@
+"""The tables of Accord's domain model (see docs/architecture.md for the words).
+
+Invariants are carried by the database, not by code that checks first: one assignment per
+(task, annotator), one annotation per assignment, a task never leased beyond its overlap
+(``CHECK taken <= overlap``), one role of a kind per member.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from accord.db.types import Document, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only aliases rowid for INTEGER
+
+
+def _pk() -> Column:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
+    return Column(name, Id, ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+# ── people ────────────────────────────────────────────────────────────────────────────────
+
+users = Table(
+    "users",
+    metadata,
+    _pk(),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False, server_default="human"),
+    Column("password_hash", String(255)),
+    Column("is_admin", Boolean, nullable=False, server_default="0"),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("ai_settings", Document),  # model, backend and prompt template of an AI judge
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("kind IN ('human', 'ai', 'imported')", name="kind"),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("languages", Document, nullable=False),
+    Column("demographics", Document),  # only with consent, for pool-diversity reports
+    Column("demographics_consented_at", UTCDateTime),
+    Column("pay_rate_per_hour", Float),
+)
+
+user_expertise = Table(
+    "user_expertise",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(64), primary_key=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _pk(),
+    _fk("user_id", "users.id"),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(120), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+# ── projects and guidelines ──────────────────────────────────────────────────────────────
+
+projects = Table(
+    "projects",
+    metadata,
+    _pk(),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("overlap", Integer, nullable=False, server_default="3"),
+    Column("lease_seconds", Integer, nullable=False, server_default="900"),
+    Column("gold_rate", Float, nullable=False, server_default="0"),
+    Column("ranking_mode", String(16), nullable=False, server_default="pairwise"),
+    Column("allow_ties", Boolean, nullable=False, server_default="0"),
+    Column("require_rationale", Boolean, nullable=False, server_default="0"),
+    Column("dimensions", Document, nullable=False),  # [{name, min, max, description}] by priority
+    Column("agreement_threshold", Float, nullable=False, server_default="0.5"),
+    Column("budget", Float),
+    Column("settings", Document, nullable=False),  # later rules: exposure limits, breaks, …
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("overlap >= 1", name="overlap_positive"),
+    CheckConstraint("lease_seconds >= 1", name="lease_positive"),
+    CheckConstraint("gold_rate >= 0 AND gold_rate <= 1", name="gold_rate_share"),
+    CheckConstraint("ranking_mode IN ('pairwise', 'kway')", name="ranking_mode"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    _fk("user_id", "users.id"),
+    Column("role", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("project_id", "user_id", "role"),
+    CheckConstraint(
+        "role IN ('annotator', 'reviewer', 'safety_specialist', 'manager')", name="role"
+    ),
+    Index(None, "user_id"),
+)
+
+guideline_versions = Table(
+    "guideline_versions",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False, server_default="draft"),
+    Column("text", Text, nullable=False),
+    Column("dimensions", Document, nullable=False),  # with definitions, scale, priority order
+    Column("edge_cases", Document, nullable=False),  # ties, both bad, contested facts, …
+    Column("escalation_rules", Document, nullable=False),
+    Column("change_note", Text, nullable=False, server_default=""),
+    Column("requires_recalibration", Boolean, nullable=False, server_default="0"),
+    _fk("created_by", "users.id", nullable=True, ondelete="SET NULL"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("published_at", UTCDateTime),
+    UniqueConstraint("project_id", "version"),
+    CheckConstraint("status IN ('draft', 'published')", name="status"),
+)
+
+# ── the pool: prompts, responses, tasks ──────────────────────────────────────────────────
+
+prompts = Table(
+    "prompts",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    Column("external_id", String(255)),
+    Column("messages", Document, nullable=False),
+    Column("category", String(64), nullable=False, server_default="uncategorized"),
+    Column("domains", Document, nullable=False),
+    Column("source", String(255), nullable=False, server_default=""),
+    Column("metadata", Document, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("project_id", "external_id"),
+    Index(None, "project_id", "category"),
+)
+
+responses = Table(
+    "responses",
+    metadata,
+    _pk(),
+    _fk("prompt_id", "prompts.id"),
+    Column("external_id", String(255), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("model", String(255)),
+    Column("sampling", Document, nullable=False),
+    Column("origin", String(16), nullable=False, server_default="imported"),
+    Column("prompt_tokens", Integer),
+    Column("completion_tokens", Integer),
+    Column("cost", Float),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("prompt_id", "external_id"),
+    CheckConstraint("origin IN ('imported', 'generated', 'annotator')", name="origin"),
+)
+
+TASK_KINDS = ("comparison", "demonstration", "red_team")
+TASK_STATUSES = ("open", "complete", "needs_adjudication", "escalated", "resolved")
+# The claim queue a task is in: started tasks are finished before fresh ones are opened,
+# and full tasks leave the queue so the claim index never walks over them.
+QUEUE_STARTED, QUEUE_FRESH, QUEUE_FULL = 0, 1, 2
+
+tasks = Table(
+    "tasks",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    Column("external_id", String(255), nullable=False),
+    Column("kind", String(16), nullable=False),
+    _fk("prompt_id", "prompts.id"),
+    Column("overlap", Integer, nullable=False),
+    Column("priority", Integer, nullable=False, server_default="0"),
+    Column("status", String(24), nullable=False, server_default="open"),
+    Column("is_gold", Boolean, nullable=False, server_default="0"),
+    Column("gold_answer", Document),
+    Column("requires_expertise", Boolean, nullable=False, server_default="0"),
+    Column("metadata", Document, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("taken", Integer, nullable=False, server_default="0"),  # active leases + submissions
+    Column("submitted", Integer, nullable=False, server_default="0"),
+    Column("queue", SmallInteger, nullable=False, server_default=str(QUEUE_FRESH)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime),
+    UniqueConstraint("project_id", "external_id"),
+    CheckConstraint("kind IN ('comparison', 'demonstration', 'red_team')", name="kind"),
+    CheckConstraint(
+        "status IN ('open', 'complete', 'needs_adjudication', 'escalated', 'resolved')",
+        name="status",
+    ),
+    CheckConstraint("overlap >= 1", name="overlap_positive"),
+    CheckConstraint("taken >= 0 AND taken <= overlap", name="taken_within_overlap"),
+    CheckConstraint("submitted >= 0 AND submitted <= taken", name="submitted_within_taken"),
+    CheckConstraint("queue IN (0, 1, 2)", name="queue"),
+    Index(None, "project_id", "status"),
+)
+# The claim walks this index in order: queue, then priority (highest first), then import order.
+Index("ix_tasks_claim_queue", tasks.c.project_id, tasks.c.queue, tasks.c.priority.desc(), tasks.c.id)
+
+task_responses = Table(
+    "task_responses",
+    metadata,
+    Column("task_id", Id, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("response_id", Id, ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, nullable=False),  # order in the imported item
+    UniqueConstraint("task_id", "position"),
+)
+
+task_expertise = Table(
+    "task_expertise",
+    metadata,
+    Column("task_id", Id, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(64), primary_key=True),
+)
+
+# ── the work: assignments, annotations, pairs ────────────────────────────────────────────
+
+assignments = Table(
+    "assignments",
+    metadata,
+    _pk(),
+    _fk("task_id", "tasks.id"),
+    _fk("annotator_id", "users.id"),
+    _fk("project_id", "projects.id"),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("display_order", Document, nullable=False),  # response external ids as shown
+    Column("leased_at", UTCDateTime, nullable=False),
+    Column("lease_expires_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("skip_reason", String(64)),
+    UniqueConstraint("task_id", "annotator_id"),
+    CheckConstraint("status IN ('active', 'submitted', 'expired', 'skipped')", name="status"),
+    Index(None, "status", "lease_expires_at"),
+    Index(None, "annotator_id", "project_id", "status"),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    _pk(),
+    Column(
+        "assignment_id",
+        Id,
+        ForeignKey("assignments.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    _fk("task_id", "tasks.id"),
+    _fk("annotator_id", "users.id"),
+    _fk("project_id", "projects.id"),
+    _fk("guideline_version_id", "guideline_versions.id", nullable=True, ondelete="SET NULL"),
+    Column("kind", String(16), nullable=False),
+    Column("ranking", Document),  # tie groups of response external ids, best first
+    Column("strength", SmallInteger),
+    Column("ratings", Document),  # {response id: {dimension: value}}
+    Column("rationale", Text, nullable=False, server_default=""),
+    Column("flags", Document, nullable=False),
+    Column("active_ms", BigInteger, nullable=False, server_default="0"),
+    Column("response_text", Text),  # a demonstration
+    Column("attack", Text),  # red team
+    Column("model_response", Text),
+    Column("harm_categories", Document),
+    Column("severity", SmallInteger),
+    Column("refusal_appropriate", Boolean),
+    Column("late", Boolean, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "project_id", "created_at"),
+    Index(None, "task_id"),
+)
+
+pairwise_outcomes = Table(
+    "pairwise_outcomes",
+    metadata,
+    _pk(),
+    _fk("annotation_id", "annotations.id"),
+    _fk("task_id", "tasks.id"),
+    _fk("annotator_id", "users.id"),
+    _fk("project_id", "projects.id"),
+    _fk("winner_id", "responses.id"),  # for a tie: the lower response id of the two
+    _fk("loser_id", "responses.id"),
+    Column("tie", Boolean, nullable=False),
+    Column("winner_position", SmallInteger, nullable=False),  # display positions, 0-based
+    Column("loser_position", SmallInteger, nullable=False),
+    Column("strength", SmallInteger),
+    UniqueConstraint("annotation_id", "winner_id", "loser_id"),
+    CheckConstraint("winner_id <> loser_id", name="distinct_responses"),
+    Index(None, "project_id", "task_id"),
+)
+
+# ── what happens after: review, escalation, consensus, calibration, audit ────────────────
+
+adjudications = Table(
+    "adjudications",
+    metadata,
+    _pk(),
+    _fk("task_id", "tasks.id"),
+    _fk("reviewer_id", "users.id"),
+    Column("ranking", Document),
+    Column("decision", Document, nullable=False),
+    Column("rationale", Text, nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "task_id"),
+)
+
+escalations = Table(
+    "escalations",
+    metadata,
+    _pk(),
+    _fk("task_id", "tasks.id"),
+    _fk("annotation_id", "annotations.id", nullable=True, ondelete="SET NULL"),
+    _fk("raised_by", "users.id", nullable=True, ondelete="SET NULL"),
+    _fk("assigned_to", "users.id", nullable=True, ondelete="SET NULL"),
+    Column("severity", SmallInteger, nullable=False, server_default="1"),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("resolution", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime),
+    CheckConstraint("status IN ('open', 'in_review', 'resolved')", name="status"),
+    Index(None, "task_id"),
+)
+
+task_consensus = Table(
+    "task_consensus",
+    metadata,
+    Column("task_id", Id, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("method", String(32), nullable=False),
+    Column("ranking", Document, nullable=False),
+    Column("margin", Float),
+    Column("agreement", Float),
+    Column("confidence", Float),
+    Column("computed_at", UTCDateTime, nullable=False),
+)
+
+calibrations = Table(
+    "calibrations",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    _fk("user_id", "users.id"),
+    _fk("guideline_version_id", "guideline_versions.id", nullable=True, ondelete="SET NULL"),
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("score", Float),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    CheckConstraint("status IN ('pending', 'passed', 'failed')", name="status"),
+)
+
+model_calls = Table(
+    "model_calls",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id", nullable=True, ondelete="SET NULL"),
+    Column("purpose", String(32), nullable=False),  # generate, judge
+    Column("model", String(255), nullable=False),
+    Column("prompt_tokens", Integer),
+    Column("completion_tokens", Integer),
+    Column("cost", Float),
+    Column("latency_ms", Integer),
+    Column("error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    _pk(),
+    Column("at", UTCDateTime, nullable=False),
+    _fk("actor_id", "users.id", nullable=True, ondelete="SET NULL"),
+    _fk("project_id", "projects.id", nullable=True, ondelete="SET NULL"),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(255), nullable=False, server_default=""),
+    Column("details", Document, nullable=False),
+    Index(None, "project_id", "at"),
+)

@@ -1,0 +1,39 @@
+"""Settings, declared once as data and read from the environment by ``load_settings()``.
+
+Nothing reads the environment at import time, so tests and the CLI can point Accord at
+another database just by calling the factory again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+DEFAULT_DATABASE_URL = "sqlite:///./accord.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Accord can be told from outside; each field is one environment variable."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """ACCORD_DATABASE_URL: SQLAlchemy URL of the database (SQLite or PostgreSQL)."""
+    host: str = "127.0.0.1"
+    """ACCORD_HOST: address the server listens on."""
+    port: int = 8000
+    """ACCORD_PORT: port the server listens on."""
+
+
+ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read settings from ``environ`` (the process environment by default)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for field in fields(Settings):
+        raw = env.get(ENVIRONMENT[field.name])
+        if raw is None or raw == "":
+            continue
+        values[field.name] = int(raw) if field.type in (int, "int") else raw
+    return Settings(**values)
