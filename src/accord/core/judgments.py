@@ -69,7 +69,9 @@ def _check_common(judgment: Judgment, project: Project) -> None:
     if len(set(judgment.flags)) != len(judgment.flags):
         raise InvalidInput("flags repeat")
     if not 0 <= judgment.active_ms <= MAX_ACTIVE_MS:
-        raise InvalidInput(f"active_ms must be between 0 and {MAX_ACTIVE_MS}, not {judgment.active_ms}")
+        raise InvalidInput(
+            f"active_ms must be between 0 and {MAX_ACTIVE_MS}, not {judgment.active_ms}"
+        )
     if len(judgment.rationale) > MAX_TEXT:
         raise InvalidInput(f"rationale is longer than {MAX_TEXT} characters")
     if project.require_rationale and not judgment.rationale.strip():

@@ -88,7 +88,9 @@ def create_project(
     if not 0 <= gold_rate <= 1:
         raise InvalidInput(f"gold rate must be between 0 and 1, not {gold_rate}")
     if not 0 <= agreement_threshold <= 1:
-        raise InvalidInput(f"agreement threshold must be between 0 and 1, not {agreement_threshold}")
+        raise InvalidInput(
+            f"agreement threshold must be between 0 and 1, not {agreement_threshold}"
+        )
     dims = list(dimensions or [])
     names = [d.name for d in dims]
     if len(set(names)) != len(names):

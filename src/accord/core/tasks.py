@@ -17,14 +17,16 @@ class ShownResponse:
 
 @dataclass(frozen=True)
 class TaskView:
-    """A task as one annotator sees it: no model names, no other judgments, their order."""
+    """A task as one annotator sees it, in their order.
+
+    No model names, no metadata, no other annotator's judgment.
+    """
 
     id: str
     kind: str
     messages: list[dict]
     responses: list[ShownResponse]
     category: str
-    metadata: dict
     guideline_version: int | None
 
 
@@ -44,7 +46,7 @@ def load_view(
 ) -> TaskView:
     task = conn.execute(
         select(
-            tasks.c.external_id, tasks.c.kind, tasks.c.metadata,
+            tasks.c.external_id, tasks.c.kind,
             prompts.c.messages, prompts.c.category,
         )
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
@@ -63,6 +65,5 @@ def load_view(
         messages=task.messages,
         responses=[ShownResponse(rid, contents[rid]) for rid in display_order],
         category=task.category,
-        metadata=task.metadata or {},
         guideline_version=guideline_version,
     )

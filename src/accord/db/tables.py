@@ -227,7 +227,9 @@ tasks = Table(
     Index(None, "project_id", "status"),
 )
 # The claim walks this index in order: queue, then priority (highest first), then import order.
-Index("ix_tasks_claim_queue", tasks.c.project_id, tasks.c.queue, tasks.c.priority.desc(), tasks.c.id)
+Index(
+    "ix_tasks_claim_queue", tasks.c.project_id, tasks.c.queue, tasks.c.priority.desc(), tasks.c.id
+)
 
 task_responses = Table(
     "task_responses",

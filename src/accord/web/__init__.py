@@ -1,0 +1,1 @@
+"""The HTTP edge: the JSON API under /api/v1. Thin: parse, authorise, call core."""

@@ -1,0 +1,62 @@
+"""Who am I, which projects can I see, and how far along are they."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import Connection
+
+from accord.core import progress as progress_rules
+from accord.core.projects import Project, project_for_member, projects_of, roles_of
+from accord.core.users import User
+from accord.db.types import utcnow
+from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
+from accord.web.deps import Caller, Db
+
+router = APIRouter(tags=["projects"])
+
+
+def _out(project: Project, roles) -> ProjectOut:
+    return ProjectOut(
+        name=project.name,
+        overlap=project.overlap,
+        lease_seconds=project.lease_seconds,
+        ranking_mode=project.ranking_mode,
+        allow_ties=project.allow_ties,
+        require_rationale=project.require_rationale,
+        dimensions=[d.as_dict() for d in project.dimensions],
+        roles=sorted(roles),
+    )
+
+
+def _visible_projects(conn: Connection, user: User) -> list[ProjectOut]:
+    return [_out(p, roles_of(conn, p.id, user.id)) for p in projects_of(conn, user)]
+
+
+def _one_project(conn: Connection, name: str, user: User) -> ProjectOut:
+    return _out(*project_for_member(conn, name, user))
+
+
+def _progress(conn: Connection, name: str, user: User):
+    project, _ = project_for_member(conn, name, user)
+    return progress_rules.progress(conn, project, utcnow())
+
+
+@router.get("/me", response_model=UserOut)
+async def me(me: Caller) -> UserOut:
+    return UserOut(name=me.name, kind=me.kind, is_admin=me.is_admin)
+
+
+@router.get("/projects", response_model=list[ProjectOut])
+async def list_projects(db: Db, me: Caller) -> list[ProjectOut]:
+    return await db.run(_visible_projects, me)
+
+
+@router.get("/projects/{project}", response_model=ProjectOut)
+async def get_project(project: str, db: Db, me: Caller) -> ProjectOut:
+    return await db.run(_one_project, project, me)
+
+
+@router.get("/projects/{project}/progress", response_model=ProgressOut)
+async def get_progress(project: str, db: Db, me: Caller) -> ProgressOut:
+    result = await db.run(_progress, project, me)
+    return ProgressOut(**result.__dict__)

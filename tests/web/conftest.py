@@ -1,0 +1,22 @@
+"""The real HTTP app over the test database, and API helpers that read like the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from accord.settings import Settings
+from accord.web.app import create_app
+
+
+@pytest.fixture
+def api(db_url, engine) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=db_url))
+    with TestClient(app, base_url="http://accord.test") as client:
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
