@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from accord import __version__
 from accord.db.engine import make_engine
 from accord.settings import Settings, load_settings
-from accord.web import errors
+from accord.web import docs, errors
 from accord.web.api import projects, work
 from accord.web.database import Database
 
@@ -32,8 +32,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Human feedback for aligning language models.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
+    docs.install(app)
     app.include_router(work.router, prefix=API_PREFIX)
     app.include_router(projects.router, prefix=API_PREFIX)
 
