@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from accord.core.errors import AlreadyExists, InvalidInput, NotFound
 from accord.core.users import User
@@ -137,33 +137,46 @@ def _project_from_row(row) -> Project:
     )
 
 
+_BY_NAME = select(projects).where(projects.c.name == bindparam("name"))
+_BY_ID = select(projects).where(projects.c.id == bindparam("id"))
+_ROLES = select(memberships.c.role).where(
+    memberships.c.project_id == bindparam("project_id"),
+    memberships.c.user_id == bindparam("user_id"),
+)
+_CURRENT_GUIDELINE = (
+    select(guideline_versions.c.id, guideline_versions.c.version)
+    .where(
+        guideline_versions.c.project_id == bindparam("project_id"),
+        guideline_versions.c.status == "published",
+    )
+    .order_by(guideline_versions.c.version.desc())
+    .limit(1)
+)
+
+
 def get_project(conn: Connection, name: str) -> Project:
     """The project called ``name`` (no access check: for the CLI, which runs as the owner)."""
-    row = conn.execute(select(projects).where(projects.c.name == name)).first()
+    row = conn.execute(_BY_NAME, {"name": name}).first()
     if row is None:
         raise NotFound(f'project "{name}" does not exist')
     return _project_from_row(row)
 
 
 def get_project_by_id(conn: Connection, project_id: int) -> Project:
-    row = conn.execute(select(projects).where(projects.c.id == project_id)).first()
+    row = conn.execute(_BY_ID, {"id": project_id}).first()
     if row is None:
         raise NotFound(f"project {project_id} does not exist")
     return _project_from_row(row)
 
 
 def roles_of(conn: Connection, project_id: int, user_id: int) -> frozenset[str]:
-    rows = conn.execute(
-        select(memberships.c.role).where(
-            memberships.c.project_id == project_id, memberships.c.user_id == user_id
-        )
-    )
+    rows = conn.execute(_ROLES, {"project_id": project_id, "user_id": user_id})
     return frozenset(r[0] for r in rows)
 
 
 def project_for_member(conn: Connection, name: str, user: User) -> tuple[Project, frozenset[str]]:
     """The project and the caller's roles in it; a non-member is told it does not exist."""
-    row = conn.execute(select(projects).where(projects.c.name == name)).first()
+    row = conn.execute(_BY_NAME, {"name": name}).first()
     if row is None:
         raise NotFound(f'project "{name}" does not exist')
     roles = roles_of(conn, row.id, user.id)
@@ -198,15 +211,7 @@ def add_member(conn: Connection, project: Project, user: User, role: str) -> Non
 
 def current_guideline_version(conn: Connection, project_id: int) -> tuple[int, int] | None:
     """``(id, version)`` of the newest published guideline version, if any is published."""
-    row = conn.execute(
-        select(guideline_versions.c.id, guideline_versions.c.version)
-        .where(
-            guideline_versions.c.project_id == project_id,
-            guideline_versions.c.status == "published",
-        )
-        .order_by(guideline_versions.c.version.desc())
-        .limit(1)
-    ).first()
+    row = conn.execute(_CURRENT_GUIDELINE, {"project_id": project_id}).first()
     return None if row is None else (row.id, row.version)
 
 

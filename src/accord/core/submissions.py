@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, case, insert, select, update
+from sqlalchemy import Connection, bindparam, case, insert, select, update
 
 from accord.core import judgments
 from accord.core.errors import Conflict, InvalidInput, NotFound
@@ -41,7 +41,7 @@ class Submission:
     replayed: bool = False
 
 
-def _load_assignment(conn: Connection, assignment_id: int, user: User):
+def _assignment_query(postgres: bool):
     query = (
         select(
             assignments.c.id, assignments.c.status, assignments.c.lease_expires_at,
@@ -49,11 +49,56 @@ def _load_assignment(conn: Connection, assignment_id: int, user: User):
             assignments.c.annotator_id, tasks.c.kind, tasks.c.external_id,
         )
         .join(tasks, tasks.c.id == assignments.c.task_id)
-        .where(assignments.c.id == assignment_id)
+        .where(assignments.c.id == bindparam("assignment_id"))
     )
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(of=assignments)
-    row = conn.execute(query).first()
+    # On PostgreSQL a second submission of the same assignment waits here for the first.
+    return query.with_for_update(of=assignments) if postgres else query
+
+
+_ASSIGNMENT = {False: _assignment_query(False), True: _assignment_query(True)}
+_STORED = select(annotations).where(annotations.c.assignment_id == bindparam("assignment_id"))
+_retaken = tasks.c.taken + 1
+_RETAKE_SLOT = (
+    update(tasks)
+    .where(
+        tasks.c.id == bindparam("task_id"),
+        tasks.c.status == "open",
+        tasks.c.taken < tasks.c.overlap,
+    )
+    .values(taken=_retaken, queue=queue_after(_retaken))
+)
+_INSERT_ANNOTATION = insert(annotations)
+_INSERT_PAIRS = insert(pairwise_outcomes)
+_FINISH = (
+    update(assignments)
+    .where(assignments.c.id == bindparam("assignment_id"))
+    .values(status=bindparam("status"), finished_at=bindparam("now"),
+            skip_reason=bindparam("skip_reason"))
+)
+_submitted = tasks.c.submitted + 1
+_done = _submitted >= tasks.c.overlap
+_status_after = case((_done & (tasks.c.status == "open"), "complete"), else_=tasks.c.status)
+_COUNT_SUBMISSION = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("task_id"))
+    .values(
+        submitted=_submitted,
+        status=_status_after,
+        completed_at=case((_done, bindparam("now")), else_=tasks.c.completed_at),
+        queue=queue_after(tasks.c.taken, _status_after),
+    )
+)
+_given_back = tasks.c.taken - 1
+_GIVE_BACK = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("task_id"))
+    .values(taken=_given_back, queue=queue_after(_given_back))
+)
+
+
+def _load_assignment(conn: Connection, assignment_id: int, user: User):
+    postgres = conn.dialect.name == "postgresql"
+    row = conn.execute(_ASSIGNMENT[postgres], {"assignment_id": assignment_id}).first()
     if row is None or row.annotator_id != user.id:
         # Someone else's assignment is as invisible as one that does not exist.
         raise NotFound(f"assignment {assignment_id} does not exist")
@@ -61,9 +106,7 @@ def _load_assignment(conn: Connection, assignment_id: int, user: User):
 
 
 def _stored(conn: Connection, assignment) -> Submission:
-    row = conn.execute(
-        select(annotations).where(annotations.c.assignment_id == assignment.id)
-    ).one()
+    row = conn.execute(_STORED, {"assignment_id": assignment.id}).one()
     echo = {name: row._mapping[name] for name in STORED_FIELDS}
     if row.response_text is not None:
         echo["response"] = row.response_text
@@ -78,13 +121,7 @@ def _echo(judgment: Judgment) -> dict:
 
 def _take_slot_back(conn: Connection, task_id: int) -> bool:
     """Re-occupy a slot for a late submission whose lease already expired, if one is free."""
-    new_taken = tasks.c.taken + 1
-    result = conn.execute(
-        update(tasks)
-        .where(tasks.c.id == task_id, tasks.c.status == "open", tasks.c.taken < tasks.c.overlap)
-        .values(taken=new_taken, queue=queue_after(new_taken))
-    )
-    return result.rowcount == 1
+    return conn.execute(_RETAKE_SLOT, {"task_id": task_id}).rowcount == 1
 
 
 def submit(
@@ -113,11 +150,10 @@ def submit(
     if assignment.kind == "comparison":
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
     conn.execute(
-        update(assignments)
-        .where(assignments.c.id == assignment.id)
-        .values(status="submitted", finished_at=now)
+        _FINISH,
+        {"assignment_id": assignment.id, "status": "submitted", "now": now, "skip_reason": None},
     )
-    _count_submission(conn, assignment.task_id, now)
+    conn.execute(_COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": now})
     return Submission(annotation_id, assignment.id, assignment.external_id, late, now,
                       _echo(judgment))
 
@@ -125,20 +161,18 @@ def submit(
 def _insert_annotation(conn, assignment, project_id, judgment: Judgment, late, now) -> int:
     guideline = current_guideline_version(conn, project_id)
     values = {name: getattr(judgment, name) for name in STORED_FIELDS}
-    return conn.execute(
-        insert(annotations).values(
-            assignment_id=assignment.id,
-            task_id=assignment.task_id,
-            annotator_id=assignment.annotator_id,
-            project_id=project_id,
-            guideline_version_id=guideline[0] if guideline else None,
-            kind=assignment.kind,
-            response_text=judgment.response,
-            late=late,
-            created_at=now,
-            **values,
-        )
-    ).inserted_primary_key[0]
+    values.update(
+        assignment_id=assignment.id,
+        task_id=assignment.task_id,
+        annotator_id=assignment.annotator_id,
+        project_id=project_id,
+        guideline_version_id=guideline[0] if guideline else None,
+        kind=assignment.kind,
+        response_text=judgment.response,
+        late=late,
+        created_at=now,
+    )
+    return conn.execute(_INSERT_ANNOTATION, values).inserted_primary_key[0]
 
 
 def _insert_pairs(conn, assignment, annotation_id: int, judgment: Judgment, project_id) -> None:
@@ -160,23 +194,7 @@ def _insert_pairs(conn, assignment, annotation_id: int, judgment: Judgment, proj
         for pair in judgments.pairs_from_ranking(judgment.ranking or [])
     ]
     if rows:
-        conn.execute(insert(pairwise_outcomes), rows)
-
-
-def _count_submission(conn: Connection, task_id: int, now: datetime) -> None:
-    new_submitted = tasks.c.submitted + 1
-    done = new_submitted >= tasks.c.overlap
-    new_status = case((done & (tasks.c.status == "open"), "complete"), else_=tasks.c.status)
-    conn.execute(
-        update(tasks)
-        .where(tasks.c.id == task_id)
-        .values(
-            submitted=new_submitted,
-            status=new_status,
-            completed_at=case((done, now), else_=tasks.c.completed_at),
-            queue=queue_after(tasks.c.taken, new_status),
-        )
-    )
+        conn.execute(_INSERT_PAIRS, rows)
 
 
 def skip(conn: Connection, user: User, assignment_id: int, reason: str, now: datetime) -> None:
@@ -191,14 +209,8 @@ def skip(conn: Connection, user: User, assignment_id: int, reason: str, now: dat
     if assignment.status == "submitted":
         raise Conflict(f"assignment {assignment_id} is already submitted and cannot be skipped")
     conn.execute(
-        update(assignments)
-        .where(assignments.c.id == assignment.id)
-        .values(status="skipped", finished_at=now, skip_reason=reason)
+        _FINISH,
+        {"assignment_id": assignment.id, "status": "skipped", "now": now, "skip_reason": reason},
     )
     if assignment.status == "active":
-        new_taken = tasks.c.taken - 1
-        conn.execute(
-            update(tasks)
-            .where(tasks.c.id == assignment.task_id)
-            .values(taken=new_taken, queue=queue_after(new_taken))
-        )
+        conn.execute(_GIVE_BACK, {"task_id": assignment.task_id})

@@ -1,10 +1,14 @@
-"""What an annotator is shown of a task."""
+"""What an annotator is shown of a task.
+
+Statements on the annotation loop's path are built once, at import, with bound parameters:
+building and cache-keying a SQLAlchemy statement costs more than SQLite takes to run it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from accord.db.tables import prompts, responses, task_responses, tasks
 
@@ -30,35 +34,40 @@ class TaskView:
     guideline_version: int | None
 
 
+_RESPONSES = (
+    select(responses.c.external_id, responses.c.id, responses.c.content)
+    .join(task_responses, task_responses.c.response_id == responses.c.id)
+    .where(task_responses.c.task_id == bindparam("task_id"))
+    .order_by(task_responses.c.position)
+)
+_TASK = (
+    select(tasks.c.external_id, tasks.c.kind, prompts.c.messages, prompts.c.category)
+    .join(prompts, prompts.c.id == tasks.c.prompt_id)
+    .where(tasks.c.id == bindparam("task_id"))
+)
+
+
+def task_responses_of(conn: Connection, task_id: int) -> list[tuple[str, int, str]]:
+    """The task's responses in imported order: (external id, database id, content)."""
+    return [tuple(r) for r in conn.execute(_RESPONSES, {"task_id": task_id})]
+
+
 def response_ids(conn: Connection, task_id: int) -> dict[str, int]:
     """The task's responses: external id (what the annotator sees) → database id."""
-    rows = conn.execute(
-        select(responses.c.external_id, responses.c.id)
-        .join(task_responses, task_responses.c.response_id == responses.c.id)
-        .where(task_responses.c.task_id == task_id)
-        .order_by(task_responses.c.position)
-    )
-    return {r[0]: r[1] for r in rows}
+    return {rid: db_id for rid, db_id, _ in task_responses_of(conn, task_id)}
 
 
 def load_view(
-    conn: Connection, task_id: int, display_order: list[str], guideline_version: int | None
+    conn: Connection,
+    task_id: int,
+    display_order: list[str],
+    guideline_version: int | None,
+    contents: dict[str, str] | None = None,
 ) -> TaskView:
-    task = conn.execute(
-        select(
-            tasks.c.external_id, tasks.c.kind,
-            prompts.c.messages, prompts.c.category,
-        )
-        .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .where(tasks.c.id == task_id)
-    ).one()
-    contents = dict(
-        conn.execute(
-            select(responses.c.external_id, responses.c.content)
-            .join(task_responses, task_responses.c.response_id == responses.c.id)
-            .where(task_responses.c.task_id == task_id)
-        ).all()
-    )
+    """The task as shown in ``display_order``; pass ``contents`` when already loaded."""
+    task = conn.execute(_TASK, {"task_id": task_id}).one()
+    if contents is None:
+        contents = {rid: content for rid, _, content in task_responses_of(conn, task_id)}
     return TaskView(
         id=task.external_id,
         kind=task.kind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from accord.core.errors import AlreadyExists, InvalidInput, NotFound, Unauthenticated
 from accord.core.passwords import hash_password, hash_token, new_token, verify_password
@@ -126,13 +126,17 @@ def get_user(conn: Connection, name: str) -> User:
 _TOKEN_QUERY = (
     select(users.c.id, users.c.name, users.c.kind, users.c.is_admin)
     .join(api_tokens, api_tokens.c.user_id == users.c.id)
-    .where(api_tokens.c.revoked_at.is_(None), users.c.active.is_(True))
+    .where(
+        api_tokens.c.token_hash == bindparam("token_hash"),
+        api_tokens.c.revoked_at.is_(None),
+        users.c.active.is_(True),
+    )
 )
 
 
 def authenticate_token(conn: Connection, token: str) -> User:
     """The active user holding ``token``; one indexed lookup on the token's hash."""
-    row = conn.execute(_TOKEN_QUERY.where(api_tokens.c.token_hash == hash_token(token))).first()
+    row = conn.execute(_TOKEN_QUERY, {"token_hash": hash_token(token)}).first()
     if row is None:
         raise Unauthenticated("the API token is unknown or revoked")
     return User(*row)

@@ -19,7 +19,7 @@ from accord.core.submissions import Submission
 from accord.core.users import User
 
 
-def next_task(conn: Connection, project_name: str, user: User, now: datetime) -> Claim | None:
+def next_task(conn: Connection, user: User, project_name: str, now: datetime) -> Claim | None:
     """The caller's next task in the project, or None when nothing is left for them."""
     project, roles = project_for_member(conn, project_name, user)
     if not access.can_annotate(user, roles):

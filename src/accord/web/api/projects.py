@@ -10,7 +10,7 @@ from accord.core.projects import Project, project_for_member, projects_of, roles
 from accord.core.users import User
 from accord.db.types import utcnow
 from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
-from accord.web.deps import Caller, Db
+from accord.web.deps import Caller, identity
 
 router = APIRouter(tags=["projects"])
 
@@ -32,31 +32,32 @@ def _visible_projects(conn: Connection, user: User) -> list[ProjectOut]:
     return [_out(p, roles_of(conn, p.id, user.id)) for p in projects_of(conn, user)]
 
 
-def _one_project(conn: Connection, name: str, user: User) -> ProjectOut:
+def _one_project(conn: Connection, user: User, name: str) -> ProjectOut:
     return _out(*project_for_member(conn, name, user))
 
 
-def _progress(conn: Connection, name: str, user: User):
+def _progress(conn: Connection, user: User, name: str):
     project, _ = project_for_member(conn, name, user)
     return progress_rules.progress(conn, project, utcnow())
 
 
 @router.get("/me", response_model=UserOut)
-async def me(me: Caller) -> UserOut:
-    return UserOut(name=me.name, kind=me.kind, is_admin=me.is_admin)
+async def whoami(me: Caller) -> UserOut:
+    user = await me.run(identity)
+    return UserOut(name=user.name, kind=user.kind, is_admin=user.is_admin)
 
 
 @router.get("/projects", response_model=list[ProjectOut])
-async def list_projects(db: Db, me: Caller) -> list[ProjectOut]:
-    return await db.run(_visible_projects, me)
+async def list_projects(me: Caller) -> list[ProjectOut]:
+    return await me.run(_visible_projects)
 
 
 @router.get("/projects/{project}", response_model=ProjectOut)
-async def get_project(project: str, db: Db, me: Caller) -> ProjectOut:
-    return await db.run(_one_project, project, me)
+async def get_project(project: str, me: Caller) -> ProjectOut:
+    return await me.run(_one_project, project)
 
 
 @router.get("/projects/{project}/progress", response_model=ProgressOut)
-async def get_progress(project: str, db: Db, me: Caller) -> ProgressOut:
-    result = await db.run(_progress, project, me)
+async def get_progress(project: str, me: Caller) -> ProgressOut:
+    result = await me.run(_progress, project)
     return ProgressOut(**result.__dict__)

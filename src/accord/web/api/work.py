@@ -10,7 +10,7 @@ from accord.core import work
 from accord.core.judgments import Judgment
 from accord.db.types import utcnow
 from accord.web.api.schemas import AnnotationIn, NextTaskOut, SkipIn, SkipOut, SubmissionOut
-from accord.web.deps import Caller, Db
+from accord.web.deps import Caller
 
 router = APIRouter(tags=["annotation"])
 
@@ -20,8 +20,8 @@ router = APIRouter(tags=["annotation"])
     response_model=NextTaskOut,
     responses={204: {"description": "nothing is left for the caller"}},
 )
-async def next_task(project: str, db: Db, me: Caller):
-    claim = await db.run(work.next_task, project, me, utcnow())
+async def next_task(project: str, me: Caller):
+    claim = await me.run(work.next_task, project, utcnow())
     if claim is None:
         return Response(status_code=204)
     return NextTaskOut(
@@ -32,9 +32,9 @@ async def next_task(project: str, db: Db, me: Caller):
 
 
 @router.post("/assignments/{assignment_id}/submit", response_model=SubmissionOut)
-async def submit(assignment_id: int, body: AnnotationIn, db: Db, me: Caller, response: Response):
+async def submit(assignment_id: int, body: AnnotationIn, me: Caller, response: Response):
     judgment = Judgment(**body.model_dump())
-    stored = await db.run(work.submit, me, assignment_id, judgment, utcnow())
+    stored = await me.run(work.submit, assignment_id, judgment, utcnow())
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return SubmissionOut(
@@ -48,6 +48,6 @@ async def submit(assignment_id: int, body: AnnotationIn, db: Db, me: Caller, res
 
 
 @router.post("/assignments/{assignment_id}/skip", response_model=SkipOut)
-async def skip(assignment_id: int, body: SkipIn, db: Db, me: Caller) -> SkipOut:
-    await db.run(work.skip, me, assignment_id, body.reason, utcnow())
+async def skip(assignment_id: int, body: SkipIn, me: Caller) -> SkipOut:
+    await me.run(work.skip, assignment_id, body.reason, utcnow())
     return SkipOut(assignment_id=assignment_id)

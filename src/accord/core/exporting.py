@@ -1,0 +1,296 @@
+"""Gathering what exports need from the database, in streams that never hold a whole project.
+
+Preference exports read the narrow ``pairwise_outcomes`` table once, ordered by task, through a
+server-side cursor (``yield_per``), and hand it on in chunks of whole tasks as NumPy arrays;
+the majority of each pair is computed per chunk by :func:`accord.quality.consensus.majority_pairs`,
+and only then are the prompts and response texts of the decided pairs looked up, one query per
+chunk. Raw and SFT exports stream one joined query each. Memory therefore grows with the chunk
+size, never with the project.
+
+A comparison task counts once it has all its annotations (``submitted >= overlap``) and is not
+open or escalated: complete, waiting for adjudication, or resolved.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Row,
+    Select,
+    Text,
+    cast,
+    func,
+    select,
+)
+
+from accord.core.projects import Project
+from accord.db.tables import (
+    annotations,
+    assignments,
+    guideline_versions,
+    pairwise_outcomes,
+    prompts,
+    responses,
+    task_responses,
+    tasks,
+    users,
+)
+from accord.quality.consensus import PairMajorities, majority_pairs
+
+EXPORTED_STATUSES = ("complete", "needs_adjudication", "resolved")
+CHUNK_ROWS = 20_000  # outcome rows fetched per round trip; a chunk holds about this many
+STREAM_ROWS = 2_000  # rows per fetch for the raw and SFT streams
+
+
+@dataclass
+class ExportCounts:
+    """Running counts of an export, updated by the streams as they go."""
+
+    tasks: int = 0
+    """Tasks considered: eligible comparison tasks with outcomes, or tasks of the rows read."""
+    ties_dropped: int = 0
+    """Pairs whose majority was a tie or an even split, so that they yielded no row."""
+
+
+@dataclass(frozen=True)
+class DecidedChunk:
+    """The decided pairs of a run of consecutive tasks, with the text each row needs.
+
+    ``tasks`` maps a task's database id to a row of ``external_id``, ``messages_json`` (the
+    prompt's messages as JSON text) and ``category``; ``responses`` maps a response's id to a
+    row of ``content`` and ``model``. They are the fetched rows themselves, and the messages
+    stay text until a row is built from them, because a chunk's thousands of parsed lists
+    (or wrapper objects) would live long enough for the garbage collector to rescan them
+    again and again, which costs more than building them.
+    """
+
+    pairs: PairMajorities
+    tasks: dict[int, Row]
+    responses: dict[int, Row]
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one state of the database, however long they take.
+
+    On PostgreSQL: a read-only REPEATABLE READ transaction, so tasks completed while an export
+    runs are not half in it. SQLite transactions already read one snapshot.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ",
+                                          postgresql_readonly=True)
+        yield conn
+
+
+def _exported(project_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The tasks whose pairs a preference export considers."""
+    return (
+        tasks.c.project_id == project_id,
+        tasks.c.kind == "comparison",
+        tasks.c.status.in_(EXPORTED_STATUSES),
+        tasks.c.submitted >= tasks.c.overlap,
+    )
+
+
+def _outcome_query(project_id: int) -> Select:
+    return (
+        select(
+            pairwise_outcomes.c.task_id,
+            pairwise_outcomes.c.winner_id,
+            pairwise_outcomes.c.loser_id,
+            cast(pairwise_outcomes.c.tie, Integer),
+            func.coalesce(pairwise_outcomes.c.strength, 0),
+        )
+        .where(pairwise_outcomes.c.project_id == project_id)
+        .order_by(pairwise_outcomes.c.task_id)
+    )
+
+
+def outcome_chunks(
+    conn: Connection, project_id: int, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[NDArray[np.int64]]:
+    """The project's outcome rows as ``(n, 5)`` int64 arrays of whole tasks, in task order.
+
+    Columns: task id, winner id, loser id, tie (0/1), strength (0 where none was given).
+    A task's rows are never split across two chunks: the rows of the last task of a fetch
+    wait for the next one.
+    """
+    result = conn.execution_options(yield_per=chunk_rows).execute(_outcome_query(project_id))
+    carried = np.zeros((0, 5), dtype=np.int64)
+    for rows in result.partitions():
+        # All five columns are integers, so the rows flatten straight into one array.
+        fetched = np.fromiter(chain.from_iterable(rows), np.int64, 5 * len(rows)).reshape(-1, 5)
+        block = np.concatenate([carried, fetched]) if len(carried) else fetched
+        last_start = int(np.searchsorted(block[:, 0], block[-1, 0], side="left"))
+        if last_start > 0:
+            yield block[:last_start]
+        carried = block[last_start:]
+    if len(carried):
+        yield carried
+
+
+def _task_text_query(project_id: int) -> Select:
+    # Messages come as JSON text (see DecidedChunk); the cast also skips the JSON column
+    # type's per-row processing, which costs more than the query.
+    return (
+        select(tasks.c.id, tasks.c.external_id,
+               cast(prompts.c.messages, Text).label("messages_json"), prompts.c.category)
+        .join(prompts, prompts.c.id == tasks.c.prompt_id)
+        .where(*_exported(project_id))
+        .order_by(tasks.c.id)
+    )
+
+
+def _response_text_query(project_id: int) -> Select:
+    return (
+        select(tasks.c.id.label("task_id"), responses.c.id, responses.c.content,
+               responses.c.model)
+        .join(task_responses, task_responses.c.task_id == tasks.c.id)
+        .join(responses, responses.c.id == task_responses.c.response_id)
+        .where(*_exported(project_id))
+        .order_by(tasks.c.id)
+    )
+
+
+class _ByTask:
+    """A query's rows, ordered by task id in their first column, read forward on demand.
+
+    Walking the texts alongside the outcome stream (a merge join on task id) needs one query
+    per stream rather than one per chunk, and never an ``IN`` list of thousands of ids.
+    """
+
+    def __init__(self, conn: Connection, query: Select, fetch_rows: int) -> None:
+        result = conn.execution_options(yield_per=fetch_rows).execute(query)
+        self._partitions = result.partitions()
+        self._rows: Sequence[Row] = ()
+        self._at = 0
+
+    def through(self, last_task: int) -> list[Row]:
+        """The rows not read yet whose task id is at most ``last_task``."""
+        taken: list[Row] = []
+        while True:
+            if self._at == len(self._rows):
+                self._rows, self._at = next(self._partitions, ()), 0
+                if not self._rows:
+                    return taken
+            end = bisect_right(self._rows, last_task, lo=self._at, key=itemgetter(0))
+            taken.extend(self._rows[self._at:end])
+            self._at = end
+            if end < len(self._rows):
+                return taken
+
+
+def decided_chunks(
+    conn: Connection, project: Project, counts: ExportCounts | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[DecidedChunk]:
+    """The pairs with a majority for one response, chunk by chunk, in task order.
+
+    ``conn`` should read one snapshot (see :func:`snapshot`): the outcomes and the texts are
+    three queries walked side by side. Only the text streams know which tasks are exported,
+    so outcomes of other tasks (open, escalated …) are dropped here, by task id, rather than
+    by joining every outcome row to its task in SQL, which costs a quarter of the query.
+    ``counts`` (if given) is kept up to date.
+    """
+    counts = counts if counts is not None else ExportCounts()
+    task_texts = _ByTask(conn, _task_text_query(project.id), chunk_rows // 2)
+    response_texts = _ByTask(conn, _response_text_query(project.id), chunk_rows)
+    for fetched in outcome_chunks(conn, project.id, chunk_rows):
+        last_task = int(fetched[-1, 0])
+        task_rows, response_rows = task_texts.through(last_task), response_texts.through(last_task)
+        block = fetched[np.isin(fetched[:, 0], [r[0] for r in task_rows])]
+        if not len(block):
+            continue
+        majorities = majority_pairs(block[:, 0], block[:, 1], block[:, 2], block[:, 3],
+                                    block[:, 4])
+        counts.tasks += len(np.unique(majorities.task))
+        decided = majorities.select(majorities.decided)
+        counts.ties_dropped += len(majorities) - len(decided)
+        if len(decided):
+            yield DecidedChunk(
+                decided,
+                {r[0]: r for r in task_rows},
+                {r[1]: r for r in response_rows},
+            )
+
+
+def count_annotated_tasks(conn: Connection, project_id: int, kind: str | None = None) -> int:
+    """How many of the project's tasks have at least one annotation (of ``kind``, if given)."""
+    query = select(func.count(func.distinct(annotations.c.task_id))).where(
+        annotations.c.project_id == project_id
+    )
+    if kind is not None:
+        query = query.where(annotations.c.kind == kind)
+    return conn.execute(query).scalar_one()
+
+
+def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
+    """Every annotation of the project with what a raw export shows of it, by annotation id.
+
+    Columns: ``id``, ``task_id`` (external), ``task_kind``, ``annotator``, ``annotator_kind``,
+    ``display_order``, the stored judgment fields, ``late``, ``created_at`` and
+    ``guideline_version`` (``None`` when no guideline was published).
+    """
+    query = (
+        select(
+            annotations.c.id,
+            tasks.c.external_id.label("task_id"),
+            tasks.c.kind.label("task_kind"),
+            users.c.name.label("annotator"),
+            users.c.kind.label("annotator_kind"),
+            assignments.c.display_order,
+            annotations.c.ranking, annotations.c.strength, annotations.c.ratings,
+            annotations.c.rationale, annotations.c.flags, annotations.c.response_text,
+            annotations.c.attack, annotations.c.model_response, annotations.c.harm_categories,
+            annotations.c.severity, annotations.c.refusal_appropriate, annotations.c.active_ms,
+            annotations.c.late, annotations.c.created_at,
+            guideline_versions.c.version.label("guideline_version"),
+        )
+        .join(tasks, tasks.c.id == annotations.c.task_id)
+        .join(users, users.c.id == annotations.c.annotator_id)
+        .join(assignments, assignments.c.id == annotations.c.assignment_id)
+        .outerjoin(
+            guideline_versions, guideline_versions.c.id == annotations.c.guideline_version_id
+        )
+        .where(annotations.c.project_id == project_id)
+        .order_by(annotations.c.id)
+    )
+    yield from conn.execution_options(yield_per=STREAM_ROWS).execute(query)
+
+
+def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
+    """Every demonstration annotation with its prompt, by annotation id.
+
+    Columns: ``task_id`` (external), ``messages`` (the prompt's), ``annotator``, ``response``.
+    """
+    query = (
+        select(
+            tasks.c.external_id.label("task_id"),
+            prompts.c.messages,
+            users.c.name.label("annotator"),
+            annotations.c.response_text.label("response"),
+        )
+        .join(tasks, tasks.c.id == annotations.c.task_id)
+        .join(prompts, prompts.c.id == tasks.c.prompt_id)
+        .join(users, users.c.id == annotations.c.annotator_id)
+        .where(
+            annotations.c.project_id == project_id,
+            annotations.c.kind == "demonstration",
+            annotations.c.response_text.is_not(None),
+        )
+        .order_by(annotations.c.id)
+    )
+    yield from conn.execution_options(yield_per=STREAM_ROWS).execute(query)

@@ -1,0 +1,139 @@
+"""Where items come from: a JSONL file (plain or gzip) or Python dicts, read once per pass.
+
+Both kinds give the importer the same thing, numbered entries holding a parsed object or
+the reason it could not be read, so the checks and the writes do not care which it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import orjson
+
+from accord.core.importing.fields import InvalidItem
+from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES, LineReader, decode
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line or item: its number and either its parsed object or why it has none."""
+
+    number: int
+    value: dict | None
+    error: str | None = None
+
+
+class Pass(Protocol):
+    """One reading of the source; ``position`` out of ``total`` measures progress."""
+
+    total: int
+
+    @property
+    def position(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Entry]: ...
+
+
+class Source(Protocol):
+    unit: str  # what an entry is called in messages: "line" or "item"
+    name: str  # kept as each prompt's ``source``
+
+    def open(self): ...  # a context manager giving a Pass
+
+
+class _FilePass:
+    def __init__(self, reader: LineReader) -> None:
+        self.reader = reader
+        self.total = reader.size
+
+    @property
+    def position(self) -> int:
+        return self.reader.position
+
+    def __iter__(self) -> Iterator[Entry]:
+        for line in self.reader:
+            if line.error is not None:
+                yield Entry(line.number, None, line.error)
+                continue
+            data = line.data
+            if not data or data.isspace():
+                continue  # blank lines separate nothing and mean nothing
+            try:
+                yield Entry(line.number, decode(data))
+            except InvalidItem as error:
+                yield Entry(line.number, None, str(error))
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A JSONL file, read line by line with ``max_line_bytes`` as the limit of one line."""
+
+    path: Path
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    unit: str = "line"
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @contextmanager
+    def open(self) -> Iterator[_FilePass]:
+        with LineReader(self.path, self.max_line_bytes) as reader:
+            yield _FilePass(reader)
+
+
+class _ItemPass:
+    def __init__(self, items: Iterable[Mapping], total: int) -> None:
+        self.items = items
+        self.total = total
+        self._position = 0
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    def __iter__(self) -> Iterator[Entry]:
+        for number, item in enumerate(self.items, start=1):
+            self._position = number
+            yield _as_entry(number, item)
+
+
+def _as_entry(number: int, item: object) -> Entry:
+    """Round-trip through JSON, so a dict is checked exactly as the same line in a file is."""
+    try:
+        data = orjson.dumps(item)
+    except TypeError as error:
+        return Entry(number, None, f"cannot be written as JSON: {error}")
+    try:
+        return Entry(number, decode(data))
+    except InvalidItem as error:
+        return Entry(number, None, str(error))
+
+
+@dataclass(frozen=True)
+class ItemSource:
+    """Python dicts; a callable giving a fresh iterable each time lets a generator be used."""
+
+    items: Iterable[Mapping] | Callable[[], Iterable[Mapping]]
+    name: str = "python"
+    unit: str = "item"
+
+    def __post_init__(self) -> None:
+        if not callable(self.items) and iter(self.items) is self.items:
+            raise TypeError(
+                "items can be read only once (an iterator), but an import reads them twice: "
+                "pass a list, or a function that returns a fresh iterator"
+            )
+
+    def _iterable(self) -> Iterable[Mapping]:
+        return self.items() if callable(self.items) else self.items
+
+    @contextmanager
+    def open(self) -> Iterator[_ItemPass]:
+        items = self._iterable()
+        total = len(items) if hasattr(items, "__len__") else 0
+        yield _ItemPass(items, total)
