@@ -55,7 +55,8 @@ def sqlite_template(tmp_path_factory) -> Path:
 def postgres_database() -> Iterator[str]:
     """A database of this worker's own on the test server, migrated once."""
     server = _postgres_server_url()
-    name = f"accord_test_{_worker()}"
+    # One database per test process: parallel workers and parallel runs never collide.
+    name = f"accord_test_{_worker()}_{os.getpid()}"
     base, _, _ = server.rpartition("/")
     admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -17,11 +17,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, exists, insert, not_, or_, select, update
 
-from accord.core.projects import Project, current_guideline_version
+from accord.core.projects import Project
 from accord.core.queue import queue_after
-from accord.core.tasks import TaskView, load_view, task_responses_of
+from accord.core.tasks import ShownResponse, TaskView, task_responses_of
 from accord.core.users import User
-from accord.db.tables import QUEUE_FULL, assignments, task_expertise, tasks, user_expertise
+from accord.db.tables import (
+    QUEUE_FULL,
+    assignments,
+    prompts,
+    task_expertise,
+    tasks,
+    user_expertise,
+)
 
 EXPIRY_BATCH = 1000
 _shuffle = random.Random()
@@ -75,7 +82,9 @@ def _candidate_query(postgres: bool):
         ),
     )
     query = (
-        select(tasks.c.id)
+        select(tasks.c.id, tasks.c.external_id, tasks.c.kind, prompts.c.messages,
+               prompts.c.category)
+        .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .where(
             tasks.c.project_id == bindparam("project_id"),
             tasks.c.queue < QUEUE_FULL,
@@ -109,11 +118,12 @@ def claim_next(conn: Connection, project: Project, user: User, now: datetime) ->
     """
     expire_leases(conn, project.id, now)
     postgres = conn.dialect.name == "postgresql"
-    task_id = conn.execute(
+    task = conn.execute(
         _CANDIDATE[postgres], {"project_id": project.id, "user_id": user.id}
-    ).scalar()
-    if task_id is None:
+    ).first()
+    if task is None:
         return None
+    task_id = task.id
     conn.execute(_TAKE, {"task_id": task_id})
     shown = task_responses_of(conn, task_id)
     order = [rid for rid, _, _ in shown]
@@ -131,7 +141,13 @@ def claim_next(conn: Connection, project: Project, user: User, now: datetime) ->
             "lease_expires_at": expires,
         },
     ).inserted_primary_key[0]
-    guideline = current_guideline_version(conn, project.id)
     contents = {rid: content for rid, _, content in shown}
-    view = load_view(conn, task_id, order, guideline[1] if guideline else None, contents)
+    view = TaskView(
+        id=task.external_id,
+        kind=task.kind,
+        messages=task.messages,
+        responses=[ShownResponse(rid, contents[rid]) for rid in order],
+        category=task.category,
+        guideline_version=project.guideline[1] if project.guideline else None,
+    )
     return Claim(assignment_id, expires, view)

@@ -46,6 +46,8 @@ class Project:
     gold_rate: float
     budget: float | None
     settings: dict = field(default_factory=dict)
+    guideline: tuple[int, int] | None = None
+    """(id, version) of the guideline version in force when the project was loaded."""
 
 
 def parse_dimension(spec: str) -> Dimension:
@@ -134,11 +136,45 @@ def _project_from_row(row) -> Project:
         gold_rate=row.gold_rate,
         budget=row.budget,
         settings=row.settings or {},
+        guideline=(row.guideline_id, row.guideline_version)
+        if row.guideline_id is not None
+        else None,
     )
 
 
-_BY_NAME = select(projects).where(projects.c.name == bindparam("name"))
-_BY_ID = select(projects).where(projects.c.id == bindparam("id"))
+def _newest_published(column):
+    return (
+        select(column)
+        .where(
+            guideline_versions.c.project_id == projects.c.id,
+            guideline_versions.c.status == "published",
+        )
+        .order_by(guideline_versions.c.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# A project row always comes with the guideline version in force, so the annotation loop
+# needs no separate query for it.
+_PROJECT_COLUMNS = (
+    projects,
+    _newest_published(guideline_versions.c.id).label("guideline_id"),
+    _newest_published(guideline_versions.c.version).label("guideline_version"),
+)
+_BY_NAME = select(*_PROJECT_COLUMNS).where(projects.c.name == bindparam("name"))
+_BY_ID = select(*_PROJECT_COLUMNS).where(projects.c.id == bindparam("id"))
+_FOR_MEMBER = (
+    select(*_PROJECT_COLUMNS, memberships.c.role)
+    .select_from(
+        projects.outerjoin(
+            memberships,
+            (memberships.c.project_id == projects.c.id)
+            & (memberships.c.user_id == bindparam("user_id")),
+        )
+    )
+    .where(projects.c.name == bindparam("name"))
+)
 _ROLES = select(memberships.c.role).where(
     memberships.c.project_id == bindparam("project_id"),
     memberships.c.user_id == bindparam("user_id"),
@@ -176,18 +212,16 @@ def roles_of(conn: Connection, project_id: int, user_id: int) -> frozenset[str]:
 
 def project_for_member(conn: Connection, name: str, user: User) -> tuple[Project, frozenset[str]]:
     """The project and the caller's roles in it; a non-member is told it does not exist."""
-    row = conn.execute(_BY_NAME, {"name": name}).first()
-    if row is None:
+    rows = conn.execute(_FOR_MEMBER, {"name": name, "user_id": user.id}).all()
+    roles = frozenset(r.role for r in rows if r.role is not None)
+    if not rows or (not roles and not user.is_admin):
         raise NotFound(f'project "{name}" does not exist')
-    roles = roles_of(conn, row.id, user.id)
-    if not roles and not user.is_admin:
-        raise NotFound(f'project "{name}" does not exist')
-    return _project_from_row(row), roles
+    return _project_from_row(rows[0]), roles
 
 
 def projects_of(conn: Connection, user: User) -> list[Project]:
     """The projects ``user`` may see: their own, or all of them for an administrator."""
-    query = select(projects).order_by(projects.c.name)
+    query = select(*_PROJECT_COLUMNS).order_by(projects.c.name)
     if not user.is_admin:
         query = query.where(
             projects.c.id.in_(

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, case, insert, select, update
 from accord.core import judgments
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.judgments import Judgment
-from accord.core.projects import current_guideline_version, get_project_by_id
+from accord.core.projects import get_project_by_id
 from accord.core.queue import queue_after
 from accord.core.tasks import response_ids
 from accord.core.users import User
@@ -146,7 +146,7 @@ def submit(
             "your annotation is returned unsaved",
             details={"annotation": _echo(judgment)},
         )
-    annotation_id = _insert_annotation(conn, assignment, project.id, judgment, late, now)
+    annotation_id = _insert_annotation(conn, assignment, project, judgment, late, now)
     if assignment.kind == "comparison":
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
     conn.execute(
@@ -158,14 +158,14 @@ def submit(
                       _echo(judgment))
 
 
-def _insert_annotation(conn, assignment, project_id, judgment: Judgment, late, now) -> int:
-    guideline = current_guideline_version(conn, project_id)
+def _insert_annotation(conn, assignment, project, judgment: Judgment, late, now) -> int:
+    guideline = project.guideline
     values = {name: getattr(judgment, name) for name in STORED_FIELDS}
     values.update(
         assignment_id=assignment.id,
         task_id=assignment.task_id,
         annotator_id=assignment.annotator_id,
-        project_id=project_id,
+        project_id=project.id,
         guideline_version_id=guideline[0] if guideline else None,
         kind=assignment.kind,
         response_text=judgment.response,
