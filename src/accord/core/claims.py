@@ -5,7 +5,7 @@ SQLite; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), then moves the task's ``taken
 which a CHECK keeps within the task's overlap, and inserts the assignment, which a unique
 key keeps to one per (task, annotator). There is no read-then-write window to race through.
 
-Statements are built once at import (see ``core.tasks``): the claim is the hottest path.
+This is the hottest path in Accord, so its SQL runs on the driver connection (``db.raw``).
 """
 
 from __future__ import annotations
@@ -15,20 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, exists, insert, not_, or_, select, update
+from sqlalchemy import Connection
 
 from accord.core.projects import Project
 from accord.core.queue import queue_after
 from accord.core.tasks import ShownResponse, TaskView, task_responses_of
 from accord.core.users import User
-from accord.db.tables import (
-    QUEUE_FULL,
-    assignments,
-    prompts,
-    task_expertise,
-    tasks,
-    user_expertise,
-)
+from accord.db import raw
+from accord.db.raw import Statement
+from accord.db.tables import QUEUE_FULL
 
 EXPIRY_BATCH = 1000
 _shuffle = random.Random()
@@ -41,74 +36,56 @@ class Claim:
     task: TaskView
 
 
-_EXPIRED = (
-    select(assignments.c.id, assignments.c.task_id)
-    .where(
-        assignments.c.status == "active",
-        assignments.c.lease_expires_at < bindparam("now"),
-        assignments.c.project_id == bindparam("project_id"),
-    )
-    .limit(EXPIRY_BATCH)
+_EXPIRED = Statement(
+    "SELECT id FROM assignments WHERE status = 'active' AND lease_expires_at < :now "
+    f"AND project_id = :project_id LIMIT {EXPIRY_BATCH}"
 )
-_MARK_EXPIRED = (
-    update(assignments)
-    .where(assignments.c.id.in_(bindparam("ids", expanding=True)), assignments.c.status == "active")
-    .values(status="expired", finished_at=bindparam("now"))
+# RETURNING only the rows this statement changed: a concurrent sweep cannot release twice.
+_MARK_EXPIRED = Statement(
+    "UPDATE assignments SET status = 'expired', finished_at = :now "
+    "WHERE id = :id AND status = 'active' RETURNING task_id"
 )
-_released = tasks.c.taken - bindparam("released")
-_RELEASE = (
-    update(tasks)
-    .where(tasks.c.id == bindparam("task_id"))
-    .values(taken=_released, queue=queue_after(_released))
+_RELEASE = Statement(
+    f"UPDATE tasks SET taken = taken - :released, queue = {queue_after('taken - :released')} "
+    "WHERE id = :task_id"
 )
-_taken_one_more = tasks.c.taken + 1
-_TAKE = (
-    update(tasks)
-    .where(tasks.c.id == bindparam("task_id"))
-    .values(taken=_taken_one_more, queue=queue_after(_taken_one_more))
+_TAKE = Statement(
+    f"UPDATE tasks SET taken = taken + 1, queue = {queue_after('taken + 1')} WHERE id = :task_id"
 )
-_INSERT_ASSIGNMENT = insert(assignments)
-
-
-def _candidate_query(postgres: bool):
-    """The first task in queue order that the caller has not had and has the expertise for."""
-    already_had = exists().where(
-        assignments.c.task_id == tasks.c.id, assignments.c.annotator_id == bindparam("user_id")
-    )
-    lacking_expertise = exists().where(
-        task_expertise.c.task_id == tasks.c.id,
-        task_expertise.c.tag.not_in(
-            select(user_expertise.c.tag).where(user_expertise.c.user_id == bindparam("user_id"))
-        ),
-    )
-    query = (
-        select(tasks.c.id, tasks.c.external_id, tasks.c.kind, prompts.c.messages,
-               prompts.c.category)
-        .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .where(
-            tasks.c.project_id == bindparam("project_id"),
-            tasks.c.queue < QUEUE_FULL,
-            not_(already_had),
-            or_(tasks.c.requires_expertise.is_(False), not_(lacking_expertise)),
-        )
-        .order_by(tasks.c.queue, tasks.c.priority.desc(), tasks.c.id)
-        .limit(1)
-    )
-    return query.with_for_update(of=tasks, skip_locked=True) if postgres else query
-
-
-_CANDIDATE = {False: _candidate_query(False), True: _candidate_query(True)}
+_CANDIDATE_SQL = f"""
+SELECT t.id, t.external_id, t.kind, p.messages, p.category
+FROM tasks t JOIN prompts p ON p.id = t.prompt_id
+WHERE t.project_id = :project_id AND t.queue < {QUEUE_FULL}
+  AND NOT EXISTS (
+    SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.annotator_id = :user_id)
+  AND (NOT t.requires_expertise OR NOT EXISTS (
+    SELECT 1 FROM task_expertise te WHERE te.task_id = t.id AND te.tag NOT IN (
+      SELECT ue.tag FROM user_expertise ue WHERE ue.user_id = :user_id)))
+ORDER BY t.queue, t.priority DESC, t.id
+LIMIT 1"""
+_CANDIDATE = {
+    "sqlite": Statement(_CANDIDATE_SQL),
+    "postgresql": Statement(_CANDIDATE_SQL + " FOR UPDATE OF t SKIP LOCKED"),
+}
+_INSERT_ASSIGNMENT = Statement(
+    "INSERT INTO assignments (task_id, annotator_id, project_id, status, display_order, "
+    "leased_at, lease_expires_at) VALUES (:task_id, :annotator_id, :project_id, 'active', "
+    ":display_order, :leased_at, :lease_expires_at) RETURNING id"
+)
 
 
 def expire_leases(conn: Connection, project_id: int, now: datetime) -> int:
     """Mark leases past their expiry as expired and give their slots back. Returns how many."""
-    rows = conn.execute(_EXPIRED, {"now": now, "project_id": project_id}).all()
-    if not rows:
-        return 0
-    conn.execute(_MARK_EXPIRED, {"ids": [r.id for r in rows], "now": now})
-    for task_id, released in Counter(r.task_id for r in rows).items():
-        conn.execute(_RELEASE, {"task_id": task_id, "released": released})
-    return len(rows)
+    at = raw.time_param(conn, now)
+    ids = [r[0] for r in raw.execute(conn, _EXPIRED, {"now": at, "project_id": project_id})]
+    released: Counter[int] = Counter()
+    for assignment_id in ids:
+        row = raw.execute(conn, _MARK_EXPIRED, {"id": assignment_id, "now": at}).fetchone()
+        if row is not None:
+            released[row[0]] += 1
+    for task_id, count in released.items():
+        raw.execute(conn, _RELEASE, {"task_id": task_id, "released": count})
+    return sum(released.values())
 
 
 def claim_next(conn: Connection, project: Project, user: User, now: datetime) -> Claim | None:
@@ -117,37 +94,36 @@ def claim_next(conn: Connection, project: Project, user: User, now: datetime) ->
     The caller must already be allowed to annotate in the project (see ``core.access``).
     """
     expire_leases(conn, project.id, now)
-    postgres = conn.dialect.name == "postgresql"
-    task = conn.execute(
-        _CANDIDATE[postgres], {"project_id": project.id, "user_id": user.id}
-    ).first()
+    task = raw.execute(
+        conn, _CANDIDATE[conn.dialect.name], {"project_id": project.id, "user_id": user.id}
+    ).fetchone()
     if task is None:
         return None
-    task_id = task.id
-    conn.execute(_TAKE, {"task_id": task_id})
+    task_id, external_id, kind, messages, category = task
+    raw.execute(conn, _TAKE, {"task_id": task_id})
     shown = task_responses_of(conn, task_id)
     order = [rid for rid, _, _ in shown]
     _shuffle.shuffle(order)
     expires = now + timedelta(seconds=project.lease_seconds)
-    assignment_id = conn.execute(
+    assignment_id = raw.execute(
+        conn,
         _INSERT_ASSIGNMENT,
         {
             "task_id": task_id,
             "annotator_id": user.id,
             "project_id": project.id,
-            "status": "active",
-            "display_order": order,
-            "leased_at": now,
-            "lease_expires_at": expires,
+            "display_order": raw.json_param(order),
+            "leased_at": raw.time_param(conn, now),
+            "lease_expires_at": raw.time_param(conn, expires),
         },
-    ).inserted_primary_key[0]
+    ).fetchone()[0]
     contents = {rid: content for rid, _, content in shown}
     view = TaskView(
-        id=task.external_id,
-        kind=task.kind,
-        messages=task.messages,
+        id=external_id,
+        kind=kind,
+        messages=raw.read_json(messages),
         responses=[ShownResponse(rid, contents[rid]) for rid in order],
-        category=task.category,
+        category=category,
         guideline_version=project.guideline[1] if project.guideline else None,
     )
     return Claim(assignment_id, expires, view)

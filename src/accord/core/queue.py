@@ -2,21 +2,25 @@
 
 Started tasks (some slot taken) come before fresh ones so that work already begun is finished
 first; full or closed tasks leave the queue, so a claim's index walk never passes over them.
+In an UPDATE every right-hand side sees the row as it was, so callers pass the new ``taken``
+as an expression of the old one.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, case
-
-from accord.db.tables import QUEUE_FRESH, QUEUE_FULL, QUEUE_STARTED, tasks
+from accord.db.tables import QUEUE_FRESH, QUEUE_FULL, QUEUE_STARTED
 
 
-def queue_after(taken: ColumnElement, status: ColumnElement | str | None = None) -> ColumnElement:
-    """SQL for ``tasks.queue`` once ``taken`` holds the new count (and ``status`` the new one)."""
-    status_expr = tasks.c.status if status is None else status
-    return case(
-        (status_expr != "open", QUEUE_FULL),
-        (taken >= tasks.c.overlap, QUEUE_FULL),
-        (taken > 0, QUEUE_STARTED),
-        else_=QUEUE_FRESH,
+def queue_after(taken: str, *, closing: str = "FALSE") -> str:
+    """SQL for ``tasks.queue`` once ``taken`` (an SQL expression) holds the new count.
+
+    ``closing`` is an SQL condition under which the task leaves the queue for good (its
+    last submission arrived).
+    """
+    return (
+        f"CASE WHEN {closing} THEN {QUEUE_FULL} "
+        f"WHEN status <> 'open' THEN {QUEUE_FULL} "
+        f"WHEN {taken} >= overlap THEN {QUEUE_FULL} "
+        f"WHEN {taken} > 0 THEN {QUEUE_STARTED} "
+        f"ELSE {QUEUE_FRESH} END"
     )

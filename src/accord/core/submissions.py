@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, case, insert, select, update
+from sqlalchemy import Connection, bindparam, select
 
 from accord.core import judgments
 from accord.core.errors import Conflict, InvalidInput, NotFound
@@ -20,7 +20,9 @@ from accord.core.projects import get_project_by_id
 from accord.core.queue import queue_after
 from accord.core.tasks import response_ids
 from accord.core.users import User
-from accord.db.tables import annotations, assignments, pairwise_outcomes, tasks
+from accord.db import raw
+from accord.db.raw import Statement
+from accord.db.tables import annotations
 
 STORED_FIELDS = (
     "ranking", "strength", "ratings", "rationale", "flags", "active_ms", "attack",
@@ -41,68 +43,80 @@ class Submission:
     replayed: bool = False
 
 
-def _assignment_query(postgres: bool):
-    query = (
-        select(
-            assignments.c.id, assignments.c.status, assignments.c.lease_expires_at,
-            assignments.c.display_order, assignments.c.project_id, assignments.c.task_id,
-            assignments.c.annotator_id, tasks.c.kind, tasks.c.external_id,
-        )
-        .join(tasks, tasks.c.id == assignments.c.task_id)
-        .where(assignments.c.id == bindparam("assignment_id"))
-    )
-    # On PostgreSQL a second submission of the same assignment waits here for the first.
-    return query.with_for_update(of=assignments) if postgres else query
-
-
-_ASSIGNMENT = {False: _assignment_query(False), True: _assignment_query(True)}
+_ASSIGNMENT_SQL = (
+    "SELECT a.id, a.status, a.lease_expires_at, a.display_order, a.project_id, a.task_id, "
+    "a.annotator_id, t.kind, t.external_id "
+    "FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.id = :assignment_id"
+)
+_ASSIGNMENT = {
+    "sqlite": Statement(_ASSIGNMENT_SQL),
+    # A second submission of the same assignment waits here for the first to commit.
+    "postgresql": Statement(_ASSIGNMENT_SQL + " FOR UPDATE OF a"),
+}
 _STORED = select(annotations).where(annotations.c.assignment_id == bindparam("assignment_id"))
-_retaken = tasks.c.taken + 1
-_RETAKE_SLOT = (
-    update(tasks)
-    .where(
-        tasks.c.id == bindparam("task_id"),
-        tasks.c.status == "open",
-        tasks.c.taken < tasks.c.overlap,
-    )
-    .values(taken=_retaken, queue=queue_after(_retaken))
+_RETAKE_SLOT = Statement(
+    f"UPDATE tasks SET taken = taken + 1, queue = {queue_after('taken + 1')} "
+    "WHERE id = :task_id AND status = 'open' AND taken < overlap"
 )
-_INSERT_ANNOTATION = insert(annotations)
-_INSERT_PAIRS = insert(pairwise_outcomes)
-_FINISH = (
-    update(assignments)
-    .where(assignments.c.id == bindparam("assignment_id"))
-    .values(status=bindparam("status"), finished_at=bindparam("now"),
-            skip_reason=bindparam("skip_reason"))
+_ANNOTATION_COLUMNS = (
+    "assignment_id", "task_id", "annotator_id", "project_id", "guideline_version_id", "kind",
+    "ranking", "strength", "ratings", "rationale", "flags", "active_ms", "response_text",
+    "attack", "model_response", "harm_categories", "severity", "refusal_appropriate", "late",
+    "created_at",
 )
-_submitted = tasks.c.submitted + 1
-_done = _submitted >= tasks.c.overlap
-_status_after = case((_done & (tasks.c.status == "open"), "complete"), else_=tasks.c.status)
-_COUNT_SUBMISSION = (
-    update(tasks)
-    .where(tasks.c.id == bindparam("task_id"))
-    .values(
-        submitted=_submitted,
-        status=_status_after,
-        completed_at=case((_done, bindparam("now")), else_=tasks.c.completed_at),
-        queue=queue_after(tasks.c.taken, _status_after),
-    )
+_JSON_COLUMNS = ("ranking", "ratings", "flags", "harm_categories")
+_INSERT_ANNOTATION = Statement(
+    f"INSERT INTO annotations ({', '.join(_ANNOTATION_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _ANNOTATION_COLUMNS)}) RETURNING id"
 )
-_given_back = tasks.c.taken - 1
-_GIVE_BACK = (
-    update(tasks)
-    .where(tasks.c.id == bindparam("task_id"))
-    .values(taken=_given_back, queue=queue_after(_given_back))
+_PAIR_COLUMNS = (
+    "annotation_id", "task_id", "annotator_id", "project_id", "winner_id", "loser_id", "tie",
+    "winner_position", "loser_position", "strength",
+)
+_INSERT_PAIR = Statement(
+    f"INSERT INTO pairwise_outcomes ({', '.join(_PAIR_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _PAIR_COLUMNS)})"
+)
+_FINISH = Statement(
+    "UPDATE assignments SET status = :status, finished_at = :now, skip_reason = :skip_reason "
+    "WHERE id = :assignment_id"
+)
+_LAST = "submitted + 1 >= overlap"
+_COUNT_SUBMISSION = Statement(
+    "UPDATE tasks SET submitted = submitted + 1, "
+    f"status = CASE WHEN {_LAST} AND status = 'open' THEN 'complete' ELSE status END, "
+    f"completed_at = CASE WHEN {_LAST} THEN :now ELSE completed_at END, "
+    f"queue = {queue_after('taken', closing=_LAST)} "
+    "WHERE id = :task_id"
+)
+_GIVE_BACK = Statement(
+    f"UPDATE tasks SET taken = taken - 1, queue = {queue_after('taken - 1')} WHERE id = :task_id"
 )
 
 
-def _load_assignment(conn: Connection, assignment_id: int, user: User):
-    postgres = conn.dialect.name == "postgresql"
-    row = conn.execute(_ASSIGNMENT[postgres], {"assignment_id": assignment_id}).first()
-    if row is None or row.annotator_id != user.id:
+@dataclass(frozen=True)
+class _Assignment:
+    id: int
+    status: str
+    lease_expires_at: datetime
+    display_order: list[str]
+    project_id: int
+    task_id: int
+    annotator_id: int
+    kind: str
+    external_id: str
+
+
+def _load_assignment(conn: Connection, assignment_id: int, user: User) -> _Assignment:
+    row = raw.execute(
+        conn, _ASSIGNMENT[conn.dialect.name], {"assignment_id": assignment_id}
+    ).fetchone()
+    if row is None or row[6] != user.id:
         # Someone else's assignment is as invisible as one that does not exist.
         raise NotFound(f"assignment {assignment_id} does not exist")
-    return row
+    return _Assignment(
+        row[0], row[1], raw.read_time(row[2]), raw.read_json(row[3]), *row[4:]
+    )
 
 
 def _stored(conn: Connection, assignment) -> Submission:
@@ -121,7 +135,7 @@ def _echo(judgment: Judgment) -> dict:
 
 def _take_slot_back(conn: Connection, task_id: int) -> bool:
     """Re-occupy a slot for a late submission whose lease already expired, if one is free."""
-    return conn.execute(_RETAKE_SLOT, {"task_id": task_id}).rowcount == 1
+    return raw.execute(conn, _RETAKE_SLOT, {"task_id": task_id}).rowcount == 1
 
 
 def submit(
@@ -149,30 +163,33 @@ def submit(
     annotation_id = _insert_annotation(conn, assignment, project, judgment, late, now)
     if assignment.kind == "comparison":
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
-    conn.execute(
+    at = raw.time_param(conn, now)
+    raw.execute(
+        conn,
         _FINISH,
-        {"assignment_id": assignment.id, "status": "submitted", "now": now, "skip_reason": None},
+        {"assignment_id": assignment.id, "status": "submitted", "now": at, "skip_reason": None},
     )
-    conn.execute(_COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": now})
+    raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
     return Submission(annotation_id, assignment.id, assignment.external_id, late, now,
                       _echo(judgment))
 
 
 def _insert_annotation(conn, assignment, project, judgment: Judgment, late, now) -> int:
-    guideline = project.guideline
     values = {name: getattr(judgment, name) for name in STORED_FIELDS}
+    for name in _JSON_COLUMNS:
+        values[name] = raw.json_param(values[name])
     values.update(
         assignment_id=assignment.id,
         task_id=assignment.task_id,
         annotator_id=assignment.annotator_id,
         project_id=project.id,
-        guideline_version_id=guideline[0] if guideline else None,
+        guideline_version_id=project.guideline[0] if project.guideline else None,
         kind=assignment.kind,
         response_text=judgment.response,
         late=late,
-        created_at=now,
+        created_at=raw.time_param(conn, now),
     )
-    return conn.execute(_INSERT_ANNOTATION, values).inserted_primary_key[0]
+    return raw.execute(conn, _INSERT_ANNOTATION, values).fetchone()[0]
 
 
 def _insert_pairs(conn, assignment, annotation_id: int, judgment: Judgment, project_id) -> None:
@@ -194,7 +211,7 @@ def _insert_pairs(conn, assignment, annotation_id: int, judgment: Judgment, proj
         for pair in judgments.pairs_from_ranking(judgment.ranking or [])
     ]
     if rows:
-        conn.execute(_INSERT_PAIRS, rows)
+        raw.execute_many(conn, _INSERT_PAIR, rows)
 
 
 def skip(conn: Connection, user: User, assignment_id: int, reason: str, now: datetime) -> None:
@@ -208,9 +225,11 @@ def skip(conn: Connection, user: User, assignment_id: int, reason: str, now: dat
         return
     if assignment.status == "submitted":
         raise Conflict(f"assignment {assignment_id} is already submitted and cannot be skipped")
-    conn.execute(
+    raw.execute(
+        conn,
         _FINISH,
-        {"assignment_id": assignment.id, "status": "skipped", "now": now, "skip_reason": reason},
+        {"assignment_id": assignment.id, "status": "skipped",
+         "now": raw.time_param(conn, now), "skip_reason": reason},
     )
     if assignment.status == "active":
-        conn.execute(_GIVE_BACK, {"task_id": assignment.task_id})
+        raw.execute(conn, _GIVE_BACK, {"task_id": assignment.task_id})

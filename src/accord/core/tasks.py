@@ -1,7 +1,7 @@
 """What an annotator is shown of a task.
 
-Statements on the annotation loop's path are built once, at import, with bound parameters:
-building and cache-keying a SQLAlchemy statement costs more than SQLite takes to run it.
+The responses of a task are read on every claim and submission, so that query runs on the
+driver connection (see ``db.raw``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 
-from accord.db.tables import prompts, responses, task_responses, tasks
+from accord.db import raw
+from accord.db.raw import Statement
+from accord.db.tables import prompts, tasks
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,9 @@ class TaskView:
     guideline_version: int | None
 
 
-_RESPONSES = (
-    select(responses.c.external_id, responses.c.id, responses.c.content)
-    .join(task_responses, task_responses.c.response_id == responses.c.id)
-    .where(task_responses.c.task_id == bindparam("task_id"))
-    .order_by(task_responses.c.position)
+_RESPONSES = Statement(
+    "SELECT r.external_id, r.id, r.content FROM task_responses tr "
+    "JOIN responses r ON r.id = tr.response_id WHERE tr.task_id = :task_id ORDER BY tr.position"
 )
 _TASK = (
     select(tasks.c.external_id, tasks.c.kind, prompts.c.messages, prompts.c.category)
@@ -49,7 +49,7 @@ _TASK = (
 
 def task_responses_of(conn: Connection, task_id: int) -> list[tuple[str, int, str]]:
     """The task's responses in imported order: (external id, database id, content)."""
-    return [tuple(r) for r in conn.execute(_RESPONSES, {"task_id": task_id})]
+    return [tuple(r) for r in raw.execute(conn, _RESPONSES, {"task_id": task_id})]
 
 
 def response_ids(conn: Connection, task_id: int) -> dict[str, int]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from accord.core.errors import AlreadyExists, InvalidInput, NotFound, Unauthenticated
 from accord.core.passwords import hash_password, hash_token, new_token, verify_password
+from accord.db import raw
+from accord.db.raw import Statement
 from accord.db.tables import api_tokens, profiles, user_expertise, users
 from accord.db.types import utcnow
 
@@ -123,23 +125,19 @@ def get_user(conn: Connection, name: str) -> User:
     return User(*row)
 
 
-_TOKEN_QUERY = (
-    select(users.c.id, users.c.name, users.c.kind, users.c.is_admin)
-    .join(api_tokens, api_tokens.c.user_id == users.c.id)
-    .where(
-        api_tokens.c.token_hash == bindparam("token_hash"),
-        api_tokens.c.revoked_at.is_(None),
-        users.c.active.is_(True),
-    )
+# Every API request starts here, so it runs on the driver connection (see ``db.raw``).
+_TOKEN_QUERY = Statement(
+    "SELECT u.id, u.name, u.kind, u.is_admin FROM api_tokens t JOIN users u ON u.id = t.user_id "
+    "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND u.active"
 )
 
 
 def authenticate_token(conn: Connection, token: str) -> User:
     """The active user holding ``token``; one indexed lookup on the token's hash."""
-    row = conn.execute(_TOKEN_QUERY, {"token_hash": hash_token(token)}).first()
+    row = raw.execute(conn, _TOKEN_QUERY, {"token_hash": hash_token(token)}).fetchone()
     if row is None:
         raise Unauthenticated("the API token is unknown or revoked")
-    return User(*row)
+    return User(row[0], row[1], row[2], bool(row[3]))
 
 
 def authenticate_password(conn: Connection, name: str, password: str) -> User:
