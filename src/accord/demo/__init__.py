@@ -1,0 +1,1 @@
+"""Demo project data shipped with Accord (used by `accord demo`)."""
