@@ -21,13 +21,14 @@ from sqlalchemy import func, insert, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.live import running_servers  # noqa: E402
+
 from accord.core import projects as project_rules  # noqa: E402
 from accord.core import users as user_rules  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from accord.db.tables import annotations, prompts, responses, task_responses, tasks  # noqa: E402
 from accord.db.types import utcnow  # noqa: E402
-from tests.live import running_servers  # noqa: E402
 
 LUA = ROOT.parent / "shared" / "bench" / "annotation-loop.lua"
 LOOP_LINE = re.compile(r"LOOP claims=(\d+) submits=(\d+) empties=(\d+) errors=(\d+) "
@@ -104,7 +105,7 @@ def measure(clients: int, seconds: int = 8, items: int = 60_000) -> dict:
     match = LOOP_LINE.search(out)
     if not match:
         raise RuntimeError(f"wrk printed no LOOP line:\n{out}")
-    claims, submits, empties, errors = (int(g) for g in match.groups()[:4])
+    _claims, submits, empties, errors = (int(g) for g in match.groups()[:4])
     elapsed, p50, p99 = (float(g) for g in match.groups()[4:])
     return {"clients": clients, "stored": stored, "submits_acknowledged": submits,
             "submissions_per_s": stored / elapsed, "p50_ms": p50, "p99_ms": p99,
