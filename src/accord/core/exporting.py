@@ -1,14 +1,15 @@
 """Gathering what exports need from the database, in streams that never hold a whole project.
 
-Preference exports read the narrow ``pairwise_outcomes`` table once, ordered by task, through a
-server-side cursor (``yield_per``), and hand it on in chunks of whole tasks as NumPy arrays;
-the majority of each pair is computed per chunk by :func:`accord.quality.consensus.majority_pairs`,
-and only then are the prompts and response texts of the decided pairs looked up, one query per
-chunk. Raw and SFT exports stream one joined query each. Memory therefore grows with the chunk
-size, never with the project.
+A preference export walks three queries side by side, each ordered by task id and read
+through a server-side cursor (``yield_per``): the narrow ``pairwise_outcomes`` rows, the
+exported tasks with their prompts, and those tasks' responses. Outcomes come in chunks of
+whole tasks as NumPy arrays; the majority of each pair is computed per chunk by
+:func:`accord.quality.consensus.majority_pairs`; the two text streams are read up to the
+chunk's last task (a merge join), so that no query names thousands of ids. Raw and SFT
+exports stream one joined query each. Memory grows with the chunk size, never with the project.
 
-A comparison task counts once it has all its annotations (``submitted >= overlap``) and is not
-open or escalated: complete, waiting for adjudication, or resolved.
+A comparison task is exported once it has all its annotations (``submitted >= overlap``) and
+is not open or escalated: complete, waiting for adjudication, or resolved.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class ExportCounts:
     """Running counts of an export, updated by the streams as they go."""
 
     tasks: int = 0
-    """Tasks considered: eligible comparison tasks with outcomes, or tasks of the rows read."""
+    """Tasks considered: for preference, exported comparison tasks with outcomes; for raw,
+    tasks with any annotation; for SFT, tasks with a demonstration."""
     ties_dropped: int = 0
     """Pairs whose majority was a tie or an even split, so that they yielded no row."""
 
@@ -85,8 +87,10 @@ class DecidedChunk:
 def snapshot(engine: Engine) -> Iterator[Connection]:
     """A connection whose reads all see one state of the database, however long they take.
 
-    On PostgreSQL: a read-only REPEATABLE READ transaction, so tasks completed while an export
-    runs are not half in it. SQLite transactions already read one snapshot.
+    On PostgreSQL: a read-only REPEATABLE READ transaction, so a task completed while an
+    export runs is in none of its streams or in all of them. On SQLite a transaction reads
+    one snapshot already (the engine opens it with ``BEGIN IMMEDIATE``, which also holds off
+    writers until the export ends).
     """
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
@@ -128,7 +132,7 @@ def outcome_chunks(
     A task's rows are never split across two chunks: the rows of the last task of a fetch
     wait for the next one.
     """
-    result = conn.execution_options(yield_per=chunk_rows).execute(_outcome_query(project_id))
+    result = conn.execute(_outcome_query(project_id).execution_options(yield_per=chunk_rows))
     carried = np.zeros((0, 5), dtype=np.int64)
     for rows in result.partitions():
         # All five columns are integers, so the rows flatten straight into one array.
@@ -173,7 +177,7 @@ class _ByTask:
     """
 
     def __init__(self, conn: Connection, query: Select, fetch_rows: int) -> None:
-        result = conn.execution_options(yield_per=fetch_rows).execute(query)
+        result = conn.execute(query.execution_options(yield_per=fetch_rows))
         self._partitions = result.partitions()
         self._rows: Sequence[Row] = ()
         self._at = 0
@@ -268,7 +272,7 @@ def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
         .where(annotations.c.project_id == project_id)
         .order_by(annotations.c.id)
     )
-    yield from conn.execution_options(yield_per=STREAM_ROWS).execute(query)
+    yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))
 
 
 def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
@@ -293,4 +297,4 @@ def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
         )
         .order_by(annotations.c.id)
     )
-    yield from conn.execution_options(yield_per=STREAM_ROWS).execute(query)
+    yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))

@@ -1,0 +1,44 @@
+"""The SFT export: one conversation per demonstration an annotator wrote.
+
+Fields:
+
+``messages``
+    The prompt's chat messages followed by ``{"role": "assistant", "content": <the
+    annotator's written response>}`` — TRL's conversational language-modelling format, as
+    ``trl.SFTTrainer`` reads it.
+``task_id``
+    The task's external id.
+``annotator``
+    The name of the annotator who wrote the response.
+
+Every demonstration annotation gives a row, in the order they were submitted; a task done by
+three annotators gives three conversations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyarrow as pa
+from sqlalchemy import Connection
+
+from accord.core.exporting import ExportCounts, count_annotated_tasks, demonstration_records
+from accord.core.projects import Project
+from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
+
+SFT_SCHEMA = pa.schema([
+    ("messages", MESSAGES),
+    ("task_id", pa.string()),
+    ("annotator", pa.string()),
+])
+
+
+def sft_rows(
+    conn: Connection, project: Project, counts: ExportCounts | None = None
+) -> Iterator[dict]:
+    """The project's SFT rows, streamed; ``counts`` gets the number of demonstration tasks."""
+    if counts is not None:
+        counts.tasks += count_annotated_tasks(conn, project.id, "demonstration")
+    for record in demonstration_records(conn, project.id):
+        messages = chat_messages(record.messages) + assistant_turn(record.response)
+        yield {"messages": messages, "task_id": record.task_id, "annotator": record.annotator}
