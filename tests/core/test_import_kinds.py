@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from accord.core import claims
 from accord.core.errors import ImportRejected
 from accord.core.importing import import_file, import_items
-from accord.db.tables import prompts, responses, task_expertise, task_responses, tasks
+from accord.db.tables import QUEUE_FRESH, prompts, responses, task_expertise, task_responses, tasks
+from accord.db.types import utcnow
 from tests.core.import_helpers import comparison, row_counts, write_jsonl
-from tests.factories import make_project
+from tests.factories import make_project, make_user
 
 
 def task_row(engine, external_id):
@@ -47,6 +49,7 @@ def test_a_comparison_becomes_a_prompt_its_responses_and_a_task(engine, tmp_path
     assert (report.new, report.unchanged, report.invalid) == (1, 0, 0)
     task = task_row(engine, "q-17")
     assert (task.kind, task.overlap, task.priority, task.status) == ("comparison", 2, 5, "open")
+    assert (task.taken, task.submitted, task.queue) == (0, 0, QUEUE_FRESH)
     assert task.metadata == {"batch": 4}
     assert task.requires_expertise and not task.is_gold and task.gold_answer is None
     assert len(task.content_hash) == 64
@@ -182,3 +185,16 @@ def test_the_project_may_be_named(engine, tmp_path):
     make_project(engine, "named")
     report = import_file(engine, "named", write_jsonl(tmp_path / "i.jsonl", [comparison("q")]))
     assert report.new == 1
+
+
+def test_an_imported_comparison_can_be_claimed_and_shows_its_responses(engine, tmp_path):
+    project = make_project(engine)
+    import_file(engine, project, write_jsonl(tmp_path / "items.jsonl", [comparison("q-1")]))
+    annotator = make_user(engine, "ann", project=project, roles=("annotator",)).user
+
+    with engine.begin() as conn:
+        claim = claims.claim_next(conn, project, annotator, utcnow())
+
+    assert claim.task.id == "q-1"
+    assert sorted(r.content for r in claim.task.responses) == [
+        "answer a to q-1", "answer b to q-1"]
