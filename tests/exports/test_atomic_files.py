@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, insert, select
 
 from accord.core.errors import InvalidInput, NotFound
+from accord.core.exporting import snapshot
+from accord.db.tables import audit_events
+from accord.db.types import utcnow
 from accord.exports import FORMATS, ExportFormat, export, preference_rows
 from accord.exports.preference import PREFERENCE_SCHEMA
 from accord.exports.writers import atomic_output, file_format_for, write_jsonl, write_parquet
@@ -128,3 +132,15 @@ def test_an_unknown_project_is_named_and_nothing_is_written(engine, out_dir):
     with pytest.raises(NotFound, match='project "ghost" does not exist'):
         export(engine, "ghost", "raw", out_dir / "raw.jsonl")
     assert list(out_dir.iterdir()) == []
+
+
+def test_an_export_snapshot_does_not_hold_writers_off(engine):
+    """Annotators keep submitting while a long export reads (SQLite: a deferred snapshot)."""
+    with snapshot(engine) as reader, reader.begin():
+        seen = reader.execute(select(func.count()).select_from(audit_events)).scalar_one()
+        with engine.begin() as writer:  # would wait out the busy timeout if the reader locked
+            writer.execute(insert(audit_events).values(at=utcnow(), action="t", details={}))
+        again = reader.execute(select(func.count()).select_from(audit_events)).scalar_one()
+    assert seen == again == 0
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(audit_events)).scalar_one() == 1

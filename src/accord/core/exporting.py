@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 
 from accord.core.projects import Project
+from accord.db.engine import READ_ONLY
 from accord.db.tables import (
     annotations,
     assignments,
@@ -88,14 +89,15 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
     """A connection whose reads all see one state of the database, however long they take.
 
     On PostgreSQL: a read-only REPEATABLE READ transaction, so a task completed while an
-    export runs is in none of its streams or in all of them. On SQLite a transaction reads
-    one snapshot already (the engine opens it with ``BEGIN IMMEDIATE``, which also holds off
-    writers until the export ends).
+    export runs is in none of its streams or in all of them. On SQLite: a deferred
+    transaction, which reads one WAL snapshot and lets annotators keep writing meanwhile.
     """
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ",
                                           postgresql_readonly=True)
+        else:
+            conn = conn.execution_options(**{READ_ONLY: True})
         yield conn
 
 

@@ -3,7 +3,8 @@
 SQLite gets WAL (readers never block the writer), ``synchronous=NORMAL`` (durable at
 checkpoints, about 36k commits/s here), foreign keys on, a busy timeout, and every write
 transaction opened with ``BEGIN IMMEDIATE`` so that a claim takes the write lock before it
-reads: two processes can never both see the same free slot.
+reads: two processes can never both see the same free slot. Long reads (exports) ask for
+``READ_ONLY`` and get a deferred transaction instead: a snapshot that blocks no writer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import QueuePool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "accord_read_only"
+"""Execution option: this connection only reads, so on SQLite it begins a deferred
+transaction (a WAL snapshot) and never holds the write lock from writers."""
 
 
 def _json_dumps(value: object) -> str:
@@ -71,4 +75,5 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

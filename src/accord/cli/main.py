@@ -1,0 +1,29 @@
+"""The ``accord`` command: one Typer app gathering the command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from accord.cli import database, projects, server, users
+from accord.cli.exporting import export_command
+from accord.cli.importing import import_command
+
+app = typer.Typer(
+    name="accord",
+    help="Accord: human feedback data for aligning language models.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("init")(database.init_command)
+app.add_typer(database.app, name="db")
+app.add_typer(users.app, name="user")
+app.add_typer(projects.app, name="project")
+app.command("import")(import_command)
+app.command("export")(export_command)
+app.command("serve")(server.serve_command)
+app.command("demo")(server.demo_command)
+
+if __name__ == "__main__":
+    app()
