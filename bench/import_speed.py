@@ -43,7 +43,7 @@ ANSWER = ("Here is a careful answer to question {n}. It explains the reasoning s
 
 
 def write_items(path: Path, n_items: int) -> Path:
-    """``n_items`` comparisons with two responses each, about 600 bytes a line."""
+    """``n_items`` comparisons with two responses each, about 800 bytes a line."""
     with path.open("wb") as out:
         for n in range(n_items):
             out.write(orjson.dumps({

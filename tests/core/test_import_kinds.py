@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from accord.core import claims
-from accord.core.errors import ImportRejected
+from accord.core.errors import ImportRejected, InvalidInput
 from accord.core.importing import import_file, import_items
 from accord.db.tables import QUEUE_FRESH, prompts, responses, task_expertise, task_responses, tasks
 from accord.db.types import utcnow
@@ -198,3 +198,9 @@ def test_an_imported_comparison_can_be_claimed_and_shows_its_responses(engine, t
     assert claim.task.id == "q-1"
     assert sorted(r.content for r in claim.task.responses) == [
         "answer a to q-1", "answer b to q-1"]
+
+
+def test_a_file_that_cannot_be_read_is_an_invalid_input(engine, tmp_path):
+    project = make_project(engine)
+    with pytest.raises(InvalidInput, match="cannot read"):
+        import_file(engine, project, tmp_path / "absent.jsonl")

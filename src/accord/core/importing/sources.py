@@ -14,8 +14,11 @@ from typing import Protocol
 
 import orjson
 
+from accord.core.errors import InvalidInput
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES, LineReader, decode
+
+MAX_SOURCE_LENGTH = 255  # prompts.source
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +81,15 @@ class FileSource:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.path.name[:MAX_SOURCE_LENGTH]
 
     @contextmanager
     def open(self) -> Iterator[_FilePass]:
-        with LineReader(self.path, self.max_line_bytes) as reader:
+        try:
+            reader = LineReader(self.path, self.max_line_bytes)
+        except OSError as error:
+            raise InvalidInput(f'cannot read "{self.path}": {error.strerror or error}') from None
+        with reader:
             yield _FilePass(reader)
 
 
@@ -123,6 +130,7 @@ class ItemSource:
     unit: str = "item"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.name[:MAX_SOURCE_LENGTH])
         if not callable(self.items) and iter(self.items) is self.items:
             raise TypeError(
                 "items can be read only once (an iterator), but an import reads them twice: "
