@@ -7,7 +7,7 @@ the reason it could not be read, so the checks and the writes do not care which 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -45,7 +45,7 @@ class Source(Protocol):
     unit: str  # what an entry is called in messages: "line" or "item"
     name: str  # kept as each prompt's ``source``
 
-    def open(self): ...  # a context manager giving a Pass
+    def open(self) -> AbstractContextManager[Pass]: ...
 
 
 class _FilePass:
