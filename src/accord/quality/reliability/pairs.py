@@ -1,0 +1,140 @@
+"""Reliability-weighted consensus over pairwise outcomes.
+
+Every (task, pair of responses) is an item of the Dawid-Skene model whose classes are the
+outcomes: first response preferred, second preferred and, when ties are allowed, a tie.
+Fitting the model weighs each annotator by their estimated confusion matrix instead of
+counting votes equally: a 2-1 split is decided for the side of the more reliable pair of
+annotators, and the posterior of the winning outcome is the decision's confidence.
+
+Outcome codes are those the core's quality inputs use (``OUTCOME_FIRST``,
+``OUTCOME_SECOND``, ``OUTCOME_TIE``), and a pair is named with ``first < second``; pairs given
+the other way round are turned, with their outcome, before fitting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from accord.quality.reliability.dawid_skene import (
+    MAX_ITER,
+    SMOOTHING,
+    TOL,
+    dawid_skene,
+    one_coin,
+)
+from accord.quality.reliability.em import Reliability
+from accord.quality.reliability.incidence import as_ids
+
+FIRST_PREFERRED = 0
+"""Outcome: the pair's ``first`` response was preferred."""
+SECOND_PREFERRED = 1
+"""Outcome: the pair's ``second`` response was preferred."""
+TIE = 2
+"""Outcome: the two responses were judged equal."""
+
+Model = Literal["dawid_skene", "one_coin"]
+FITTERS = {"dawid_skene": dawid_skene, "one_coin": one_coin}
+
+
+@dataclass(frozen=True)
+class PairReliability:
+    """One entry per distinct (task, pair), sorted by task, then ``first``, then ``second``."""
+
+    task: NDArray[np.int64]
+    first: NDArray[np.int64]
+    second: NDArray[np.int64]
+    outcome: NDArray[np.int8]
+    """The most probable outcome: :data:`FIRST_PREFERRED`, :data:`SECOND_PREFERRED` or
+    :data:`TIE`."""
+    confidence: NDArray[np.float64]
+    """The posterior probability of ``outcome``."""
+    votes: NDArray[np.int64]
+    """How many judgments the pair has."""
+    reliability: Reliability
+    """The fitted model: its items are these pairs, its classes the outcomes."""
+
+    def __len__(self) -> int:
+        return len(self.task)
+
+
+def oriented_pairs(
+    first: NDArray[np.int64], second: NDArray[np.int64], outcome: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Pairs turned so that ``first < second``, with preferences turned alongside."""
+    same = np.flatnonzero(first == second)
+    if len(same):
+        i = int(same[0])
+        raise ValueError(f"outcome {i}: first and second are the same response ({first[i]})")
+    bad = np.flatnonzero(outcome > TIE)
+    if len(bad):
+        i = int(bad[0])
+        raise ValueError(f"outcome[{i}] is {outcome[i]}: outcomes are 0 (first preferred), "
+                         "1 (second preferred) or 2 (tie)")
+    turned = (first > second) & (outcome != TIE)
+    return np.minimum(first, second), np.maximum(first, second), outcome ^ turned
+
+
+def pair_index(
+    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Each outcome's pair number (pairs ordered by task, first, second) and each pair's
+    first outcome in that order."""
+    order = np.lexsort((second, first, task))
+    t, f, s = task[order], first[order], second[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (t[1:] != t[:-1]) | (f[1:] != f[:-1]) | (s[1:] != s[:-1])
+    index = np.empty(len(order), dtype=np.int64)
+    index[order] = np.cumsum(starts) - 1
+    return index, order[starts]
+
+
+def pair_reliability(
+    task: ArrayLike,
+    first: ArrayLike,
+    second: ArrayLike,
+    annotator: ArrayLike,
+    outcome: ArrayLike,
+    n_annotators: int | None = None,
+    *,
+    ties: bool | None = None,
+    model: Model = "dawid_skene",
+    max_iter: int = MAX_ITER,
+    tol: float = TOL,
+    smoothing: float = SMOOTHING,
+) -> PairReliability:
+    """The reliability-weighted outcome of every (task, pair), with annotator confusions.
+
+    One entry per judgment: the ``task``, the pair (``first``, ``second`` response ids), the
+    ``annotator`` and their ``outcome``. ``ties``: whether a tie is a class (three classes)
+    or not (two); by default, whether any outcome is a tie. ``model`` picks the full
+    confusion matrix (``"dawid_skene"``) or one accuracy per annotator (``"one_coin"``).
+    """
+    if model not in FITTERS:
+        raise ValueError(f"model is {model!r}: use 'dawid_skene' or 'one_coin'")
+    tasks = as_ids("task", task)
+    n = len(tasks)
+    outcomes = as_ids("outcome", outcome, n, "task")
+    lower, upper, outcomes = oriented_pairs(as_ids("first", first, n, "task"),
+                                            as_ids("second", second, n, "task"), outcomes)
+    any_tie = bool((outcomes == TIE).any())
+    if ties is False and any_tie:
+        i = int(np.argmax(outcomes == TIE))
+        raise ValueError(f"outcome[{i}] is a tie, but ties are not allowed")
+    n_classes = 3 if (any_tie if ties is None else ties) else 2
+    index, heads = pair_index(tasks, lower, upper)
+    annotators = as_ids("annotator", annotator, n, "task")
+    fitted = FITTERS[model](index, annotators, outcomes, len(heads), n_annotators, n_classes,
+                            max_iter=max_iter, tol=tol, smoothing=smoothing)
+    return PairReliability(
+        task=tasks[heads],
+        first=lower[heads],
+        second=upper[heads],
+        outcome=fitted.labels.astype(np.int8),
+        confidence=fitted.posteriors[np.arange(len(heads)), fitted.labels],
+        votes=np.bincount(index, minlength=len(heads)),
+        reliability=fitted,
+    )

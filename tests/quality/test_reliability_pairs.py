@@ -1,0 +1,90 @@
+"""Reliability-weighted consensus over pairwise outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accord.quality.reliability import (
+    FIRST_PREFERRED,
+    SECOND_PREFERRED,
+    TIE,
+    majority_vote,
+    pair_reliability,
+)
+
+
+def pairwise_crowd(accuracies, n_pairs=600, seed=0):
+    """Every annotator judges every pair (task i, responses 2i and 2i+1), without ties."""
+    rng = np.random.default_rng(seed)
+    accuracies = np.asarray(accuracies)
+    truth = rng.integers(0, 2, n_pairs)
+    task = np.repeat(np.arange(n_pairs), len(accuracies))
+    annotator = np.tile(np.arange(len(accuracies)), n_pairs)
+    right = rng.random(len(task)) < accuracies[annotator]
+    outcome = np.where(right, truth[task], 1 - truth[task])
+    return task, 2 * task, 2 * task + 1, annotator, outcome, truth
+
+
+def test_two_reliable_annotators_outweigh_three_poor_ones():
+    task, first, second, annotator, outcome, truth = pairwise_crowd(
+        [0.95, 0.9, 0.6, 0.55, 0.55], n_pairs=2000)
+    result = pair_reliability(task, first, second, annotator, outcome)
+    votes = outcome.reshape(-1, 5)
+    good, poor = votes[:, :2], votes[:, 2:]
+    outvoted = ((good == good[:, :1]).all(axis=1) & (poor == poor[:, :1]).all(axis=1)
+                & (good[:, 0] != poor[:, 0]))
+    assert outvoted.sum() > 10
+    np.testing.assert_array_equal(result.outcome[outvoted], good[outvoted, 0])
+    majority = majority_vote(task, annotator, outcome).labels
+    assert (result.outcome == truth).mean() > (majority == truth).mean() + 0.02
+    assert list(np.argsort(-result.reliability.accuracy)[:2]) == [0, 1]
+
+
+def test_confidence_is_the_posterior_of_the_chosen_outcome():
+    task, first, second, annotator, outcome, _ = pairwise_crowd([0.9, 0.8, 0.7], n_pairs=200)
+    result = pair_reliability(task, first, second, annotator, outcome, model="one_coin")
+    posteriors = result.reliability.posteriors
+    np.testing.assert_allclose(result.confidence, posteriors.max(axis=1))
+    assert posteriors.shape == (200, 2) and (result.confidence >= 0.5).all()
+    np.testing.assert_array_equal(result.votes, 3)
+
+
+def test_a_pair_given_either_way_round_is_the_same_pair():
+    forward = pair_reliability(task=[1, 1, 1], first=[10, 10, 11], second=[11, 11, 10],
+                               annotator=[0, 1, 2], outcome=[0, 0, 1])
+    assert len(forward) == 1
+    assert (forward.task[0], forward.first[0], forward.second[0]) == (1, 10, 11)
+    assert forward.outcome[0] == FIRST_PREFERRED
+    assert forward.votes[0] == 3
+
+
+def test_ties_make_a_third_class_and_can_win():
+    result = pair_reliability(task=[0, 0, 0, 1, 1, 1], first=[1, 1, 1, 1, 1, 1],
+                              second=[2, 2, 2, 2, 2, 2], annotator=[0, 1, 2, 0, 1, 2],
+                              outcome=[TIE, TIE, TIE, 1, 1, 0])
+    assert result.reliability.posteriors.shape == (2, 3)
+    assert list(result.outcome) == [TIE, SECOND_PREFERRED]
+
+
+def test_pairs_are_ordered_by_task_then_responses():
+    result = pair_reliability(task=[5, 2, 2], first=[9, 4, 3], second=[8, 3, 4],
+                              annotator=[0, 0, 1], outcome=[0, 0, 0])
+    assert list(zip(result.task, result.first, result.second, strict=True)) == [
+        (2, 3, 4), (5, 8, 9)]
+    # "9 over 8" is "second preferred" once the pair is turned to (8, 9)
+    assert result.outcome[1] == SECOND_PREFERRED
+
+
+@pytest.mark.parametrize(("options", "outcome", "message"), [
+    ({"ties": False}, [2], "outcome.0. is a tie, but ties are not allowed"),
+    ({}, [3], r"outcome\[0\] is 3"),
+])
+def test_outcomes_outside_the_allowed_classes_are_refused(options, outcome, message):
+    with pytest.raises(ValueError, match=message):
+        pair_reliability([0], [1], [2], [0], outcome, **options)
+
+
+def test_a_response_compared_with_itself_is_refused():
+    with pytest.raises(ValueError, match="first and second are the same response"):
+        pair_reliability([0], [4], [4], [0], [0])
