@@ -1,0 +1,121 @@
+"""Confidence intervals by the cluster bootstrap over items.
+
+Judgments on one item are not independent (they share the item's difficulty), so the unit
+of resampling is the item: each resample draws as many items as there are, with
+replacement, and keeps all judgments of each drawn item (Davison & Hinkley 1997, §3.8;
+Field & Welsh 2007). The interval is the percentile interval (Efron & Tibshirani 1993,
+ch. 13): the (1 - confidence)/2 and (1 + confidence)/2 quantiles of the resampled values.
+
+For this package's statistics a resample is never built: a statistic is a function of sums
+over items (see :mod:`~accord.quality.agreement.terms`), so a resample is the item-count
+vector times the per-item term matrix, and a batch of resamples is one matrix product.
+Other callables get each resampled :class:`Judgments` in turn, drawn from the same random
+stream, so both paths give the same interval for the same seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.quality.agreement.decomposable import Statistic, as_item_statistic
+from accord.quality.agreement.judgments import Judgments
+from accord.quality.agreement.terms import ItemTerms
+
+DRAWS_PER_BATCH = 1 << 22
+"""Item draws made at once (resamples x items): bounds the memory of a batch."""
+TOTALS_PER_PRODUCT = 1 << 23
+"""Resample totals (resamples x term columns) formed by one matrix product."""
+
+
+class Interval(NamedTuple):
+    """A two-sided confidence interval."""
+
+    low: float
+    high: float
+
+
+def bootstrap_ci(statistic: Statistic, judgments: Judgments, n_resamples: int = 1000,
+                 confidence: float = 0.95,
+                 seed: int | np.random.Generator | None = None) -> Interval:
+    """The percentile bootstrap interval of ``statistic``, resampling items (clusters).
+
+    ``statistic`` maps judgments to a number: one of this package's statistics (vectorised)
+    or any callable (evaluated per resample). Only items with at least one judgment are
+    resampled. Resamples where the statistic is undefined (NaN) are left out; the interval
+    is (NaN, NaN) when all are. The same ``seed`` gives the same interval.
+    """
+    if not isinstance(n_resamples, int | np.integer) or n_resamples < 1:
+        raise ValueError(f"n_resamples must be a positive integer, got {n_resamples!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
+    rng = np.random.default_rng(seed)
+    items = np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
+    form = as_item_statistic(statistic)
+    if form is not None:
+        values = _resampled_terms(form.item_terms(judgments), items, n_resamples, rng)
+    else:
+        values = _resampled_calls(statistic, judgments, items, n_resamples, rng)
+    return _percentile_interval(values, confidence)
+
+
+def resample_draws(n_items: int, n_resamples: int,
+                   rng: np.random.Generator) -> Iterator[NDArray[np.int32]]:
+    """Batches of resamples: each row holds ``n_items`` positions drawn with replacement."""
+    batch = max(1, DRAWS_PER_BATCH // max(n_items, 1))
+    dtype = np.int32 if n_items < 2**31 else np.int64
+    for start in range(0, n_resamples, batch):
+        rows = min(batch, n_resamples - start)
+        yield rng.integers(0, n_items, size=(rows, n_items), dtype=dtype)
+
+
+def _resampled_terms(terms: ItemTerms, items: NDArray[np.intp], n_resamples: int,
+                     rng: np.random.Generator) -> NDArray[np.float64]:
+    """The statistic on each resample, from item weights (how often each item was drawn)."""
+    drawn_from = terms.restricted(items)
+    n = len(items)
+    step = max(1, TOTALS_PER_PRODUCT // max(terms.width, 1))
+    weights = np.empty((min(n_resamples, max(1, DRAWS_PER_BATCH // max(n, 1))), n))
+    values = []
+    for draws in resample_draws(n, n_resamples, rng):
+        for row, drawn in enumerate(draws):
+            weights[row] = np.bincount(drawn, minlength=n)
+        values.extend(drawn_from.weighted(weights[start:min(start + step, len(draws))])
+                      for start in range(0, len(draws), step))
+    return np.concatenate(values)
+
+
+def _resampled_calls(statistic: Statistic, judgments: Judgments, items: NDArray[np.intp],
+                     n_resamples: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """The statistic called on each resampled set of judgments."""
+    order = judgments.item_order
+    sizes = np.bincount(judgments.item, minlength=judgments.n_items)
+    starts = (np.cumsum(sizes) - sizes)[items]
+    sizes = sizes[items]
+    values = []
+    for draws in resample_draws(len(items), n_resamples, rng):
+        for drawn in draws:
+            picked = order[_gather(starts[drawn], sizes[drawn])]
+            values.append(statistic(Judgments.unchecked(
+                np.repeat(np.arange(len(drawn)), sizes[drawn]), judgments.annotator[picked],
+                judgments.value[picked], len(drawn), judgments.n_annotators,
+                judgments.n_categories)))
+    return np.asarray(values, dtype=np.float64)
+
+
+def _gather(starts: NDArray[np.int64], sizes: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Positions start, start+1, …, start+size-1 for each (start, size), concatenated."""
+    block = np.cumsum(sizes) - sizes
+    return np.repeat(starts - block, sizes) + np.arange(int(sizes.sum()))
+
+
+def _percentile_interval(values: NDArray[np.float64], confidence: float) -> Interval:
+    defined = values[np.isfinite(values)]
+    if len(defined) == 0:
+        return Interval(float("nan"), float("nan"))
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(defined, [tail, 1 - tail])
+    return Interval(float(low), float(high))
