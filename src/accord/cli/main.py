@@ -7,6 +7,7 @@ import typer
 from accord.cli import database, projects, server, users
 from accord.cli.exporting import export_command
 from accord.cli.importing import import_command
+from accord.cli.report import report_command
 
 app = typer.Typer(
     name="accord",
@@ -22,6 +23,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(projects.app, name="project")
 app.command("import")(import_command)
 app.command("export")(export_command)
+app.command("report")(report_command)
 app.command("serve")(server.serve_command)
 app.command("demo")(server.demo_command)
 

@@ -39,7 +39,7 @@ def _statements(dialect: str) -> dict[str, Statement]:
     return {
         "annotators": Statement(
             "SELECT u.id, u.name, u.kind, COALESCE(pr.pay_rate_per_hour, 0), "
-            "pr.demographics_consented_at IS NOT NULL "
+            "pr.demographics_consented_at IS NOT NULL, pr.demographics "
             "FROM users u LEFT JOIN profiles pr ON pr.user_id = u.id "
             "WHERE u.id IN (SELECT DISTINCT annotator_id FROM annotations "
             "WHERE project_id = :project_id) ORDER BY u.id"
@@ -50,14 +50,16 @@ def _statements(dialect: str) -> dict[str, Statement]:
             "WHERE t.project_id = :project_id ORDER BY t.id"
         ),
         "responses": Statement(
-            "SELECT r.id, LENGTH(r.content), COALESCE(r.model, '') FROM responses r "
+            f"SELECT r.id, LENGTH(r.content), COALESCE(r.model, ''), r.external_id, "
+            f"CASE WHEN {_refusal_sql()} THEN 1 ELSE 0 END FROM responses r "
             "JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = :project_id ORDER BY r.id"
         ),
         "annotations": Statement(
             f"SELECT an.id, an.task_id, an.annotator_id, {at}, an.active_ms, "
             "COALESCE(an.guideline_version_id, 0), an.late, "
             "CASE WHEN an.refusal_appropriate IS NULL THEN -1 "
-            "WHEN an.refusal_appropriate THEN 1 ELSE 0 END, an.flags "
+            "WHEN an.refusal_appropriate THEN 1 ELSE 0 END, COALESCE(an.severity, -1), "
+            "an.flags, an.ratings "
             "FROM annotations an WHERE an.project_id = :project_id ORDER BY an.id"
         ),
         "outcomes": Statement(
@@ -66,6 +68,22 @@ def _statements(dialect: str) -> dict[str, Statement]:
             "FROM pairwise_outcomes po WHERE po.project_id = :project_id ORDER BY po.id"
         ),
     }
+
+
+# Openings of a refusal, matched on the first 300 characters of a response, lower-cased.
+# A heuristic, used only by the over-refusal monitor, which reports it as such.
+REFUSAL_OPENINGS = (
+    "i can't help", "i cannot help", "i can't assist", "i cannot assist", "i won't",
+    "i'm sorry, but i can", "i am sorry, but i can", "i'm not able to", "i am not able to",
+    "i cannot provide", "i can't provide", "as an ai",
+)
+
+
+def _refusal_sql() -> str:
+    head = "LOWER(SUBSTR(r.content, 1, 300))"
+    return " OR ".join(
+        f"{head} LIKE '%{opening.replace(chr(39), chr(39) * 2)}%'" for opening in REFUSAL_OPENINGS
+    )
 
 
 def _chunks(conn: Connection, statement: Statement, params: dict) -> Iterator[list[tuple]]:
@@ -84,6 +102,8 @@ class Annotators:
     kinds: list[str]
     pay_rate_per_hour: NDArray[np.float64]
     consented: NDArray[np.bool_]
+    demographics: list[dict]
+    """Self-reported attributes; empty for people who did not consent."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +123,9 @@ class Responses:
     length: NDArray[np.int64]
     model: NDArray[np.int64]
     model_names: list[str]
+    external_ids: list[str]
+    is_refusal: NDArray[np.bool_]
+    """Whether the response opens like a refusal (``REFUSAL_OPENINGS``)."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +141,23 @@ class Annotations:
     late: NDArray[np.bool_]
     refusal_appropriate: NDArray[np.int8]
     """1 judged right, 0 judged wrong, -1 not asked."""
+    severity: NDArray[np.int8]
+    """Red-team severity 0 to 4, -1 when not given."""
     flags: NDArray[np.uint8]
     """Bit ``i`` set when flag ``FLAGS[i]`` was raised."""
+    ratings: Ratings
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """One entry per rating: annotation ``row`` rated ``response`` on ``dimension``."""
+
+    row: NDArray[np.int64]
+    response_key: NDArray[np.int64]
+    """Code of (task, response external id); names in ``response_keys``."""
+    dimension: NDArray[np.int64]
+    dimension_names: list[str]
+    value: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -166,6 +204,7 @@ def _load_annotators(conn, statements, params) -> Annotators:
         kinds=[r[2] for r in rows],
         pay_rate_per_hour=np.array([r[3] for r in rows], dtype=np.float64),
         consented=np.array([bool(r[4]) for r in rows], dtype=bool),
+        demographics=[(raw.read_json(r[5]) or {}) if r[4] else {} for r in rows],
     )
 
 
@@ -185,14 +224,17 @@ def _load_tasks(conn, statements, params) -> Tasks:
 
 
 def _load_responses(conn, statements, params) -> Responses:
-    ids, lengths, models = [], [], []
+    ids, lengths, models, external, refusal = [], [], [], [], []
     for chunk in _chunks(conn, statements["responses"], params):
         for row in chunk:
             ids.append(row[0])
             lengths.append(row[1] or 0)
             models.append(row[2])
+            external.append(row[3])
+            refusal.append(bool(row[4]))
     codes, names = _codes(models) if models else (np.zeros(0, np.int64), [])
-    return Responses(np.array(ids, np.int64), np.array(lengths, np.int64), codes, names)
+    return Responses(np.array(ids, np.int64), np.array(lengths, np.int64), codes, names,
+                     external, np.array(refusal, dtype=bool))
 
 
 def _flag_bits(value) -> int:
@@ -200,12 +242,44 @@ def _flag_bits(value) -> int:
     return sum(1 << FLAGS.index(f) for f in flags if f in FLAGS)
 
 
+class _RatingsBuilder:
+    """Collects ratings as they stream past, coding responses and dimensions as integers."""
+
+    def __init__(self) -> None:
+        self.row: list[int] = []
+        self.key: list[int] = []
+        self.dimension: list[int] = []
+        self.value: list[float] = []
+        self.keys: dict[tuple[int, str], int] = {}
+        self.dimensions: dict[str, int] = {}
+
+    def add(self, row: int, task: int, ratings: dict | None) -> None:
+        for response, by_dimension in (ratings or {}).items():
+            key = self.keys.setdefault((task, response), len(self.keys))
+            for name, value in by_dimension.items():
+                self.row.append(row)
+                self.key.append(key)
+                self.dimension.append(self.dimensions.setdefault(name, len(self.dimensions)))
+                self.value.append(float(value))
+
+    def build(self) -> Ratings:
+        return Ratings(np.array(self.row, np.int64), np.array(self.key, np.int64),
+                       np.array(self.dimension, np.int64), list(self.dimensions),
+                       np.array(self.value, np.float64))
+
+
 def _load_annotations(conn, statements, params, tasks, annotators) -> Annotations:
-    parts, flags = [], []
+    parts, flags, ratings, row = [], [], _RatingsBuilder(), 0
     for chunk in _chunks(conn, statements["annotations"], params):
-        parts.append(np.array([r[:8] for r in chunk], dtype=np.float64).reshape(-1, 8))
-        flags.extend(_flag_bits(r[8]) for r in chunk)
-    table = np.concatenate(parts) if parts else np.zeros((0, 8))
+        numbers = np.array([r[:9] for r in chunk], dtype=np.float64).reshape(-1, 9)
+        parts.append(numbers)
+        flags.extend(_flag_bits(r[9]) for r in chunk)
+        task_index = _dense(tasks.ids, numbers[:, 1].astype(np.int64))
+        for offset, record in enumerate(chunk):
+            if record[10] is not None:
+                ratings.add(row + offset, int(task_index[offset]), raw.read_json(record[10]))
+        row += len(chunk)
+    table = np.concatenate(parts) if parts else np.zeros((0, 9))
     return Annotations(
         ids=table[:, 0].astype(np.int64),
         task=_dense(tasks.ids, table[:, 1].astype(np.int64)),
@@ -215,7 +289,9 @@ def _load_annotations(conn, statements, params, tasks, annotators) -> Annotation
         guideline_version_id=table[:, 5].astype(np.int64),
         late=table[:, 6].astype(bool),
         refusal_appropriate=table[:, 7].astype(np.int8),
+        severity=table[:, 8].astype(np.int8),
         flags=np.array(flags, dtype=np.uint8),
+        ratings=ratings.build(),
     )
 
 

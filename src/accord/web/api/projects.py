@@ -6,7 +6,10 @@ from fastapi import APIRouter
 from sqlalchemy import Connection
 
 from accord.core import progress as progress_rules
+from accord.core.access import can_review
+from accord.core.errors import Forbidden
 from accord.core.projects import Project, project_for_member, projects_of, roles_of
+from accord.core.report import build_report
 from accord.core.users import User
 from accord.db.types import utcnow
 from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
@@ -61,3 +64,19 @@ async def get_project(project: str, me: Caller) -> ProjectOut:
 async def get_progress(project: str, me: Caller) -> ProgressOut:
     result = await me.run(_progress, project)
     return ProgressOut(**result.__dict__)
+
+
+def _report(conn: Connection, user: User, name: str) -> dict:
+    project, roles = project_for_member(conn, name, user)
+    if not can_review(user, roles):
+        raise Forbidden(f'the report of "{project.name}" is for its reviewers and managers')
+    return build_report(conn, project, utcnow(), store_consensus=False)
+
+
+@router.get("/projects/{project}/report")
+async def get_report(project: str, me: Caller) -> dict:
+    """The quality report: ``agreement``, ``annotators``, ``consensus``, ``monitors``, ``cost``.
+
+    Reading it changes nothing; ``accord report`` stores the consensus it computes.
+    """
+    return await me.run(_report, project)

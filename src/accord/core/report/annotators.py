@@ -1,0 +1,71 @@
+"""The report's ``annotators`` section: one row per person (or AI judge) who annotated.
+
+``reliability`` is the Dawid-Skene estimate of how often the annotator's pairwise outcome is
+the true one (Dawid & Skene 1979), fitted on every pair of the project; higher is more
+reliable. Gold accuracy counts only calibration tasks, against their reference ranking.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.core.quality_inputs import ProjectArrays
+from accord.core.report.consensus import Consensus
+
+
+def _round(value: float, digits: int = 4) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), digits)
+
+
+def _per_annotator_mean(index: NDArray[np.int64], values: NDArray, n: int) -> NDArray:
+    total = np.bincount(index, weights=values.astype(np.float64), minlength=n)
+    count = np.bincount(index, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _median_active_seconds(arrays: ProjectArrays, n: int) -> NDArray[np.float64]:
+    a = arrays.annotations
+    result = np.full(n, np.nan)
+    if len(a.annotator) == 0:
+        return result
+    order = np.lexsort((a.active_ms, a.annotator))
+    sorted_annotator, sorted_ms = a.annotator[order], a.active_ms[order]
+    starts = np.searchsorted(sorted_annotator, np.arange(n))
+    ends = np.searchsorted(sorted_annotator, np.arange(n), side="right")
+    for i in np.flatnonzero(ends > starts):
+        result[i] = float(np.median(sorted_ms[starts[i]:ends[i]])) / 1000
+    return result
+
+
+def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool_],
+            gold: tuple[NDArray, NDArray] | None, spend: NDArray[np.float64]) -> list[dict]:
+    n = len(arrays.annotators.ids)
+    counts = np.bincount(arrays.annotations.annotator, minlength=n)
+    hours = np.bincount(arrays.annotations.annotator,
+                        weights=arrays.annotations.active_ms / 3_600_000, minlength=n)
+    reliability = (consensus.weighted.reliability.accuracy if consensus.weighted is not None
+                   else np.full(n, np.nan))
+    agreement = (_per_annotator_mean(arrays.outcomes.annotator, agrees, n) if len(agrees)
+                 else np.full(n, np.nan))
+    median_s = _median_active_seconds(arrays, n)
+    rows = []
+    for i, name in enumerate(arrays.annotators.names):
+        row = {
+            "name": name,
+            "kind": arrays.annotators.kinds[i],
+            "annotations": int(counts[i]),
+            "reliability": _round(reliability[i]),
+            "agreement_with_consensus": _round(agreement[i]),
+            "median_seconds_per_task": _round(median_s[i], 1),
+            "tasks_per_active_hour": _round(counts[i] / hours[i], 1) if hours[i] > 0 else None,
+            "spend": _round(spend[i], 2) if len(spend) else None,
+        }
+        if gold is not None:
+            row["gold_answered"] = int(gold[0][i])
+            row["gold_accuracy"] = _round(gold[1][i])
+        rows.append(row)
+    return rows

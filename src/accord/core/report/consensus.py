@@ -1,0 +1,131 @@
+"""The report's ``consensus`` section, and the consensus each task keeps in the database.
+
+Per (task, pair): the majority of votes (``quality.consensus``) and the Dawid-Skene
+reliability-weighted outcome with its posterior (``quality.reliability``). Per task: a
+Bradley-Terry ranking of its responses in which each vote counts its annotator's estimated
+accuracy (``quality.ranking``), with a margin and a confidence, and the task's agreement: the
+mean over its pairs of the share of votes that equal the pair's most common outcome. A task
+whose agreement is below the project's threshold needs adjudication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.core.quality_inputs import ProjectArrays
+from accord.core.report.pairs import PairItems, is_tie, winner_loser
+from accord.quality.consensus import PairMajorities, majority_pairs
+from accord.quality.ranking import (
+    ModelRatings,
+    TaskRankings,
+    model_ratings,
+    pair_counts,
+    rank_responses,
+)
+from accord.quality.reliability import PairReliability, pair_reliability
+
+SETTLED_STATUSES = ("complete", "needs_adjudication")
+
+
+@dataclass(frozen=True)
+class Consensus:
+    majorities: PairMajorities
+    weighted: PairReliability | None
+    rankings: TaskRankings | None
+    task_agreement: NDArray[np.float64]
+    """Per task (dense index): mean majority share over its pairs; NaN without votes."""
+    models: ModelRatings | None
+
+
+def _task_agreement(arrays: ProjectArrays, majorities: PairMajorities) -> NDArray[np.float64]:
+    n = len(arrays.tasks.ids)
+    total = np.bincount(majorities.task, weights=majorities.agreement, minlength=n)
+    count = np.bincount(majorities.task, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _models(arrays: ProjectArrays) -> ModelRatings | None:
+    o = arrays.outcomes
+    model = arrays.responses.model
+    named = np.array([bool(n) for n in arrays.responses.model_names], dtype=bool)
+    if len(o.task) == 0 or not named.any():
+        return None
+    a, b = model[o.first], model[o.second]
+    usable = (a != b) & named[a] & named[b]
+    if not usable.any():
+        return None
+    counts = pair_counts(a[usable], b[usable], o.outcome[usable].astype(np.int64),
+                         n_models=len(arrays.responses.model_names))
+    return model_ratings(counts, n_bootstrap=200, seed=0)
+
+
+def compute(arrays: ProjectArrays, pairs: PairItems) -> Consensus:
+    o = arrays.outcomes
+    winner, loser = winner_loser(arrays)
+    majorities = majority_pairs(o.task, winner, loser, is_tie(arrays), o.strength)
+    if len(o.task) == 0:
+        return Consensus(majorities, None, None, _task_agreement(arrays, majorities), None)
+    weighted = pair_reliability(o.task, o.first, o.second, o.annotator, o.outcome,
+                                n_annotators=len(arrays.annotators.ids))
+    accuracy = np.nan_to_num(weighted.reliability.accuracy, nan=0.5)
+    rankings = rank_responses(o.task, o.first, o.second, o.outcome,
+                              weight=np.clip(accuracy[o.annotator], 0.05, None))
+    return Consensus(majorities, weighted, rankings, _task_agreement(arrays, majorities),
+                     _models(arrays))
+
+
+def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
+                          outcome: NDArray[np.int8]) -> NDArray[np.bool_]:
+    """Per outcome: whether it equals the reliability-weighted outcome of its pair.
+
+    Both ``pairs`` and the weighted outcomes are sorted by (task, first, second), so pair
+    item ``i`` is weighted entry ``i``.
+    """
+    if consensus.weighted is None:
+        return np.zeros(0, dtype=bool)
+    if len(consensus.weighted) != pairs.n_items:
+        raise ValueError("pair items and weighted outcomes come from different outcomes")
+    return outcome == consensus.weighted.outcome[pairs.item]
+
+
+def section(arrays: ProjectArrays, consensus: Consensus, threshold: float) -> dict:
+    statuses = np.array(arrays.tasks.status, dtype=object)
+    settled = np.isin(statuses, SETTLED_STATUSES) if len(statuses) else np.zeros(0, bool)
+    agreement = consensus.task_agreement
+    below = settled & (agreement < threshold)
+    decided = consensus.majorities.decided
+    result = {
+        "method": "Bradley-Terry per task, votes weighted by Dawid-Skene annotator accuracy",
+        "agreement_threshold": threshold,
+        "tasks_settled": int(settled.sum()),
+        "tasks_needing_adjudication": int(below.sum()),
+        "pairs": len(consensus.majorities),
+        "pairs_with_majority": int(decided.sum()),
+        "mean_task_agreement": _mean(agreement[settled]),
+        "mean_confidence": _mean(consensus.rankings.confidence) if consensus.rankings else None,
+        "models": _model_table(arrays, consensus.models),
+    }
+    return result
+
+
+def _mean(values: NDArray[np.float64]) -> float | None:
+    values = values[~np.isnan(values)]
+    return round(float(values.mean()), 6) if len(values) else None
+
+
+def _model_table(arrays: ProjectArrays, ratings: ModelRatings | None) -> list[dict]:
+    if ratings is None:
+        return []
+    rows = []
+    for index, name in enumerate(arrays.responses.model_names):
+        if not name or np.isnan(ratings.rating[index]):
+            continue
+        rows.append({"model": name, "rating": round(float(ratings.rating[index]), 1),
+                     "lower": round(float(ratings.lower[index]), 1),
+                     "upper": round(float(ratings.upper[index]), 1),
+                     "comparisons": int(ratings.comparisons[index])})
+    return sorted(rows, key=lambda row: -row["rating"])

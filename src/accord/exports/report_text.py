@@ -1,0 +1,47 @@
+"""The quality report as text for a terminal: the figures a lead reads first."""
+
+from __future__ import annotations
+
+
+def _f(value, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def render_text(report: dict) -> str:
+    a, c, counts = report["agreement"], report["consensus"], report["counts"]
+    lines = [
+        f"Quality report for {report['project']} ({report['generated_at']})",
+        f"  {counts['tasks']} tasks, {counts['annotations']} annotations, "
+        f"{counts['annotators']} annotators, {counts['accepted_pairs']} pairs ready to export",
+        "",
+        "Agreement (per task and response pair)",
+        f"  percent agreement   {_f(a['percent_agreement']['ties_counted'])} with ties, "
+        f"{_f(a['percent_agreement']['ties_dropped'])} without",
+        f"  Krippendorff alpha  {_f(a['krippendorff_alpha'])}  95% CI "
+        + "..".join(_f(x) for x in a["krippendorff_alpha_interval"]),
+        f"  Fleiss kappa        {_f(a['fleiss_kappa'])}",
+        f"  Cohen kappa (mean)  {_f(a['cohen_kappa']['mean'])} over "
+        f"{a['cohen_kappa']['annotator_pairs']} annotator pairs",
+    ]
+    for name, figures in a["by_category"].items():
+        lines.append(f"    {name:<16} alpha {_f(figures['krippendorff_alpha'])}  "
+                     f"agreement {_f(figures['percent_agreement'])}")
+    lines += ["", "Consensus",
+              f"  {c['tasks_settled']} tasks settled, {c['tasks_needing_adjudication']} need "
+              f"adjudication (agreement below {c['agreement_threshold']})"]
+    for model in c["models"]:
+        lines.append(f"    {model['model']:<24} {model['rating']:7.1f}  "
+                     f"[{model['lower']:.1f}, {model['upper']:.1f}]  "
+                     f"{model['comparisons']} comparisons")
+    lines += ["", "Annotators (reliability: Dawid-Skene accuracy)"]
+    for row in sorted(report["annotators"], key=lambda r: -(r["reliability"] or 0)):
+        lines.append(f"  {row['name']:<20} {row['annotations']:>6} annotations  reliability "
+                     f"{_f(row['reliability'])}  agrees with consensus "
+                     f"{_f(row['agreement_with_consensus'])}")
+    alerts = report["monitors"]["alerts"]
+    lines += ["", f"Alerts ({len(alerts)})"]
+    lines += [f"  [{x['severity']}] {x['monitor']}: {x['message']}" for x in alerts] or ["  none"]
+    cost = report["cost"]
+    lines += ["", f"Cost: {_f(cost.get('total_spend'), 2)} spent, "
+              f"{_f(cost.get('per_accepted_pair'), 4)} per accepted pair"]
+    return "\n".join(lines) + "\n"

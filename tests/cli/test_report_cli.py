@@ -1,0 +1,65 @@
+"""``accord report``: text by default, one JSON object with --json, an HTML page with --html."""
+
+from __future__ import annotations
+
+import orjson
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from accord.cli.main import app
+from accord.core import claims, submissions
+from accord.core.judgments import Judgment
+from accord.db.tables import task_consensus
+from accord.db.types import utcnow
+from tests.factories import add_comparisons, make_project, make_user
+
+
+def _annotated(engine):
+    project = make_project(engine, overlap=2)
+    add_comparisons(engine, project, 4)
+    for name in ("x", "y"):
+        user = make_user(engine, name, project=project, roles=("annotator",)).user
+        with engine.begin() as conn:
+            while claim := claims.claim_next(conn, project, user, utcnow()):
+                submissions.submit(conn, user, claim.assignment_id,
+                                   Judgment(ranking=[["a"], ["b"]], active_ms=2000), utcnow())
+    return project
+
+
+def test_report_prints_text_json_and_writes_html(engine, db_url, monkeypatch, tmp_path):
+    _annotated(engine)
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    text = runner.invoke(app, ["report", "prefs"])
+    as_json = runner.invoke(app, ["report", "prefs", "--json", "--html", str(tmp_path / "r.html")])
+
+    assert text.exit_code == 0, text.output
+    assert "Krippendorff alpha" in text.stdout and "Annotators" in text.stdout
+    assert as_json.exit_code == 0, as_json.output
+    report = orjson.loads(as_json.stdout)
+    assert report["agreement"]["percent_agreement"]["ties_counted"] == 1.0
+    page = (tmp_path / "r.html").read_text()
+    assert page.startswith("<!doctype html>") and "<svg" in page
+    assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(task_consensus)).scalar_one() == 4
+
+
+def test_report_on_an_unknown_project_is_one_line(engine, db_url, monkeypatch):
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    result = CliRunner().invoke(app, ["report", "nowhere"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == 'error: project "nowhere" does not exist'
+
+
+def test_report_on_a_project_without_annotations(engine, db_url, monkeypatch):
+    project = make_project(engine)
+    add_comparisons(engine, project, 3)
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    result = CliRunner().invoke(app, ["report", "prefs", "--json"])
+    assert result.exit_code == 0, result.output
+    report = orjson.loads(result.stdout)
+    assert report["counts"]["annotations"] == 0
+    assert report["agreement"]["krippendorff_alpha"] is None
+    assert report["annotators"] == []
