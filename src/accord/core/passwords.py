@@ -20,17 +20,27 @@ def hash_password(password: str) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
+# Checked against when there is no real hash (unknown user, no password set), so a wrong
+# user name costs the same scrypt run as a wrong password and timing tells nothing apart.
+_NO_HASH = f"scrypt${'00' * 16}${'00' * 32}"
+
+
 def verify_password(password: str, stored: str | None) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    _, salt_hex, digest_hex = stored.split("$")
+    """Whether ``password`` matches ``stored``; always runs scrypt once, whatever ``stored`` is."""
+    usable = bool(stored) and stored.startswith("scrypt$") and stored.count("$") == 2
+    _, salt_hex, digest_hex = (stored if usable else _NO_HASH).split("$")
     digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    return hmac.compare_digest(digest.hex(), digest_hex) and usable
 
 
 def new_token() -> str:
     """A fresh API token; shown to its owner once and stored only as a hash."""
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_session_token() -> str:
+    """A fresh login-session secret for a cookie (256 bits, like an API token)."""
+    return secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:

@@ -141,10 +141,15 @@ def authenticate_token(conn: Connection, token: str) -> User:
 
 
 def authenticate_password(conn: Connection, name: str, password: str) -> User:
+    """The active user ``name`` if ``password`` is theirs.
+
+    Unknown names and wrong passwords get the same message and the same scrypt run
+    (``verify_password`` hashes even when there is nothing to compare with).
+    """
     row = conn.execute(
         select(users.c.id, users.c.name, users.c.kind, users.c.is_admin, users.c.password_hash)
         .where(users.c.name == name, users.c.active.is_(True))
     ).first()
-    if row is None or not verify_password(password, row.password_hash):
+    if not verify_password(password, None if row is None else row.password_hash) or row is None:
         raise Unauthenticated("unknown user name or wrong password")
     return User(row.id, row.name, row.kind, row.is_admin)

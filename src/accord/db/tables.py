@@ -90,6 +90,20 @@ api_tokens = Table(
     Column("revoked_at", UTCDateTime),
 )
 
+login_sessions = Table(
+    "login_sessions",
+    metadata,
+    _pk(),
+    _fk("user_id", "users.id"),
+    # SHA-256 of the cookie's random token: a stolen database holds no usable session.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index(None, "user_id"),
+    Index(None, "expires_at"),
+)
+
 # ── projects and guidelines ──────────────────────────────────────────────────────────────
 
 projects = Table(
