@@ -59,7 +59,7 @@ def _statements(dialect: str) -> dict[str, Statement]:
             "COALESCE(an.guideline_version_id, 0), an.late, "
             "CASE WHEN an.refusal_appropriate IS NULL THEN -1 "
             "WHEN an.refusal_appropriate THEN 1 ELSE 0 END, COALESCE(an.severity, -1), "
-            "an.flags, an.ratings "
+            "an.preference, an.flags, an.ratings "
             "FROM annotations an WHERE an.project_id = :project_id ORDER BY an.id"
         ),
         "outcomes": Statement(
@@ -146,6 +146,9 @@ class Annotations:
     flags: NDArray[np.uint8]
     """Bit ``i`` set when flag ``FLAGS[i]`` was raised."""
     ratings: Ratings
+    preference: NDArray[np.float64] | None = None
+    """Soft preference: P(the first-ranked response is better); NaN for a plain ranking.
+    ``None`` when the arrays were built without it (as if all NaN)."""
 
 
 @dataclass(frozen=True)
@@ -271,15 +274,15 @@ class _RatingsBuilder:
 def _load_annotations(conn, statements, params, tasks, annotators) -> Annotations:
     parts, flags, ratings, row = [], [], _RatingsBuilder(), 0
     for chunk in _chunks(conn, statements["annotations"], params):
-        numbers = np.array([r[:9] for r in chunk], dtype=np.float64).reshape(-1, 9)
+        numbers = np.array([r[:10] for r in chunk], dtype=np.float64).reshape(-1, 10)
         parts.append(numbers)
-        flags.extend(_flag_bits(r[9]) for r in chunk)
+        flags.extend(_flag_bits(r[10]) for r in chunk)
         task_index = _dense(tasks.ids, numbers[:, 1].astype(np.int64))
         for offset, record in enumerate(chunk):
-            if record[10] is not None:
-                ratings.add(row + offset, int(task_index[offset]), raw.read_json(record[10]))
+            if record[11] is not None:
+                ratings.add(row + offset, int(task_index[offset]), raw.read_json(record[11]))
         row += len(chunk)
-    table = np.concatenate(parts) if parts else np.zeros((0, 9))
+    table = np.concatenate(parts) if parts else np.zeros((0, 10))
     return Annotations(
         ids=table[:, 0].astype(np.int64),
         task=_dense(tasks.ids, table[:, 1].astype(np.int64)),
@@ -292,6 +295,7 @@ def _load_annotations(conn, statements, params, tasks, annotators) -> Annotation
         severity=table[:, 8].astype(np.int8),
         flags=np.array(flags, dtype=np.uint8),
         ratings=ratings.build(),
+        preference=table[:, 9],  # NULL arrived as None, which NumPy reads as NaN
     )
 
 

@@ -301,6 +301,10 @@ annotations = Table(
     Column("ranking", Document),  # tie groups of response external ids, best first
     Column("strength", SmallInteger),
     Column("ratings", Document),  # {response id: {dimension: value}}
+    # For a pairwise annotation, the probability that the response ranked first is better
+    # (0.5 to 1), from an AI judge's token probabilities or an imported label; NULL for a
+    # plain human ranking. Win rates use it as a soft vote (AlpacaEval's weighted judges).
+    Column("preference", Float),
     Column("rationale", Text, nullable=False, server_default=""),
     Column("flags", Document, nullable=False),
     Column("active_ms", BigInteger, nullable=False, server_default="0"),

@@ -78,6 +78,23 @@ def _annotator_table(rows: list[dict]) -> str:
     return f"<table>{head}{body}</table>"
 
 
+def _win_rate_table(rows: list[dict]) -> str:
+    """AlpacaEval's leaderboard columns for each model against its baseline."""
+    if not rows:
+        return ""
+    head = ("<h3>Win rates (AlpacaEval)</h3><table><tr><th>model</th><th>baseline</th>"
+            "<th class=num>win rate %</th><th class=num>standard error</th>"
+            "<th class=num>wins</th><th class=num>losses</th><th class=num>draws</th>"
+            "<th class=num>discrete win rate %</th></tr>")
+    body = "".join(
+        f"<tr><td>{escape(r['model'])}</td><td>{escape(r['baseline'])}</td>"
+        f"<td class=num>{_f(r['win_rate'], 2)}</td><td class=num>{_f(r['standard_error'], 2)}</td>"
+        f"<td class=num>{r['n_wins']}</td><td class=num>{r['n_wins_base']}</td>"
+        f"<td class=num>{r['n_draws']}</td><td class=num>{_f(r['discrete_win_rate'], 2)}</td>"
+        "</tr>" for r in rows)
+    return f"{head}{body}</table>"
+
+
 def _alerts(alerts: list[dict]) -> str:
     if not alerts:
         return "<p>No alerts.</p>"
@@ -117,6 +134,7 @@ def render_html(report: dict) -> str:
         f"adjudication (agreement below {c['agreement_threshold']}).</p>",
         "<h3>Models (Bradley-Terry rating, 95% interval)</h3>",
         interval_chart(c["models"]),
+        _win_rate_table(c.get("win_rates", [])),
         "<h2>Alerts</h2>",
         _alerts(report["monitors"]["alerts"]),
         "<h2>Cost</h2>",

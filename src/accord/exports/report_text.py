@@ -33,6 +33,13 @@ def render_text(report: dict) -> str:
         lines.append(f"    {model['model']:<24} {model['rating']:7.1f}  "
                      f"[{model['lower']:.1f}, {model['upper']:.1f}]  "
                      f"{model['comparisons']} comparisons")
+    if c.get("win_rates"):
+        lines.append("  Win rates (AlpacaEval: % against the baseline, standard error, wins/losses/"
+                     "draws)")
+    for row in c.get("win_rates", []):
+        lines.append(f"    {row['model']:<24} {_f(row['win_rate'], 2):>6} ± "
+                     f"{_f(row['standard_error'], 2)} vs {row['baseline']}  "
+                     f"{row['n_wins']}/{row['n_wins_base']}/{row['n_draws']}")
     lines += ["", "Annotators (reliability: Dawid-Skene accuracy)"]
     for row in sorted(report["annotators"], key=lambda r: -(r["reliability"] or 0)):
         lines.append(f"  {row['name']:<20} {row['annotations']:>6} annotations  reliability "

@@ -6,6 +6,7 @@ Bradley-Terry ranking of its responses in which each vote counts its annotator's
 accuracy (``quality.ranking``), with a margin and a confidence, and the task's agreement: the
 mean over its pairs of the share of votes that equal the pair's most common outcome. A task
 whose agreement is below the project's threshold needs adjudication.
+Per pair of models compared: AlpacaEval's win rates (``report.win_rates``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.core.quality_inputs import ProjectArrays
+from accord.core.report import win_rates
 from accord.core.report.pairs import PairItems, is_tie, winner_loser
 from accord.quality.consensus import PairMajorities, majority_pairs
 from accord.quality.ranking import (
@@ -108,6 +110,7 @@ def section(arrays: ProjectArrays, consensus: Consensus, threshold: float) -> di
         "mean_task_agreement": _mean(agreement[settled]),
         "mean_confidence": _mean(consensus.rankings.confidence) if consensus.rankings else None,
         "models": _model_table(arrays, consensus.models),
+        "win_rates": win_rates.section(arrays),
     }
     return result
 
