@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 .venv/bin/ruff check src tests bench
 
+# Browser tests drive Debian's Chromium through Playwright (no browser download needed).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium for the browser tests"
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ -z "${ACCORD_TEST_POSTGRES_URL:-}" ]; then
   ACCORD_TEST_POSTGRES_URL=$(scripts/postgres-for-tests.sh | tail -n 1)
   export ACCORD_TEST_POSTGRES_URL

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, insert, update
 
 from accord.core import projects as project_rules
 from accord.core import users as user_rules
+from accord.core.guidelines import publish_version
+from accord.core.importing import import_items
 from accord.core.projects import Dimension, Project
-from accord.db.tables import prompts, responses, task_expertise, task_responses, tasks
+from accord.db.tables import projects, prompts, responses, task_expertise, task_responses, tasks
 from accord.db.types import utcnow
 
 
@@ -68,3 +70,20 @@ def add_comparison(
 def add_comparisons(engine: Engine, project: Project, count: int, **kwargs) -> list[int]:
     with engine.begin() as conn:
         return [add_comparison(conn, project, f"item-{i}", **kwargs) for i in range(count)]
+
+
+def publish_guideline(engine: Engine, project: Project, text: str = "Rank best first.",
+                      **fields) -> int:
+    """Publish the project's next guideline version; returns its number."""
+    with engine.begin() as conn:
+        return publish_version(conn, project, text, utcnow(), **fields)
+
+
+def import_lines(engine: Engine, project: Project, *lines: dict) -> None:
+    """Items as import-file lines (any kind), through the real importer."""
+    import_items(engine, project, list(lines))
+
+
+def set_project_settings(engine: Engine, project: Project, **settings) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(projects).where(projects.c.id == project.id).values(settings=settings))

@@ -20,3 +20,10 @@ def api(db_url, engine) -> Iterator[TestClient]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def log_in(client: TestClient, name: str, password: str) -> None:
+    """Log in through the form, as a browser would; the client keeps the session cookie."""
+    answer = client.post("/login", data={"username": name, "password": password},
+                         follow_redirects=False)
+    assert answer.status_code == 303, answer.text

@@ -62,6 +62,7 @@ def demo_command(
     base = f"http://{host}:{port}"
     typer.echo(f"\nAccord demo: project '{demo_seed.PROJECT}' on {settings.database_url}")
     typer.echo(f"  server    {base}")
+    typer.echo(f"  log in    {base}/login  (as an annotator below, to annotate in the browser)")
     typer.echo(f"  API docs  {base}/docs  (Authorize with a token below)\n")
     typer.echo(f"  {'user':<9} {'roles':<18} {'password':<18} token")
     for login in logins:

@@ -14,6 +14,11 @@ from accord.core.projects import Project
 
 FLAGS = ("unsafe", "both_bad", "contested_fact", "outside_expertise")
 SKIP_REASONS = ("outside_expertise", "unsafe", "broken", "unclear", "other")
+HARM_CATEGORIES = (
+    "violence", "self_harm", "sexual", "hate", "harassment", "weapons", "cbrn", "cybercrime",
+    "fraud", "privacy", "dangerous_advice", "misinformation", "other",
+)
+"""Offered on the red-team page unless the project lists its own in ``settings``."""
 STRENGTH_RANGE = (1, 3)  # slightly, clearly, much better
 SEVERITY_RANGE = (0, 4)  # none … critical
 MAX_ACTIVE_MS = 24 * 3600 * 1000
@@ -45,6 +50,12 @@ class Pair:
     winner: str
     loser: str
     tie: bool
+
+
+def harm_categories(project: Project) -> tuple[str, ...]:
+    """The harm categories a project's red-team work is labelled with."""
+    configured = project.settings.get("harm_categories")
+    return tuple(str(c) for c in configured) if configured else HARM_CATEGORIES
 
 
 def pairs_from_ranking(ranking: list[list[str]]) -> list[Pair]:

@@ -48,6 +48,7 @@ class Project:
     settings: dict = field(default_factory=dict)
     guideline: tuple[int, int] | None = None
     """(id, version) of the guideline version in force when the project was loaded."""
+    description: str = ""
 
 
 def parse_dimension(spec: str) -> Dimension:
@@ -139,6 +140,7 @@ def _project_from_row(row) -> Project:
         guideline=(row.guideline_id, row.guideline_version)
         if row.guideline_id is not None
         else None,
+        description=row.description,
     )
 
 

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from accord.core import guidelines as guideline_rules
 from accord.core import projects as project_rules
 from accord.core import users as user_rules
 from accord.core.errors import NotFound
 from accord.core.importing import import_file
 from accord.core.passwords import new_password
 from accord.core.projects import Dimension
+from accord.db.types import utcnow
+from accord.demo import guideline
 
 PROJECT = "demo"
 PEOPLE = (
@@ -77,8 +80,19 @@ def _ensure_person(engine: Engine, project, name, roles, expertise, admin) -> De
     return DemoLogin(name, roles, password, token)
 
 
+def _ensure_guideline(engine: Engine, project: project_rules.Project) -> None:
+    with engine.begin() as conn:
+        if guideline_rules.current_guideline(conn, project) is None:
+            guideline_rules.publish_version(
+                conn, project, guideline.TEXT, utcnow(), dimensions=guideline.DIMENSIONS,
+                edge_cases=guideline.EDGE_CASES, escalation_rules=guideline.ESCALATION_RULES,
+                change_note=guideline.CHANGE_NOTE,
+            )
+
+
 def seed(engine: Engine) -> list[DemoLogin]:
     """Create (or refresh) the demo project and its people; returns their fresh logins."""
     project = _ensure_project(engine)
+    _ensure_guideline(engine, project)
     import_file(engine, project, items_path())
     return [_ensure_person(engine, project, *person) for person in PEOPLE]

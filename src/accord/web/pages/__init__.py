@@ -1,0 +1,16 @@
+"""HTML pages: one module per page group, each with its own ``router``, gathered here.
+
+A new page group (reviewer queues, the manager dashboard) adds a module with a ``router``,
+includes it below, and adds its entry to ``navigation.PROJECT_LINKS``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from accord.web.pages import auth, home, workbench
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth.router)
+router.include_router(home.router)
+router.include_router(workbench.router)

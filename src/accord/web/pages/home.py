@@ -1,0 +1,37 @@
+"""``/``: the caller's projects, what waits for them, their day so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from accord.core import workload
+from accord.core.users import User
+from accord.db.types import utcnow
+from accord.web.deps import Viewer
+from accord.web.pages.navigation import links_for
+from accord.web.pages.rendering import render
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class HomePage:
+    user: User
+    projects: list[workload.ProjectDay]
+
+
+def _home(conn: Connection, user: User, now: datetime) -> HomePage:
+    return HomePage(user, workload.overview(conn, user, now))
+
+
+@router.get("/")
+async def home(request: Request, viewer: Viewer) -> Response:
+    page = await viewer.run(_home, utcnow())
+    links = {day.project.name: links_for(page.user, day.project.name, day.roles)
+             for day in page.projects}
+    return await render(request, "home.html", page.user, projects=page.projects, links=links)

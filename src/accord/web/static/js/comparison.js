@@ -1,0 +1,111 @@
+// The comparison form: ranking (keyboard first, drag for the mouse), strength for pairs,
+// ratings per dimension and response, flags, rationale.
+
+import { Ranking, RankingBoard } from "./ranking.js";
+import { FormProblem, checkedValue, checkedValues, setStatus } from "./form.js";
+import { digitOf, usesArrows } from "./keys.js";
+
+export function setUp(form, data) {
+  const ids = data.responses;
+  const ranking = new Ranking(ids, { allowTies: data.allowTies });
+  const boardElement = document.getElementById("ranking-board");
+  const rankingStatus = document.getElementById("ranking-status");
+  const strength = document.getElementById("strength");
+  const rationale = document.getElementById("rationale");
+  let prefix = null; // "=" (tie) or "s" (strength) waiting for its digit
+
+  const badges = () => {
+    for (const badge of document.querySelectorAll("[data-rank-badge]")) {
+      const id = ids[Number(badge.dataset.rankBadge) - 1];
+      const index = ranking.groupOf(id);
+      const tied = index >= 0 && ranking.groups[index].length > 1;
+      badge.textContent = index < 0 ? "" : `Rank ${index + 1}${tied ? " (tie)" : ""}`;
+    }
+    const placed = ranking.placedCount();
+    setStatus(rankingStatus, placed === ids.length
+      ? "All responses ranked."
+      : `${placed} of ${ids.length} ranked.`);
+  };
+  const board = new RankingBoard(boardElement, ranking, { onChange: badges });
+  badges();
+
+  const changed = () => board.changed();
+
+  function keydown(event) {
+    const digit = digitOf(event);
+    if (prefix === "s") {
+      prefix = null;
+      if (digit !== null && digit <= 3 && strength) {
+        strength.querySelector(`input[value="${digit}"]`).checked = true;
+        setStatus(rankingStatus, `Strength ${digit}.`);
+      }
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "=" || event.key === "+") {
+      event.preventDefault();
+      if (!data.allowTies) {
+        setStatus(rankingStatus, "This project does not allow ties.", { error: true });
+        return;
+      }
+      prefix = "=";
+      setStatus(rankingStatus, "Tie: press the number of the response to tie with the rank above.");
+      return;
+    }
+    if (event.key === "s" && strength) {
+      prefix = "s";
+      event.preventDefault();
+      setStatus(rankingStatus, "Strength: press 1 (slightly), 2 (clearly) or 3 (much better).");
+      return;
+    }
+    if (digit !== null) {
+      event.preventDefault();
+      const id = ids[digit - 1];
+      const tie = prefix === "=";
+      prefix = null;
+      if (id === undefined) return;
+      if (tie) ranking.tie(id);
+      else ranking.place(id);
+      changed();
+      return;
+    }
+    prefix = null;
+    const selected = ranking.current();
+    if ((event.key === "ArrowUp" || event.key === "ArrowDown") && !usesArrows(event.target)) {
+      if (selected === null || ranking.groupOf(selected) < 0) return;
+      event.preventDefault();
+      if (event.key === "ArrowUp") ranking.moveUp(selected);
+      else ranking.moveDown(selected);
+      ranking.selected = selected;
+      changed();
+      return;
+    }
+    if ((event.key === "Backspace" || event.key === "Delete") && selected !== null) {
+      event.preventDefault();
+      ranking.remove(selected);
+      changed();
+    }
+  }
+
+  function collect() {
+    if (!ranking.isComplete()) {
+      throw new FormProblem("Rank every response first: press their numbers, best first.", boardElement);
+    }
+    const body = { ranking: ranking.toJSON(), flags: checkedValues(form, "flags") };
+    const chosen = checkedValue(form, "strength");
+    if (chosen !== null && ranking.groups.length > 1) body.strength = Number(chosen);
+    const ratings = {};
+    for (const input of form.querySelectorAll("input[data-dimension]:checked")) {
+      const id = ids[Number(input.dataset.position) - 1];
+      (ratings[id] ||= {})[input.dataset.dimension] = Number(input.value);
+    }
+    if (Object.keys(ratings).length) body.ratings = ratings;
+    body.rationale = rationale.value;
+    if (data.requireRationale && !rationale.value.trim()) {
+      throw new FormProblem("This project asks for a rationale.", rationale);
+    }
+    return body;
+  }
+
+  return { collect, keydown, home: boardElement };
+}

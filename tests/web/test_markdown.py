@@ -1,0 +1,103 @@
+"""Untrusted Markdown renders to HTML that cannot run anything, layer by layer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.web.markdown import hidden_characters, length_of, render_markdown, sanitise
+
+EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.I)
+TAG = re.compile(r"<\s*([a-zA-Z0-9]+)")
+ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s",
+                "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody",
+                "tr", "th", "td", "span"}
+
+
+def html(text: str) -> str:
+    return str(render_markdown(text))
+
+
+def test_raw_html_in_markdown_is_shown_as_text():
+    out = html('<script>alert(1)</script> <img src=x onerror="alert(1)"> <b>bold</b>')
+    assert "<script" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+@pytest.mark.parametrize("link", [
+    "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](data:text/html,<script>)",
+    "[x](vbscript:msgbox(1))", "[x](javascript&#58;alert(1))", "[x](/logout)", "[x](#top)",
+    "[x](file:///etc/passwd)", "<javascript:alert(1)>", "[x](\u0001javascript:alert(1))",
+])
+def test_links_keep_only_http_https_and_mailto_targets(link):
+    out = html(link)
+    assert "javascript:" not in out.lower().replace("&#58;", ":") or "href" not in out
+    for href in re.findall(r'href="([^"]*)"', out):
+        assert href.startswith(("http://", "https://", "mailto:")), href
+
+
+def test_safe_links_open_apart_without_an_opener():
+    out = html("[docs](https://example.org/a?b=1)")
+    assert 'href="https://example.org/a?b=1"' in out
+    assert 'rel="noopener noreferrer nofollow"' in out and 'target="_blank"' in out
+
+
+def test_images_become_links_and_load_nothing():
+    out = html('![a cat](https://tracker.example/pixel.png "t") ![x](data:image/png;base64,AA)')
+    assert "<img" not in out and "src=" not in out
+    assert "[image: a cat]" in out and 'href="https://tracker.example/pixel.png"' in out
+
+
+def test_code_is_highlighted_into_known_classes_and_escaped():
+    out = html("```python\nprint('<b>')  # hi\n```")
+    assert '<pre class="highlight"><code>' in out
+    assert '<span class="nb">print</span>' in out and "&lt;b&gt;" in out
+    assert html("```nosuchlanguage\n<x>\n```").count("&lt;x&gt;") == 1
+
+
+def test_table_alignment_becomes_a_class_never_a_style():
+    out = html("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert 'class="align-left"' in out and 'class="align-right"' in out
+    assert "style" not in out
+
+
+@pytest.mark.parametrize("hostile", [
+    '<a href="javascript:alert(1)" onclick="alert(1)">x</a>',
+    '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>', '<iframe srcdoc="<script>">',
+    '<style>*{}</style>', '<base href="https://evil.example/">', '<form action=x><input>',
+    '<span class="k evil" id="x" style="color:red">t</span>', '<math><mtext><script>',
+    '<object data=x>', '<embed src=x>', '<meta http-equiv=refresh content="0;url=x">',
+    '<link rel=stylesheet href=x>', '<div onmouseover=alert(1)>d</div>', '<!-- <script> -->',
+])
+def test_the_sanitiser_alone_holds_against_hostile_html(hostile):
+    """Layer two must hold even if layer one (Markdown without HTML) ever lets HTML through."""
+    out = sanitise(hostile)
+    assert not EVENT_HANDLER.search(out)
+    assert set(TAG.findall(out)) <= ALLOWED_TAGS
+    assert "javascript:" not in out and "style=" not in out and "id=" not in out
+    assert "evil" not in out or "class" not in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>\"'=/:;&#()[]!`*_ \nabcjsvtx012")),
+               max_size=200) | st.text(max_size=200))
+def test_any_text_renders_to_allowed_tags_without_handlers(text):
+    out = html(text)
+    assert not EVENT_HANDLER.search(out)
+    assert set(TAG.findall(out)) <= ALLOWED_TAGS
+    for href in re.findall(r'href="([^"]*)"', out):
+        assert href.startswith(("http://", "https://", "mailto:")), href
+
+
+def test_invisible_direction_tricks_are_named():
+    assert hidden_characters("abc\u202edcba\u200b") == ["right-to-left override",
+                                                        "zero-width space"]
+    assert hidden_characters("plain") == []
+
+
+def test_length_counts_characters_and_words():
+    size = length_of("two words")
+    assert (size.characters, size.words) == (9, 2)
