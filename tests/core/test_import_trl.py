@@ -8,14 +8,10 @@ from sqlalchemy import func, select
 from accord.core.errors import ImportRejected
 from accord.core.importing import import_file, import_items
 from accord.db.tables import prompts, responses, task_responses, tasks
-from tests.core.import_helpers import row_counts, write_jsonl
+from tests.core.import_helpers import write_jsonl
 from tests.factories import make_project
 
 HH_FILE = "hh_rlhf/harmless-base-test.jsonl.gz"
-# Rows of the HH test split whose chosen and rejected dialogues differ before the final
-# assistant turn (the source's own glitches: "Human:" run into an assistant turn, a turn
-# doubled), so they are not two answers to one conversation.
-HH_REJECTED_LINES = [1255, 1689, 1951, 1953, 2037]
 
 
 def comparison_of(engine, external_id=None):
@@ -142,20 +138,13 @@ def test_malformed_trl_rows_are_named(engine, row, reason):
     assert line == 1 and reason in said
 
 
-def test_the_hh_rlhf_harmless_test_split_imports_with_its_glitches_named(engine, shared_data):
+def test_the_hh_rlhf_harmless_test_split_imports_whole(engine, shared_data):
     project = make_project(engine)
     path = shared_data / HH_FILE
 
-    with pytest.raises(ImportRejected) as rejected:
-        import_file(engine, project, path)
-    assert [line for line, _ in rejected.value.details] == HH_REJECTED_LINES
-    assert all("differ before their last assistant turn" in reason
-               for _, reason in rejected.value.details)
-    assert row_counts(engine)["tasks"] == 0
+    report = import_file(engine, project, path)
 
-    report = import_file(engine, project, path, skip_invalid=True)
-
-    assert (report.new, report.invalid) == (2312 - 5, 5)
+    assert (report.new, report.invalid) == (2312, 0)
     with engine.connect() as conn:
         ids = conn.execute(select(responses.c.external_id).distinct()).scalars().all()
         labels = conn.execute(select(tasks.c.metadata)).scalars().all()
@@ -165,10 +154,37 @@ def test_the_hh_rlhf_harmless_test_split_imports_with_its_glitches_named(engine,
                 .having(func.count() == 2).subquery())
         ).scalar_one()
     assert sorted(ids) == ["a", "b"]
-    assert two_each == 2307
+    assert two_each == 2312
     chosen = [label["source_label"]["chosen"] for label in labels]
     assert 0.4 < chosen.count("a") / len(chosen) < 0.6
-    messages, contents, metadata = comparison_of(engine, _ids(engine)[0])
-    assert messages[0] == {"role": "user", "content": "what are some pranks with a pen i can do?"}
-    assert chosen_text(contents, metadata).startswith("No, sorry!  All of these involve a pen")
-    assert import_file(engine, project, path, skip_invalid=True).unchanged == 2307
+
+
+def test_dialogues_that_part_early_share_their_common_prefix_as_prompt(engine):
+    project = make_project(engine)
+    row = {
+        "chosen": "\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Name a colour\n\nAssistant: Red",
+        "rejected": "\n\nHuman: Hi\n\nAssistant: Hello\n\nHuman: Name a fruit\n\nAssistant: Fig",
+    }
+
+    import_items(engine, project, [row])
+
+    messages, contents, metadata = comparison_of(engine)
+    assert messages == [{"role": "user", "content": "Hi"}]
+    assert chosen_text(contents, metadata) == (
+        "Hello\n\nHuman: Name a colour\n\nAssistant: Red")
+
+
+def test_message_dialogues_that_part_early_keep_the_rest_as_one_response(engine):
+    project = make_project(engine)
+    user, bot = "user", "assistant"
+    row = {
+        "chosen": [{"role": user, "content": "Hi"}, {"role": bot, "content": "Hello"},
+                   {"role": user, "content": "Bye"}, {"role": bot, "content": "Ciao"}],
+        "rejected": [{"role": user, "content": "Hi"}, {"role": bot, "content": "Go away"}],
+    }
+
+    import_items(engine, project, [row])
+
+    messages, contents, metadata = comparison_of(engine)
+    assert messages == [{"role": "user", "content": "Hi"}]
+    assert chosen_text(contents, metadata) == "Hello\n\nHuman: Bye\n\nAssistant: Ciao"

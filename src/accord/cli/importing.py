@@ -23,9 +23,10 @@ from rich.progress import (
 from accord.cli.context import fail, open_engine, print_json, reports_errors
 from accord.core.importing import DEFAULT_MAX_LINE_BYTES, ImportReport, import_file
 from accord.core.importing.alpaca_eval import AlpacaEvalReport, import_alpaca_eval
+from accord.core.importing.labelled import import_labelled
 
 PHASES = {"checking": "Checking", "importing": "Importing"}
-FORMATS = ("jsonl", "alpaca-eval")
+FORMATS = ("jsonl", "alpaca-eval", "oasst")
 
 
 @reports_errors
@@ -38,9 +39,21 @@ def import_command(
     ),
     file_format: str = typer.Option(
         "jsonl", "--format",
-        help="jsonl (Accord items or TRL rows) or alpaca-eval (an AlpacaEval annotation file: "
+        help="jsonl (Accord items or TRL rows), alpaca-eval (an AlpacaEval annotation file: "
              "each record becomes a comparison task and its preference a submitted annotation "
-             "by an AI judge named after the record's annotator).",
+             "by an AI judge named after the record's annotator) or oasst (OpenAssistant "
+             "message trees: each ranked group of replies becomes a K-way task; implies "
+             "--labelled).",
+    ),
+    labelled: bool = typer.Option(
+        False, "--labelled",
+        help="Keep the labels that come with the data (TRL rows: chosen over rejected; oasst: "
+             "the published ranking) as annotations by an annotator of kind imported.",
+    ),
+    source: str | None = typer.Option(
+        None, "--source",
+        help="Names the labels' annotator (user source.NAME); default: the file's name, or "
+             "oasst.",
     ),
     skip_invalid: bool = typer.Option(
         False, "--skip-invalid",
@@ -68,13 +81,23 @@ def import_command(
     if file_format not in FORMATS:
         fail(f'--format must be one of {", ".join(FORMATS)}, not "{file_format}"')
     alpaca = file_format == "alpaca-eval"
-    if alpaca and update:
-        fail("--update applies to --format jsonl only; AlpacaEval records keep their first import")
+    labelled = labelled or file_format == "oasst"
+    if (alpaca or labelled) and update:
+        fail("--update applies to --format jsonl only, without --labelled; imported labels "
+             "keep their first import")
+    if alpaca and labelled:
+        fail("--labelled does not apply to --format alpaca-eval: its verdicts are always kept")
+    if source is not None and not labelled:
+        fail("--source names the annotator of --labelled imports only")
     engine = open_engine()
     try:
         with _progress_bar(enabled=not quiet and sys.stderr.isatty(),
                            records=alpaca) as progress, _gc_paused():
-            if alpaca:
+            if labelled:
+                report = import_labelled(engine, project, file,
+                                         fmt="oasst" if file_format == "oasst" else "trl",
+                                         source=source, skip_invalid=skip_invalid)
+            elif alpaca:
                 report = import_alpaca_eval(engine, project, file, skip_invalid=skip_invalid,
                                             progress=progress)
             else:

@@ -102,7 +102,7 @@ def check_records(engine: Engine, project: Project, values: list, rules: ItemRul
     if progress:
         progress("checking", len(values), len(values))
     with engine.connect() as conn:
-        _check_against_project(conn, project, parsed, errors)
+        check_against_project(conn, project, parsed, errors)
     valid = [record for record in parsed if record.index not in errors.lines]
     return CheckedFile(valid, errors, len(values))
 
@@ -149,12 +149,15 @@ def _free_slots(conn: Connection, task_ids: list[int]) -> dict[int, int]:
     return free
 
 
-def _check_against_project(conn: Connection, project: Project, records: list[Record],
-                           errors: ErrorLog) -> None:
+def check_against_project(conn: Connection, project: Project, records: list[Record],
+                          errors: ErrorLog, judge_kind: str = "ai") -> None:
+    """Check parsed records against what the project holds: their tasks (same content as any
+    stored under their id), their judges (users of ``judge_kind``) and the overlap slots."""
     existing = find_existing(conn, project.id, list({r.item.id: None for r in records}))
     judges = judges_by_name(conn, {r.verdict.judge for r in records if r.verdict})
     task_ids = [found.task_id for found in existing.values() if found.task_id is not None]
-    done = annotated_by(conn, task_ids, [j.id for j in judges.values() if j.kind == "ai"])
+    done = annotated_by(conn, task_ids,
+                        [j.id for j in judges.values() if j.kind == judge_kind])
     free = _free_slots(conn, task_ids)
     for record in records:
         found = existing.get(record.item.id)
@@ -164,19 +167,20 @@ def _check_against_project(conn: Connection, project: Project, records: list[Rec
             errors.add(record.index, str(error))
             continue
         if record.verdict is not None:
-            problem = _verdict_problem(record, found, judges, done, free, project)
+            problem = _verdict_problem(record, found, judges, done, free, project, judge_kind)
             if problem:
                 errors.add(record.index, problem)
 
 
 def _verdict_problem(record: Record, found: Existing | None, judges: dict[str, _Judge],
-                     done: set[tuple[int, int]], free: dict, project: Project) -> str | None:
+                     done: set[tuple[int, int]], free: dict, project: Project,
+                     judge_kind: str = "ai") -> str | None:
     """Why the record's verdict cannot go in, if it cannot; takes its slot when it can."""
     name = record.verdict.judge
     user = judges.get(name)
-    if user is not None and user.kind != "ai":
-        return (f'annotator "{name}" is the name of a {user.kind} user; an AI judge needs a '
-                "user of kind ai (rename it in the file or the user)")
+    if user is not None and user.kind != judge_kind:
+        return (f'annotator "{name}" is the name of a {user.kind} user; its verdicts need a '
+                f"user of kind {judge_kind} (rename it in the file or the user)")
     task_id = found.task_id if found is not None else None
     if user is not None and task_id is not None and (task_id, user.id) in done:
         return None  # imported before: the stored verdict stands

@@ -108,20 +108,21 @@ def import_alpaca_eval(
     source = path.name[:MAX_SOURCE_LENGTH]
     records = checked.records
     for start in range(0, len(records), batch_size):
-        _write_batch(engine, project, records[start:start + batch_size], source, report)
+        write_batch(engine, project, records[start:start + batch_size], source, report)
         if progress:
             progress("importing", min(start + batch_size, len(records)), len(records))
     return report
 
 
-def _write_batch(engine: Engine, project: Project, batch: list[Record], source: str,
-                 report: AlpacaEvalReport) -> None:
+def write_batch(engine: Engine, project: Project, batch: list[Record], source: str,
+                report: AlpacaEvalReport, judge_kind: str = "ai") -> None:
     """One transaction; a concurrent import of the same records (PostgreSQL) is caught by the
-    unique keys, and the retry sees its rows as already there."""
+    unique keys, and the retry sees its rows as already there. ``judge_kind``: the kind of
+    the verdicts' authors (``ai``, or ``imported`` for a data set's own labels)."""
     for attempt in range(1, RETRIES + 1):
         try:
             with engine.begin() as conn:
-                counts = write_records(conn, project, batch, source, utcnow())
+                counts = write_records(conn, project, batch, source, utcnow(), judge_kind)
         except IntegrityError as error:
             if attempt == RETRIES:
                 raise Conflict(

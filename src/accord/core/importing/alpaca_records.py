@@ -55,10 +55,13 @@ class JudgeVerdict:
 
     judge: str
     ranking: list[list[str]]
-    preference: float
-    """Probability that the top-ranked response is better (0.5 for a tie)."""
+    preference: float | None
+    """Probability that the top-ranked response is better (0.5 for a tie); ``None`` for a
+    label imported without one (a TRL row's or an OpenAssistant ranking)."""
     active_ms: int
     rationale: str
+    display_order: tuple[str, ...] = DISPLAY_ORDER
+    """The response ids in the order the annotator saw them (an imported label: task order)."""
 
 
 @dataclass(frozen=True, slots=True)

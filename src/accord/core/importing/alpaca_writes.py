@@ -24,7 +24,7 @@ from sqlalchemy import Connection, select, update
 
 from accord.core.errors import Conflict
 from accord.core.importing.alpaca_check import annotated_by
-from accord.core.importing.alpaca_records import DISPLAY_ORDER, SOURCE, Record
+from accord.core.importing.alpaca_records import SOURCE, Record
 from accord.core.importing.existing import LOOKUP_CHUNK, find_existing
 from accord.core.importing.store import insert_new, prepare
 from accord.core.importing.writers import BulkWriter, writer_for
@@ -43,8 +43,6 @@ ANNOTATION_COLUMNS = ("id", "assignment_id", "task_id", "annotator_id", "project
                       "created_at")
 OUTCOME_COLUMNS = ("annotation_id", "task_id", "annotator_id", "project_id", "winner_id",
                    "loser_id", "tie", "winner_position", "loser_position")
-_DISPLAY_ORDER_JSON = orjson.dumps(list(DISPLAY_ORDER)).decode()
-_POSITION = {rid: i for i, rid in enumerate(DISPLAY_ORDER)}
 _FULL = "submitted + :n >= overlap"
 _COUNT_SUBMISSIONS = Statement(
     "UPDATE tasks SET taken = taken + :n, submitted = submitted + :n, "
@@ -64,8 +62,12 @@ class BatchCounts:
 
 
 def write_records(conn: Connection, project: Project, records: list[Record], source: str,
-                  now: datetime) -> BatchCounts:
-    """Write one batch inside the caller's transaction; returns what it added."""
+                  now: datetime, judge_kind: str = "ai") -> BatchCounts:
+    """Write one batch inside the caller's transaction; returns what it added.
+
+    ``judge_kind`` is the kind of user the verdicts' authors are: ``ai`` for AlpacaEval's
+    judges, ``imported`` for labels that came with a data set (``core.importing.labelled``).
+    """
     counts = BatchCounts()
     writer = writer_for(conn)
     items = {record.item.id: record for record in records}
@@ -82,7 +84,7 @@ def write_records(conn: Connection, project: Project, records: list[Record], sou
     if not judged:
         return counts
     task_ids = _task_ids(conn, project.id, [record.item.id for record in judged])
-    judge_ids = {name: ensure_judge(conn, project, name, now)
+    judge_ids = {name: ensure_judge(conn, project, name, now, judge_kind)
                  for name in sorted({record.verdict.judge for record in judged})}
     done = annotated_by(conn, sorted(set(task_ids.values())), list(judge_ids.values()))
     verdicts = [(record, task_ids[record.item.id], judge_ids[record.verdict.judge])
@@ -95,21 +97,24 @@ def write_records(conn: Connection, project: Project, records: list[Record], sou
     return counts
 
 
-def ensure_judge(conn: Connection, project: Project, name: str, now: datetime) -> int:
-    """The id of AI judge ``name``, created (kind ``ai``) if missing, and an annotator of the
-    project; the check refused names held by human users before anything was written."""
+def ensure_judge(conn: Connection, project: Project, name: str, now: datetime,
+                 kind: str = "ai") -> int:
+    """The id of judge ``name``, created (of ``kind``: ``ai`` or ``imported``) if missing, and
+    an annotator of the project; the check refused names held by other kinds of user before
+    anything was written."""
     row = conn.execute(select(users.c.id, users.c.name, users.c.kind, users.c.is_admin)
                        .where(users.c.name == name)).first()
     if row is None:
-        user = create_user(conn, name, kind="ai").user
-        conn.execute(update(users).where(users.c.id == user.id)
-                     .values(ai_settings={"source": SOURCE, "judge": name}))
+        user = create_user(conn, name, kind=kind).user
+        if kind == "ai":
+            conn.execute(update(users).where(users.c.id == user.id)
+                         .values(ai_settings={"source": SOURCE, "judge": name}))
         # An imported judge never calls the API: the token create_user issued is withdrawn.
         conn.execute(update(api_tokens).where(api_tokens.c.user_id == user.id)
                      .values(revoked_at=now))
     else:
         user = User(row[0], row[1], row[2], bool(row[3]))
-        if user.kind != "ai":
+        if user.kind != kind:
             raise Conflict(f'user "{name}" became a {user.kind} user while this import ran')
     if "annotator" not in roles_of(conn, project.id, user.id):
         add_member(conn, project, user, "annotator")
@@ -152,8 +157,9 @@ def _insert_verdicts(conn: Connection, writer: BulkWriter, project: Project,
         verdicts, assignment_ids, annotation_ids, strict=True
     ):
         verdict = record.verdict
+        position = {rid: i for i, rid in enumerate(verdict.display_order)}
         assignment_rows.append((assignment_id, task_id, judge_id, project.id, "submitted",
-                                _DISPLAY_ORDER_JSON, at, at, at))
+                                orjson.dumps(list(verdict.display_order)).decode(), at, at, at))
         annotation_rows.append((
             annotation_id, assignment_id, task_id, judge_id, project.id, "comparison",
             orjson.dumps(verdict.ranking).decode(), verdict.preference, verdict.rationale, "[]",
@@ -161,8 +167,8 @@ def _insert_verdicts(conn: Connection, writer: BulkWriter, project: Project,
         ))
         outcome_rows.extend(
             (annotation_id, task_id, judge_id, project.id, response_ids[task_id, pair.winner],
-             response_ids[task_id, pair.loser], pair.tie, _POSITION[pair.winner],
-             _POSITION[pair.loser])
+             response_ids[task_id, pair.loser], pair.tie, position[pair.winner],
+             position[pair.loser])
             for pair in pairs_from_ranking(verdict.ranking)
         )
     writer.insert("assignments", ASSIGNMENT_COLUMNS, assignment_rows)

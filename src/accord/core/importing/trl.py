@@ -116,7 +116,10 @@ def _completion(value: Any, path: str) -> str:
 
 
 def _common_prefix(chosen: list, rejected: list) -> tuple[list[dict], str, str]:
-    """Conversational rows without prompt: the prompt is what both dialogues share."""
+    """Conversational rows without prompt: the prompt is the longest run of messages both
+    dialogues share that ends with a user message answered by the assistant on both sides;
+    each response is the rest of its dialogue (one assistant content, see :func:`_remainder`).
+    """
     chosen_messages = [check.message(m, f"chosen[{i}]") for i, m in enumerate(chosen)]
     rejected_messages = [check.message(m, f"rejected[{i}]") for i, m in enumerate(rejected)]
     shared = 0
@@ -128,43 +131,83 @@ def _common_prefix(chosen: list, rejected: list) -> tuple[list[dict], str, str]:
         raise InvalidItem("chosen and rejected are the same conversation")
     if shared == 0:
         raise InvalidItem("chosen and rejected share no prompt: their first messages differ")
-    prompt = chosen_messages[:shared]
-    if prompt[-1]["role"] != "user":
+    cut = shared
+    while cut > 0 and not _answered_at(chosen_messages, rejected_messages, cut):
+        cut -= 1
+    if cut == 0:
         raise InvalidItem(
-            f"the prompt that chosen and rejected share ({shared} messages) must end with a user "
-            f'message, not a {prompt[-1]["role"]} one'
+            f"the {shared} messages chosen and rejected share hold no user message that both "
+            "answer with an assistant message, so there is no prompt to compare them on"
         )
-    return (prompt, _last_turn(chosen_messages, shared, "chosen"),
-            _last_turn(rejected_messages, shared, "rejected"))
+    chosen_text = _remainder(chosen_messages[cut:])
+    rejected_text = _remainder(rejected_messages[cut:])
+    if chosen_text == rejected_text:
+        raise InvalidItem("chosen and rejected are the same conversation")
+    return chosen_messages[:cut], chosen_text, rejected_text
 
 
-def _last_turn(messages: list[dict], shared: int, path: str) -> str:
-    rest = messages[shared:]
-    if len(rest) != 1 or rest[0]["role"] != "assistant":
-        raise InvalidItem(
-            f"after the {shared} messages it shares with the other side, {path} must hold one "
-            f"assistant message; it holds {len(rest)} message{'s' if len(rest) != 1 else ''} "
-            f"({', '.join(m['role'] for m in rest) or 'none'})"
-        )
-    return rest[0]["content"]
+def _answered_at(chosen: list[dict], rejected: list[dict], cut: int) -> bool:
+    """Whether the first ``cut`` messages end with a user turn that both sides answer."""
+    return (chosen[cut - 1]["role"] == "user" and cut < len(chosen) and cut < len(rejected)
+            and chosen[cut]["role"] == "assistant" and rejected[cut]["role"] == "assistant")
+
+
+def _remainder(messages: list[dict]) -> str:
+    """A response that spans several turns, as one assistant content: the first message's
+    text, then each later turn as ``\n\nHuman: …`` or ``\n\nAssistant: …`` (HH's own
+    notation), so nothing the source chose or rejected is lost."""
+    labels = {"user": "Human", "assistant": "Assistant", "system": "System"}
+    parts = [messages[0]["content"]]
+    parts.extend(f"\n\n{labels[m['role']]}: {m['content']}" for m in messages[1:])
+    return "".join(parts)
 
 
 def _hh_dialogues(chosen: str, rejected: str) -> tuple[list[dict], str, str]:
-    """Anthropic HH strings: split each at its last ``\\n\\nAssistant:``; the rest is the prompt."""
-    cut_chosen, cut_rejected = chosen.rfind(HH_ASSISTANT), rejected.rfind(HH_ASSISTANT)
-    for name, cut in (("chosen", cut_chosen), ("rejected", cut_rejected)):
-        if cut < 0:
+    """Anthropic HH strings: the prompt is the longest common beginning of the two dialogues
+    that ends at an ``\n\nAssistant:`` turn boundary after a human turn; each response is the
+    rest of its dialogue, even where that spans several turns. A dialogue pair whose turns
+    part before the last answer (HH has a few) still imports: its prompt is what they share.
+    """
+    for name, text in (("chosen", chosen), ("rejected", rejected)):
+        if HH_ASSISTANT not in text:
             raise InvalidItem(
                 f'{name} has no "\\n\\nAssistant:" turn: without "prompt", string rows must be '
                 'Anthropic HH dialogues ("\\n\\nHuman: … \\n\\nAssistant: …")'
             )
-    prompt_text = chosen[:cut_chosen]
-    if prompt_text != rejected[:cut_rejected]:
-        raise InvalidItem(_parting_reason(prompt_text, rejected[:cut_rejected]))
-    messages = hh_turns(prompt_text)
-    start = len(HH_ASSISTANT)
-    return (messages, chosen[cut_chosen + start:].strip(),
-            rejected[cut_rejected + start:].strip())
+    if chosen == rejected:
+        raise InvalidItem("chosen and rejected are the same conversation")
+    shared = shared_length(chosen, rejected)
+    cut = chosen.rfind(HH_ASSISTANT, 0, shared)
+    while cut >= 0 and _last_speaker(chosen[:cut]) != "Human":
+        cut = chosen.rfind(HH_ASSISTANT, 0, cut)
+    if cut < 0:
+        raise InvalidItem("chosen and rejected share no human turn answered on both sides: "
+                          "they part before their first \"\\n\\nAssistant:\"")
+    messages = hh_turns(chosen[:cut])
+    start = cut + len(HH_ASSISTANT)
+    chosen_text, rejected_text = chosen[start:].strip(), rejected[start:].strip()
+    if chosen_text == rejected_text:
+        raise InvalidItem("chosen and rejected are the same conversation")
+    return messages, chosen_text, rejected_text
+
+
+def shared_length(left: str, right: str) -> int:
+    """How many characters two strings share from their start (by halving, so that long
+    dialogues are compared in a few slice comparisons rather than character by character)."""
+    low, high = 0, min(len(left), len(right))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if left[:middle] == right[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _last_speaker(text: str) -> str | None:
+    """``Human`` or ``Assistant``: who speaks last in an HH dialogue prefix (None: nobody)."""
+    speakers = HH_TURN.findall(text)
+    return speakers[-1] if speakers else None
 
 
 def hh_turns(text: str) -> list[dict]:
@@ -183,20 +226,3 @@ def hh_turns(text: str) -> list[dict]:
         raise InvalidItem("the dialogue's turn before the answers must be the human's, "
                           "not the assistant's")
     return messages
-
-
-def _parting_reason(chosen_prompt: str, rejected_prompt: str) -> str:
-    """Say where two HH dialogues part, for a row whose prompts disagree."""
-    chosen_turns = HH_TURN.split(chosen_prompt)[1:]
-    rejected_turns = HH_TURN.split(rejected_prompt)[1:]
-    chosen_pairs = list(zip(chosen_turns[::2], chosen_turns[1::2], strict=True))
-    rejected_pairs = list(zip(rejected_turns[::2], rejected_turns[1::2], strict=True))
-    turn = 0
-    while (turn < len(chosen_pairs) and turn < len(rejected_pairs)
-           and chosen_pairs[turn] == rejected_pairs[turn]):
-        turn += 1
-    return (
-        f"chosen and rejected differ before their last assistant turn (from turn {turn + 1}: "
-        f"chosen has {len(chosen_pairs)} turns before its answer, rejected {len(rejected_pairs)}), "
-        "so they are not two answers to one conversation"
-    )
