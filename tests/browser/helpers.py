@@ -3,6 +3,7 @@ and move around with the keyboard."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Page, expect
@@ -23,6 +24,9 @@ window.__xss = 0;
 """
 
 
+_STATUS = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
+
+
 @dataclass
 class Watch:
     """What a page did that it never should: dialogs, CSP violations, script errors, requests
@@ -33,6 +37,8 @@ class Watch:
     violations: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
+    expected_statuses: set[int] = field(default_factory=set)
+    """HTTP error statuses a test provokes on purpose (Chromium logs each as an error)."""
 
     def attach(self, page: Page) -> None:
         page.add_init_script(MONITOR)
@@ -49,8 +55,12 @@ class Watch:
         text = message.text
         if "CSP-VIOLATION" in text or "Content Security Policy" in text:
             self.violations.append(text)
-        elif message.type == "error":
+        elif message.type == "error" and not self._expected(text):
             self.errors.append(text)
+
+    def _expected(self, text: str) -> bool:
+        status = _STATUS.match(text)
+        return bool(status) and int(status.group(1)) in self.expected_statuses
 
     def _request(self, request) -> None:
         if not request.url.startswith((self.base, "data:")):
