@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import database, projects, server, users
+from accord.cli import database, projects, server, train, users
 from accord.cli.exporting import export_command
 from accord.cli.importing import import_command
 from accord.cli.report import report_command
@@ -24,6 +24,7 @@ app.add_typer(projects.app, name="project")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("report")(report_command)
+app.add_typer(train.app, name="train")
 app.command("serve")(server.serve_command)
 app.command("demo")(server.demo_command)
 

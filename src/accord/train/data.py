@@ -1,0 +1,187 @@
+"""The training sets a project gives, split into train and eval by prompt.
+
+Every set is built from Accord's own export streams (:func:`accord.exports.preference_rows`,
+:func:`accord.exports.sft_rows`), read through one snapshot, turned into Arrow record batches
+a thousand rows at a time and held as an in-memory ``datasets.Dataset``: the rows are never
+all Python dicts at once, and a project of a few hundred thousand pairs fits easily.
+
+**The split is by prompt.** A row goes to eval when the SHA-256 of its prompt's messages
+(role and content, canonical JSON) falls in the lowest ``eval_share`` of the hash range. The
+same prompt therefore always lands on the same side — every pair of a K-way task, every
+demonstration of a task done by three annotators, and the same prompt imported twice — and
+the side does not depend on the seed, the row order or the trainer, so a reward model and a
+DPO run on one project hold out the same prompts. (Near-duplicate prompts are not merged;
+exact duplicates are.)
+
+The sets:
+
+- ``preference`` (reward, DPO): the export's rows unchanged — ``prompt``, ``chosen``,
+  ``rejected``, ``margin``, ``agreement``, ``category`` … (TRL ignores the extra columns;
+  RewardTrainer reads ``margin`` when it is there).
+- ``kto``: unpaired rows ``prompt``, ``completion``, ``label`` from the decided pairs. Within a
+  task, a response that won every decided pair it was in is desirable (``label`` true), one
+  that lost every pair is undesirable (false), and one that both won and lost (the middle of a
+  K-way ranking) is left out rather than given both labels. For a pairwise task this is simply
+  chosen → true, rejected → false.
+- ``sft``: the SFT export's ``messages``; the prompt is every message before the last.
+- ``prompts`` (GRPO): each distinct prompt of the preference pairs once, as ``prompt``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby, islice
+from operator import itemgetter
+
+import orjson
+import pyarrow as pa
+from datasets import Dataset
+from datasets.table import InMemoryTable
+from sqlalchemy import Connection, Engine
+
+from accord.core.errors import InvalidInput
+from accord.core.exporting import snapshot
+from accord.core.projects import Project, get_project
+from accord.exports.messages import MESSAGES
+from accord.exports.preference import PREFERENCE_SCHEMA, preference_rows
+from accord.exports.sft import SFT_SCHEMA, sft_rows
+
+BATCH_ROWS = 1_000  # rows turned into one Arrow record batch at a time
+SETS = ("preference", "kto", "sft", "prompts")
+
+KTO_SCHEMA = pa.schema([
+    ("prompt", MESSAGES),
+    ("completion", MESSAGES),
+    ("label", pa.bool_()),
+    ("task_id", pa.string()),
+    ("category", pa.string()),
+])
+PROMPT_SCHEMA = pa.schema([("prompt", MESSAGES), ("category", pa.string())])
+
+
+def prompt_digest(messages: list[dict]) -> bytes:
+    """A stable digest of a prompt: its messages' roles and contents as canonical JSON."""
+    canonical = [{"role": m["role"], "content": m["content"]} for m in messages]
+    return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).digest()
+
+
+def _held_out(digest: bytes, eval_share: float) -> bool:
+    return int.from_bytes(digest[:8], "big") < eval_share * 2**64
+
+
+def is_eval(messages: list[dict], eval_share: float) -> bool:
+    """Whether a prompt belongs to the eval side: its digest, read as a fraction, is below
+    ``eval_share``. Deterministic, and the same for every row that shares the prompt."""
+    return _held_out(prompt_digest(messages), eval_share)
+
+
+@dataclass(frozen=True)
+class Split:
+    """One training set of a project, split by prompt."""
+
+    name: str
+    train: Dataset
+    eval: Dataset | None
+    """``None`` when no prompt fell on the eval side (small projects, or ``eval_share`` 0)."""
+    train_prompts: int
+    eval_prompts: int
+
+    @property
+    def eval_rows(self) -> int:
+        return 0 if self.eval is None else self.eval.num_rows
+
+
+def _to_dataset(batches: list[pa.RecordBatch], schema: pa.Schema) -> Dataset:
+    return Dataset(InMemoryTable(pa.Table.from_batches(batches, schema=schema)))
+
+
+def _split(
+    name: str, rows: Iterable[dict], schema: pa.Schema, prompt_of: Callable[[dict], list[dict]],
+    eval_share: float,
+) -> Split:
+    """Send each row to the side its prompt hashes to, a batch of Arrow rows at a time."""
+    sides: dict[bool, list[pa.RecordBatch]] = {False: [], True: []}
+    prompts: dict[bool, set[bytes]] = {False: set(), True: set()}
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH_ROWS)):
+        grouped: dict[bool, list[dict]] = {False: [], True: []}
+        for row in batch:
+            digest = prompt_digest(prompt_of(row))
+            side = _held_out(digest, eval_share)
+            grouped[side].append(row)
+            prompts[side].add(digest)
+        for side, chosen in grouped.items():
+            if chosen:
+                sides[side].append(pa.RecordBatch.from_pylist(chosen, schema=schema))
+    train = _to_dataset(sides[False], schema)
+    held_out = _to_dataset(sides[True], schema) if sides[True] else None
+    return Split(name, train, held_out, len(prompts[False]), len(prompts[True]))
+
+
+def kto_rows(pairs: Iterable[dict]) -> Iterator[dict]:
+    """Unpaired KTO rows from preference rows (which come grouped by task); see the module doc.
+
+    Rows of one task are consecutive in the export, so one task's outcomes are held at a time.
+    """
+    for _, task_pairs in groupby(pairs, key=itemgetter("task_id")):
+        won: dict[str, dict] = {}
+        lost: dict[str, dict] = {}
+        for pair in task_pairs:
+            won.setdefault(pair["chosen"][0]["content"], pair)
+            lost.setdefault(pair["rejected"][0]["content"], pair)
+        for label, side, other, column in ((True, won, lost, "chosen"),
+                                           (False, lost, won, "rejected")):
+            for content, pair in side.items():
+                if content not in other:
+                    yield {
+                        "prompt": pair["prompt"], "completion": pair[column], "label": label,
+                        "task_id": pair["task_id"], "category": pair["category"],
+                    }
+
+
+def distinct_prompts(pairs: Iterable[dict]) -> Iterator[dict]:
+    """Each prompt of the pairs once (the first time it is seen), with its category."""
+    seen: set[bytes] = set()
+    for pair in pairs:
+        digest = prompt_digest(pair["prompt"])
+        if digest not in seen:
+            seen.add(digest)
+            yield {"prompt": pair["prompt"], "category": pair["category"]}
+
+
+def _sft_prompt(row: dict) -> list[dict]:
+    return row["messages"][:-1]
+
+
+def build_split(conn: Connection, project: Project, name: str, eval_share: float) -> Split:
+    """The set called ``name`` (one of :data:`SETS`) of ``project``, split by prompt."""
+    if not 0.0 <= eval_share < 1.0:
+        raise InvalidInput(f"the eval share must be at least 0 and below 1, not {eval_share}")
+    prompt_of = itemgetter("prompt")
+    if name == "preference":
+        return _split(name, preference_rows(conn, project), PREFERENCE_SCHEMA, prompt_of,
+                      eval_share)
+    if name == "kto":
+        return _split(name, kto_rows(preference_rows(conn, project)), KTO_SCHEMA, prompt_of,
+                      eval_share)
+    if name == "prompts":
+        return _split(name, distinct_prompts(preference_rows(conn, project)), PROMPT_SCHEMA,
+                      prompt_of, eval_share)
+    if name == "sft":
+        return _split(name, sft_rows(conn, project), SFT_SCHEMA, _sft_prompt, eval_share)
+    raise InvalidInput(f'training set "{name}" is not one of {", ".join(SETS)}')
+
+
+def load_split(engine: Engine, project: str, name: str, eval_share: float) -> Split:
+    """Read ``project``'s ``name`` set from one snapshot of the database; it must not be empty."""
+    with snapshot(engine) as conn:
+        split = build_split(conn, get_project(conn, project), name, eval_share)
+    if split.train.num_rows == 0:
+        what = "demonstrations" if name == "sft" else "decided preference pairs"
+        raise InvalidInput(
+            f'project "{project}" has no {what} on the train side to train on '
+            f"({split.eval_rows} held out for eval)"
+        )
+    return split
