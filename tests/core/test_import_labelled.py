@@ -10,17 +10,13 @@ from accord.core.errors import ImportRejected
 from accord.core.importing.labelled import import_labelled
 from accord.db.tables import tasks, users
 from accord.exports import export
+from accord.exports.hygiene import prompt_key
 from tests.core.import_helpers import write_jsonl
 from tests.exports.conftest import read_rows
 from tests.factories import make_project
 
 HH_FILE = "hh_rlhf/harmless-base-test.jsonl.gz"
 OASST_FILE = "oasst/en_100_tree.jsonl"
-
-
-def _pairs(rows: list[dict]) -> list[tuple]:
-    return [(str(r["prompt"]), r["chosen"][0]["content"], r["rejected"][0]["content"])
-            for r in rows]
 
 
 def test_hh_rlhf_imports_all_2312_labelled_rows_and_exports_them(engine, shared_data, tmp_path):
@@ -38,6 +34,8 @@ def test_hh_rlhf_imports_all_2312_labelled_rows_and_exports_them(engine, shared_
     rows = read_rows(out)
     assert written.rows == 2312
     assert all(r["chosen"] != r["rejected"] for r in rows)
+    assert {r["source"] for r in rows} == {"imported"}
+    _assert_split_never_leaks(engine, project, tmp_path, 2312)
 
 
 def test_oasst_trees_give_212_ranked_tasks_and_754_pairs(engine, shared_data, tmp_path):
@@ -51,6 +49,20 @@ def test_oasst_trees_give_212_ranked_tasks_and_754_pairs(engine, shared_data, tm
     rows = read_rows(out)
     assert all(r["chosen"] != r["rejected"] for r in rows)
     assert all(r["prompt"][-1]["role"] == "user" for r in rows)
+    _assert_split_never_leaks(engine, project, tmp_path, 754)
+
+
+def _assert_split_never_leaks(engine, project, tmp_path, total: int) -> None:
+    """Split 10 % by prompt: the written files hold every pair, and no prompt is in both."""
+    report = export(engine, project, "preference", tmp_path / "split.jsonl", split=0.1)
+    train = read_rows(tmp_path / "split.train.jsonl")
+    test = read_rows(tmp_path / "split.test.jsonl")
+    assert len(train) + len(test) == report.rows == total
+    assert 0 < len(test) < len(train)
+    keys = {side: {prompt_key(r["prompt"]) for r in rows}
+            for side, rows in (("train", train), ("test", test))}
+    assert not keys["train"] & keys["test"]
+    assert not {str(r["prompt"]) for r in train} & {str(r["prompt"]) for r in test}
 
 
 def test_importing_again_adds_nothing(engine, shared_data):

@@ -63,8 +63,8 @@ def test_a_failed_export_leaves_the_previous_file_untouched(tmp_path, suffix):
 def test_an_export_that_fails_midway_through_the_database_keeps_the_old_file(
     world, out_dir, monkeypatch
 ):
-    def failing(conn, project, counts=None):
-        yield from preference_rows(conn, project, counts)
+    def failing(conn, project, counts=None, options=None):
+        yield from preference_rows(conn, project, counts, options)
         raise Interrupted("killed")
 
     monkeypatch.setitem(FORMATS, "preference", ExportFormat("preference", failing,
@@ -118,9 +118,9 @@ def test_an_unknown_file_format_is_named_in_the_error(world, tmp_path):
 
 
 def test_an_unknown_export_format_lists_the_known_ones(world, tmp_path):
-    known = 'export format "kto" is not one of preference, raw, sft'
+    known = 'export format "dpo" is not one of preference, kto, prompts, raw, sft, card, hf'
     with pytest.raises(InvalidInput, match=known):
-        export(world.engine, "prefs", "kto", tmp_path / "x.jsonl")
+        export(world.engine, "prefs", "dpo", tmp_path / "x.jsonl")
 
 
 def test_a_missing_directory_is_named(world, tmp_path):

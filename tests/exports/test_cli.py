@@ -49,11 +49,11 @@ def test_plain_output_is_a_one_line_summary(cli, out_dir):
 
 
 def test_an_unknown_format_is_one_clear_line_and_exit_1(cli, out_dir):
-    result = cli.invoke(app(), ["export", "prefs", "--format", "kto", "--out",
+    result = cli.invoke(app(), ["export", "prefs", "--format", "dpo", "--out",
                                 str(out_dir / "x.jsonl")])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        'error: export format "kto" is not one of preference, raw, sft'
+        'error: export format "dpo" is not one of preference, kto, prompts, raw, sft, card, hf'
     ]
     assert list(out_dir.iterdir()) == []
 

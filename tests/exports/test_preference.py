@@ -21,7 +21,7 @@ def turn(content: str) -> list[dict]:
 
 def row(task: str, chosen: str, rejected: str, margin: float, agreement: float, *,
         chosen_text: str | None = None, rejected_text: str | None = None,
-        category: str = "qa") -> dict:
+        category: str = "qa", guideline_version: int | None = None) -> dict:
     texts = {"a": f"answer a to {task}", "b": f"longer answer b to {task}"}
     return {
         "prompt": [{"role": "user", "content": f"question {task}"}],
@@ -34,12 +34,14 @@ def row(task: str, chosen: str, rejected: str, margin: float, agreement: float, 
         "category": category,
         "chosen_model": f"model-{chosen}",
         "rejected_model": f"model-{rejected}",
+        "source": "human",
+        "guideline_version": guideline_version,
     }
 
 
 PREFS = [
-    row("split", "a", "b", (3 + 1 - 1) / 3, 2 / 3, category="coding"),
-    row("unanimous", "b", "a", 2.0, 1.0),
+    row("split", "a", "b", (3 + 1 - 1) / 3, 2 / 3, category="coding", guideline_version=2),
+    row("unanimous", "b", "a", 2.0, 1.0, guideline_version=2),
 ]
 GREEK = {"a": "alpha", "b": "beta", "c": "gamma"}
 RANKS = [

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 from operator import itemgetter
 
@@ -39,12 +40,14 @@ from sqlalchemy import (
 from accord.core.projects import Project
 from accord.db.engine import READ_ONLY
 from accord.db.tables import (
+    adjudications,
     annotations,
     assignments,
     guideline_versions,
     pairwise_outcomes,
     prompts,
     responses,
+    task_consensus,
     task_responses,
     tasks,
     users,
@@ -68,6 +71,17 @@ class ExportCounts:
 
 
 @dataclass(frozen=True)
+class TaskFilter:
+    """Which exported tasks a preference export reads, decided in SQL before any text moves:
+    the prompt's category, and when the task was completed (``since`` inclusive, ``until``
+    exclusive)."""
+
+    categories: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class DecidedChunk:
     """The decided pairs of a run of consecutive tasks, with the text each row needs.
 
@@ -82,6 +96,9 @@ class DecidedChunk:
     pairs: PairMajorities
     tasks: dict[int, Row]
     responses: dict[int, Row]
+    votes: dict[int, Row]
+    """Task id → ``(task id, lowest annotator kind, highest kind, newest guideline version,
+    adjudications)`` over its annotations: what ``source`` and ``guideline_version`` say."""
 
 
 @contextmanager
@@ -101,14 +118,24 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-def _exported(project_id: int) -> tuple[ColumnElement[bool], ...]:
+def _exported(project_id: int, chosen: TaskFilter | None = None
+              ) -> tuple[ColumnElement[bool], ...]:
     """The tasks whose pairs a preference export considers."""
-    return (
+    conditions = [
         tasks.c.project_id == project_id,
         tasks.c.kind == "comparison",
         tasks.c.status.in_(EXPORTED_STATUSES),
         tasks.c.submitted >= tasks.c.overlap,
-    )
+    ]
+    if chosen is not None and chosen.categories:
+        conditions.append(tasks.c.prompt_id.in_(
+            select(prompts.c.id).where(prompts.c.project_id == project_id,
+                                       prompts.c.category.in_(chosen.categories))))
+    if chosen is not None and chosen.since is not None:
+        conditions.append(tasks.c.completed_at >= chosen.since)
+    if chosen is not None and chosen.until is not None:
+        conditions.append(tasks.c.completed_at < chosen.until)
+    return tuple(conditions)
 
 
 def _outcome_query(project_id: int) -> Select:
@@ -148,25 +175,45 @@ def outcome_chunks(
         yield carried
 
 
-def _task_text_query(project_id: int) -> Select:
+def _task_text_query(project_id: int, chosen: TaskFilter | None) -> Select:
     # Messages come as JSON text (see DecidedChunk); the cast also skips the JSON column
     # type's per-row processing, which costs more than the query.
     return (
         select(tasks.c.id, tasks.c.external_id,
-               cast(prompts.c.messages, Text).label("messages_json"), prompts.c.category)
+               cast(prompts.c.messages, Text).label("messages_json"), prompts.c.category,
+               cast(task_consensus.c.ranking, Text).label("consensus_json"))
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .where(*_exported(project_id))
+        .outerjoin(task_consensus, task_consensus.c.task_id == tasks.c.id)
+        .where(*_exported(project_id, chosen))
         .order_by(tasks.c.id)
     )
 
 
-def _response_text_query(project_id: int) -> Select:
+def _response_text_query(project_id: int, chosen: TaskFilter | None) -> Select:
     return (
         select(tasks.c.id.label("task_id"), responses.c.id, responses.c.content,
-               responses.c.model)
+               responses.c.model, responses.c.external_id)
         .join(task_responses, task_responses.c.task_id == tasks.c.id)
         .join(responses, responses.c.id == task_responses.c.response_id)
-        .where(*_exported(project_id))
+        .where(*_exported(project_id, chosen))
+        .order_by(tasks.c.id)
+    )
+
+
+def _task_votes_query(project_id: int, chosen: TaskFilter | None) -> Select:
+    """Per exported task: the range of its annotators' kinds, its newest guideline version and
+    whether it was adjudicated — one grouped row per task, in task order."""
+    adjudicated = (select(func.count()).where(adjudications.c.task_id == tasks.c.id)
+                   .scalar_subquery())
+    return (
+        select(tasks.c.id, func.min(users.c.kind), func.max(users.c.kind),
+               func.max(guideline_versions.c.version), adjudicated)
+        .join(annotations, annotations.c.task_id == tasks.c.id)
+        .join(users, users.c.id == annotations.c.annotator_id)
+        .outerjoin(guideline_versions,
+                   guideline_versions.c.id == annotations.c.guideline_version_id)
+        .where(*_exported(project_id, chosen))
+        .group_by(tasks.c.id)
         .order_by(tasks.c.id)
     )
 
@@ -201,7 +248,8 @@ class _ByTask:
 
 def decided_chunks(
     conn: Connection, project: Project, counts: ExportCounts | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int = CHUNK_ROWS, chosen: TaskFilter | None = None, *,
+    keep_undecided: bool = False,
 ) -> Iterator[DecidedChunk]:
     """The pairs with a majority for one response, chunk by chunk, in task order.
 
@@ -209,27 +257,31 @@ def decided_chunks(
     three queries walked side by side. Only the text streams know which tasks are exported,
     so outcomes of other tasks (open, escalated …) are dropped here, by task id, rather than
     by joining every outcome row to its task in SQL, which costs a quarter of the query.
-    ``counts`` (if given) is kept up to date.
+    ``counts`` (if given) is kept up to date. ``keep_undecided`` yields the pairs without a
+    majority too (a stored consensus may decide them) and leaves ``ties_dropped`` to the caller.
     """
     counts = counts if counts is not None else ExportCounts()
-    task_texts = _ByTask(conn, _task_text_query(project.id), chunk_rows // 2)
-    response_texts = _ByTask(conn, _response_text_query(project.id), chunk_rows)
+    task_texts = _ByTask(conn, _task_text_query(project.id, chosen), chunk_rows // 2)
+    response_texts = _ByTask(conn, _response_text_query(project.id, chosen), chunk_rows)
+    task_votes = _ByTask(conn, _task_votes_query(project.id, chosen), chunk_rows // 2)
     for fetched in outcome_chunks(conn, project.id, chunk_rows):
         last_task = int(fetched[-1, 0])
         task_rows, response_rows = task_texts.through(last_task), response_texts.through(last_task)
+        vote_rows = task_votes.through(last_task)
         block = fetched[np.isin(fetched[:, 0], [r[0] for r in task_rows])]
         if not len(block):
             continue
         majorities = majority_pairs(block[:, 0], block[:, 1], block[:, 2], block[:, 3],
                                     block[:, 4])
         counts.tasks += len(np.unique(majorities.task))
-        decided = majorities.select(majorities.decided)
+        decided = majorities if keep_undecided else majorities.select(majorities.decided)
         counts.ties_dropped += len(majorities) - len(decided)
         if len(decided):
             yield DecidedChunk(
                 decided,
                 {r[0]: r for r in task_rows},
                 {r[1]: r for r in response_rows},
+                {r[0]: r for r in vote_rows},
             )
 
 

@@ -34,6 +34,18 @@ Fields, in order:
     The prompt's category (``qa``, ``coding``, …).
 ``chosen_model``, ``rejected_model``
     The models that wrote the two responses (null when unknown).
+``source``
+    ``human``, ``ai`` or ``imported`` (the kind all the task's annotators share), ``mixed``
+    when kinds differ, ``adjudicated`` when a reviewer adjudicated the task.
+``guideline_version``
+    The newest guideline version among the task's annotations (null when none).
+
+Where the quality report stored a consensus for the task (``task_consensus``), the consensus
+ranking decides which response is ``chosen`` (a pair in one of its tie groups yields no row);
+``margin``, ``agreement`` and ``n_annotators`` still describe the votes, so a margin can be
+negative where the consensus (reliability-weighted) overrode a raw majority. With
+``pairs="best-vs-rest"`` a K-way task yields only the pairs whose chosen is its best
+response (see :mod:`accord.exports.pair_rules`).
 
 Rows come in task order, then by the pair's response ids. ``prompt``/``chosen``/``rejected``
 are exactly what ``trl.DPOTrainer`` and ``trl.RewardTrainer`` read; the other columns ride
@@ -44,7 +56,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
 import orjson
 import pyarrow as pa
 from sqlalchemy import Connection
@@ -52,7 +63,9 @@ from sqlalchemy import Connection
 from accord.core.exporting import DecidedChunk, ExportCounts, decided_chunks
 from accord.core.projects import Project
 from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
-from accord.quality.consensus import FIRST
+from accord.exports.options import ExportOptions
+from accord.exports.pair_rules import best_response, consensus_ranks, decide, task_source
+from accord.quality.consensus import FIRST, NO_MAJORITY
 
 PREFERENCE_SCHEMA = pa.schema([
     ("prompt", MESSAGES),
@@ -65,25 +78,50 @@ PREFERENCE_SCHEMA = pa.schema([
     ("category", pa.string()),
     ("chosen_model", pa.string()),
     ("rejected_model", pa.string()),
+    ("source", pa.string()),
+    ("guideline_version", pa.int64()),
 ])
 
 
-def _chunk_rows(chunk: DecidedChunk) -> Iterator[dict]:
+def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCounts
+                ) -> Iterator[dict]:
     pairs = chunk.pairs
-    first_won = pairs.outcome == FIRST
-    chosen = np.where(first_won, pairs.first, pairs.second).tolist()
-    rejected = np.where(first_won, pairs.second, pairs.first).tolist()
-    margin = (pairs.margin * pairs.outcome).tolist()  # toward first, turned toward chosen
-    task_rows, response_rows = chunk.tasks, chunk.responses
+    task_rows, response_rows, vote_rows = chunk.tasks, chunk.responses, chunk.votes
+    wanted_sources, versions = set(options.sources), set(options.guideline_versions)
+    floor = options.min_agreement
+    ranks_of: dict[int, dict[str, int] | None] = {}
+    decided: list[tuple] = []
     # Rows are unpacked by position: it is the hot loop of the export, and a fetched row's
     # positional access is several times cheaper than its attribute access.
-    for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in zip(
-        pairs.task.tolist(), chosen, rejected, margin, pairs.agreement.tolist(),
+    for task_id, first, second, outcome, toward_first, agreement, votes in zip(
+        pairs.task.tolist(), pairs.first.tolist(), pairs.second.tolist(),
+        pairs.outcome.tolist(), pairs.margin.tolist(), pairs.agreement.tolist(),
         pairs.votes.tolist(), strict=True,
     ):
-        _, external_id, messages_json, category = task_rows[task_id]
-        _, _, chosen_content, chosen_model = response_rows[chosen_id]
-        _, _, rejected_content, rejected_model = response_rows[rejected_id]
+        if task_id not in ranks_of:
+            ranks_of[task_id] = consensus_ranks(task_rows[task_id][4])
+        ranks = ranks_of[task_id]
+        if ranks is not None:
+            outcome = decide(outcome, response_rows[first][4], response_rows[second][4], ranks)
+        if outcome == NO_MAJORITY:
+            counts.ties_dropped += 1
+            continue
+        if floor is not None and agreement < floor:
+            continue
+        chosen, rejected = (first, second) if outcome == FIRST else (second, first)
+        decided.append((task_id, chosen, rejected, toward_first * outcome, agreement, votes))
+    if options.pairs == "best-vs-rest":
+        decided = _best_vs_rest(decided)
+    for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in decided:
+        _, external_id, messages_json, category, _ = task_rows[task_id]
+        vote_row = vote_rows.get(task_id)
+        source = task_source(vote_row)
+        version = vote_row[3] if vote_row is not None else None
+        if (wanted_sources and source not in wanted_sources) or (
+                versions and version not in versions):
+            continue
+        _, _, chosen_content, chosen_model, _ = response_rows[chosen_id]
+        _, _, rejected_content, rejected_model, _ = response_rows[rejected_id]
         yield {
             "prompt": chat_messages(orjson.loads(messages_json)),
             "chosen": assistant_turn(chosen_content),
@@ -95,15 +133,37 @@ def _chunk_rows(chunk: DecidedChunk) -> Iterator[dict]:
             "category": category,
             "chosen_model": chosen_model,
             "rejected_model": rejected_model,
+            "source": source,
+            "guideline_version": version,
         }
 
 
+def _best_vs_rest(decided: list[tuple]) -> list[tuple]:
+    """Only the pairs whose chosen is its task's best response (decided is in task order)."""
+    kept: list[tuple] = []
+    start = 0
+    while start < len(decided):
+        end = start
+        while end < len(decided) and decided[end][0] == decided[start][0]:
+            end += 1
+        group = decided[start:end]
+        best = best_response([pair[1] for pair in group])
+        kept.extend(pair for pair in group if pair[1] == best)
+        start = end
+    return kept
+
+
 def preference_rows(
-    conn: Connection, project: Project, counts: ExportCounts | None = None
+    conn: Connection, project: Project, counts: ExportCounts | None = None,
+    options: ExportOptions | None = None,
 ) -> Iterator[dict]:
     """The project's preference rows, streamed chunk by chunk; fields as in the module doc.
 
-    ``counts`` (if given) gathers the tasks considered and the pairs dropped as ties.
+    ``counts`` (if given) gathers the tasks considered and the pairs dropped as ties;
+    ``options`` (filters, ``pairs``) default to everything, all implied pairs.
     """
-    for chunk in decided_chunks(conn, project, counts):
-        yield from _chunk_rows(chunk)
+    options = options or ExportOptions()
+    counts = counts if counts is not None else ExportCounts()
+    for chunk in decided_chunks(conn, project, counts, chosen=options.task_filter(),
+                                keep_undecided=True):
+        yield from _chunk_rows(chunk, options, counts)

@@ -123,9 +123,13 @@ def _row(record: Row) -> dict:
 
 
 def raw_rows(
-    conn: Connection, project: Project, counts: ExportCounts | None = None
+    conn: Connection, project: Project, counts: ExportCounts | None = None,
+    options: object = None,
 ) -> Iterator[dict]:
-    """Every annotation of the project, streamed in submission order; fields as above."""
+    """Every annotation of the project, streamed in submission order; fields as above.
+
+    ``options`` is accepted for a uniform signature: a raw export is never filtered.
+    """
     if counts is not None:
         counts.tasks += count_annotated_tasks(conn, project.id)
     for record in annotation_records(conn, project.id):

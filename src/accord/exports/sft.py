@@ -34,9 +34,13 @@ SFT_SCHEMA = pa.schema([
 
 
 def sft_rows(
-    conn: Connection, project: Project, counts: ExportCounts | None = None
+    conn: Connection, project: Project, counts: ExportCounts | None = None,
+    options: object = None,
 ) -> Iterator[dict]:
-    """The project's SFT rows, streamed; ``counts`` gets the number of demonstration tasks."""
+    """The project's SFT rows, streamed; ``counts`` gets the number of demonstration tasks.
+
+    ``options`` is accepted for a uniform signature; the filters concern comparisons.
+    """
     if counts is not None:
         counts.tasks += count_annotated_tasks(conn, project.id, "demonstration")
     for record in demonstration_records(conn, project.id):

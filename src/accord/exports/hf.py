@@ -1,0 +1,66 @@
+"""Exports as a Hugging Face ``DatasetDict`` saved with ``save_to_disk``, ready for
+``load_from_disk`` and, by the user, ``push_to_hub``.
+
+Rows are streamed to one Parquet file per split in a scratch directory beside the target
+(never all in memory), ``datasets`` reads each into Arrow (memory-mapped), and the saved
+dictionary replaces the target only once complete. Splits are ``train`` and ``test`` when the
+export is split by prompt, else ``train`` alone.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+
+from accord.core.errors import InvalidInput
+from accord.exports.writers import write_rows
+
+SHARD_ROWS = 1_000_000
+
+
+def save_dataset_dict(stream: Callable[[str | None], Iterator[dict]],
+                      sides: tuple[str | None, ...], out: Path,
+                      schema: pa.Schema) -> dict[str, dict]:
+    """Write each side's rows (``stream(side)``) as one split of a ``DatasetDict`` in ``out``.
+
+    Returns ``{split: {"path", "rows"}}``.
+    """
+    import datasets  # imported here: loading it costs a second that other exports need not pay
+
+    if not out.parent.is_dir():
+        raise InvalidInput(f'cannot write "{out}": directory "{out.parent}" does not exist')
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f'cannot write a dataset to "{out}": it is a file')
+    scratch = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
+    scratch.mkdir()
+    try:
+        written: dict[str, dict] = {}
+        splits = {}
+        for side in sides:
+            name = side or "train"
+            path = scratch / f"{name}.parquet"
+            rows = write_rows(stream(side), path, "parquet", schema)
+            # An empty split has no data for from_parquet to read: it is built from the schema.
+            splits[name] = (datasets.Dataset.from_parquet(str(path),
+                                                          cache_dir=str(scratch / "cache"))
+                            if rows else datasets.Dataset.from_dict(
+                                {name: [] for name in schema.names},
+                                features=datasets.Features.from_arrow_schema(schema)))
+            written[name] = {"path": str(out), "rows": rows}
+        saved = scratch / "dataset"
+        # One shard at least per split: an empty split saved with datasets' default (no shard)
+        # fails to load again.
+        datasets.DatasetDict(splits).save_to_disk(
+            str(saved), num_shards={name: max(1, len(ds) // SHARD_ROWS) for name, ds
+                                    in splits.items()})
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(saved, out)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return written

@@ -1,0 +1,60 @@
+"""What a user asks of an export beyond its format: K-way expansion, filters and a split.
+
+One frozen value travels from the CLI (or the Python caller) to every row stream, and its
+:meth:`ExportOptions.applied` goes into the export report and the data card, so a file always
+says how it was cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from accord.core.errors import InvalidInput
+from accord.core.exporting import TaskFilter
+
+PAIRS = ("all", "best-vs-rest")
+SOURCES = ("human", "ai", "imported", "adjudicated", "mixed")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Options of an export; the defaults export everything, every implied pair."""
+
+    pairs: str = "all"
+    """``all``: every implied pair of a K-way ranking; ``best-vs-rest``: only the pairs whose
+    chosen response is the task's best (K-1 rows for K responses)."""
+    min_agreement: float | None = None
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    guideline_versions: tuple[int, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.pairs not in PAIRS:
+            raise InvalidInput(f'--pairs must be one of {", ".join(PAIRS)}, not "{self.pairs}"')
+        unknown = [s for s in self.sources if s not in SOURCES]
+        if unknown:
+            raise InvalidInput(f'source "{unknown[0]}" is not one of {", ".join(SOURCES)}')
+        if self.min_agreement is not None and not 0 <= self.min_agreement <= 1:
+            raise InvalidInput("--min-agreement must lie between 0 and 1")
+
+    def task_filter(self) -> TaskFilter:
+        """The part of the options that the database applies."""
+        return TaskFilter(self.categories, self.since, self.until)
+
+    def applied(self) -> dict:
+        """The options that narrow the export, by name (empty when it is whole)."""
+        found: dict = {}
+        if self.pairs != "all":
+            found["pairs"] = self.pairs
+        for name in ("min_agreement", "sources", "categories", "guideline_versions"):
+            value = getattr(self, name)
+            if value not in (None, ()):
+                found[name] = list(value) if isinstance(value, tuple) else value
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                found[name] = value.isoformat()
+        return found
