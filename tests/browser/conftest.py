@@ -23,8 +23,11 @@ class Site:
     engine: Engine
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """One Chromium per test module. Not per session: while Playwright's sync API runs, its
+    event loop counts as running in this process, and later tests in the same pytest-xdist
+    worker that call ``asyncio.run`` (the concurrency tests) would fail."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
