@@ -15,10 +15,16 @@ from accord.core.importing import fields as check
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.items import DEFAULT_CATEGORY, Item, ItemRules, Response, canonical_hash
 
+EXPORT_FIELDS = frozenset(
+    {"margin", "agreement", "n_annotators", "task_id", "chosen_model", "rejected_model",
+     "source", "guideline_version"}
+)
+"""Columns of Accord's own preference export: accepted and ignored, so that an export can be
+imported again as it is (they describe the old project's votes, not the new one's)."""
 TRL_FIELDS = frozenset(
     {"id", "prompt", "chosen", "rejected", "category", "domains", "metadata", "priority",
      "score_chosen", "score_rejected"}
-)
+) | EXPORT_FIELDS
 HH_ASSISTANT = "\n\nAssistant:"
 HH_TURN = re.compile(r"\n\n(Human|Assistant):")
 HH_ROLES = {"Human": "user", "Assistant": "assistant"}
