@@ -37,10 +37,10 @@ from sqlalchemy import (
     select,
 )
 
+from accord.core.export_provenance import Provenance, task_versions_query
 from accord.core.projects import Project
 from accord.db.engine import READ_ONLY
 from accord.db.tables import (
-    adjudications,
     annotations,
     assignments,
     guideline_versions,
@@ -57,6 +57,7 @@ from accord.quality.consensus import PairMajorities, majority_pairs
 EXPORTED_STATUSES = ("complete", "needs_adjudication", "resolved")
 CHUNK_ROWS = 20_000  # outcome rows fetched per round trip; a chunk holds about this many
 STREAM_ROWS = 2_000  # rows per fetch for the raw and SFT streams
+WIDTH = 6  # columns of an outcome chunk
 
 
 @dataclass
@@ -146,6 +147,7 @@ def _outcome_query(project_id: int) -> Select:
             pairwise_outcomes.c.loser_id,
             cast(pairwise_outcomes.c.tie, Integer),
             func.coalesce(pairwise_outcomes.c.strength, 0),
+            pairwise_outcomes.c.annotator_id,
         )
         .where(pairwise_outcomes.c.project_id == project_id)
         .order_by(pairwise_outcomes.c.task_id)
@@ -155,17 +157,19 @@ def _outcome_query(project_id: int) -> Select:
 def outcome_chunks(
     conn: Connection, project_id: int, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[NDArray[np.int64]]:
-    """The project's outcome rows as ``(n, 5)`` int64 arrays of whole tasks, in task order.
+    """The project's outcome rows as ``(n, 6)`` int64 arrays of whole tasks, in task order.
 
-    Columns: task id, winner id, loser id, tie (0/1), strength (0 where none was given).
+    Columns: task id, winner id, loser id, tie (0/1), strength (0 where none was given),
+    annotator id.
     A task's rows are never split across two chunks: the rows of the last task of a fetch
     wait for the next one.
     """
     result = conn.execute(_outcome_query(project_id).execution_options(yield_per=chunk_rows))
-    carried = np.zeros((0, 5), dtype=np.int64)
+    carried = np.zeros((0, WIDTH), dtype=np.int64)
     for rows in result.partitions():
-        # All five columns are integers, so the rows flatten straight into one array.
-        fetched = np.fromiter(chain.from_iterable(rows), np.int64, 5 * len(rows)).reshape(-1, 5)
+        # All the columns are integers, so the rows flatten straight into one array.
+        fetched = np.fromiter(chain.from_iterable(rows), np.int64,
+                              WIDTH * len(rows)).reshape(-1, WIDTH)
         block = np.concatenate([carried, fetched]) if len(carried) else fetched
         last_start = int(np.searchsorted(block[:, 0], block[-1, 0], side="left"))
         if last_start > 0:
@@ -196,24 +200,6 @@ def _response_text_query(project_id: int, chosen: TaskFilter | None) -> Select:
         .join(task_responses, task_responses.c.task_id == tasks.c.id)
         .join(responses, responses.c.id == task_responses.c.response_id)
         .where(*_exported(project_id, chosen))
-        .order_by(tasks.c.id)
-    )
-
-
-def _task_votes_query(project_id: int, chosen: TaskFilter | None) -> Select:
-    """Per exported task: the range of its annotators' kinds, its newest guideline version and
-    whether it was adjudicated — one grouped row per task, in task order."""
-    adjudicated = (select(func.count()).where(adjudications.c.task_id == tasks.c.id)
-                   .scalar_subquery())
-    return (
-        select(tasks.c.id, func.min(users.c.kind), func.max(users.c.kind),
-               func.max(guideline_versions.c.version), adjudicated)
-        .join(annotations, annotations.c.task_id == tasks.c.id)
-        .join(users, users.c.id == annotations.c.annotator_id)
-        .outerjoin(guideline_versions,
-                   guideline_versions.c.id == annotations.c.guideline_version_id)
-        .where(*_exported(project_id, chosen))
-        .group_by(tasks.c.id)
         .order_by(tasks.c.id)
     )
 
@@ -263,11 +249,14 @@ def decided_chunks(
     counts = counts if counts is not None else ExportCounts()
     task_texts = _ByTask(conn, _task_text_query(project.id, chosen), chunk_rows // 2)
     response_texts = _ByTask(conn, _response_text_query(project.id, chosen), chunk_rows)
-    task_votes = _ByTask(conn, _task_votes_query(project.id, chosen), chunk_rows // 2)
+    provenance = Provenance.load(conn, project.id)
+    task_versions = (_ByTask(conn, task_versions_query(project.id), chunk_rows // 2)
+                     if provenance.versions else None)
     for fetched in outcome_chunks(conn, project.id, chunk_rows):
         last_task = int(fetched[-1, 0])
         task_rows, response_rows = task_texts.through(last_task), response_texts.through(last_task)
-        vote_rows = task_votes.through(last_task)
+        versions = ({r[0]: provenance.versions.get(r[1]) for r in task_versions.through(last_task)}
+                    if task_versions is not None else {})
         block = fetched[np.isin(fetched[:, 0], [r[0] for r in task_rows])]
         if not len(block):
             continue
@@ -281,7 +270,7 @@ def decided_chunks(
                 decided,
                 {r[0]: r for r in task_rows},
                 {r[1]: r for r in response_rows},
-                {r[0]: r for r in vote_rows},
+                provenance.rows(block, versions),
             )
 
 

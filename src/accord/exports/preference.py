@@ -56,6 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import orjson
 import pyarrow as pa
 from sqlalchemy import Connection
@@ -83,36 +84,43 @@ PREFERENCE_SCHEMA = pa.schema([
 ])
 
 
+def _outcomes(chunk: DecidedChunk) -> np.ndarray:
+    """Each pair's verdict: the stored consensus's for tasks that have one, else the votes'."""
+    pairs, task_rows, response_rows = chunk.pairs, chunk.tasks, chunk.responses
+    outcome = pairs.outcome.copy()
+    with_consensus = {task_id for task_id, row in task_rows.items() if row[4]}
+    if not with_consensus:
+        return outcome
+    ranks_of = {task_id: consensus_ranks(task_rows[task_id][4]) for task_id in with_consensus}
+    for at in np.flatnonzero(np.isin(pairs.task, list(with_consensus))).tolist():
+        outcome[at] = decide(int(outcome[at]), response_rows[int(pairs.first[at])][4],
+                             response_rows[int(pairs.second[at])][4],
+                             ranks_of[int(pairs.task[at])])
+    return outcome
+
+
 def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCounts
                 ) -> Iterator[dict]:
     pairs = chunk.pairs
+    outcome = _outcomes(chunk)
+    decided = outcome != NO_MAJORITY
+    counts.ties_dropped += int(len(outcome) - decided.sum())
+    if options.min_agreement is not None:
+        decided &= pairs.agreement >= options.min_agreement
+    first_won = outcome == FIRST
+    chosen = np.where(first_won, pairs.first, pairs.second)[decided].tolist()
+    rejected = np.where(first_won, pairs.second, pairs.first)[decided].tolist()
+    margin = (pairs.margin * outcome)[decided].tolist()  # toward first, turned toward chosen
+    kept = list(zip(pairs.task[decided].tolist(), chosen, rejected, margin,
+                    pairs.agreement[decided].tolist(), pairs.votes[decided].tolist(),
+                    strict=True))
+    if options.pairs == "best-vs-rest":
+        kept = _best_vs_rest(kept)
     task_rows, response_rows, vote_rows = chunk.tasks, chunk.responses, chunk.votes
     wanted_sources, versions = set(options.sources), set(options.guideline_versions)
-    floor = options.min_agreement
-    ranks_of: dict[int, dict[str, int] | None] = {}
-    decided: list[tuple] = []
     # Rows are unpacked by position: it is the hot loop of the export, and a fetched row's
     # positional access is several times cheaper than its attribute access.
-    for task_id, first, second, outcome, toward_first, agreement, votes in zip(
-        pairs.task.tolist(), pairs.first.tolist(), pairs.second.tolist(),
-        pairs.outcome.tolist(), pairs.margin.tolist(), pairs.agreement.tolist(),
-        pairs.votes.tolist(), strict=True,
-    ):
-        if task_id not in ranks_of:
-            ranks_of[task_id] = consensus_ranks(task_rows[task_id][4])
-        ranks = ranks_of[task_id]
-        if ranks is not None:
-            outcome = decide(outcome, response_rows[first][4], response_rows[second][4], ranks)
-        if outcome == NO_MAJORITY:
-            counts.ties_dropped += 1
-            continue
-        if floor is not None and agreement < floor:
-            continue
-        chosen, rejected = (first, second) if outcome == FIRST else (second, first)
-        decided.append((task_id, chosen, rejected, toward_first * outcome, agreement, votes))
-    if options.pairs == "best-vs-rest":
-        decided = _best_vs_rest(decided)
-    for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in decided:
+    for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in kept:
         _, external_id, messages_json, category, _ = task_rows[task_id]
         vote_row = vote_rows.get(task_id)
         source = task_source(vote_row)
