@@ -6,13 +6,13 @@ import random
 import tracemalloc
 
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.formats import to_item
 from accord.core.importing.items import ItemRules, validate_item
-from accord.core.importing.lines import LineReader, decode
+from accord.core.importing.lines import GZIP_MAGIC, LineReader, decode
 
 RULES = ItemRules(project="prefs", pairwise=False, allow_ties=True)
 words = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
@@ -100,8 +100,10 @@ def test_any_bytes_decode_to_an_object_or_a_reason(data):
 @given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=30),
        st.integers(1, 30), st.booleans())
 def test_the_reader_returns_every_line_and_flags_the_long_ones(tmp_path, rows, limit, newline):
+    content = b"\n".join(rows) + (b"\n" if newline and rows else b"")
+    assume(not content.startswith(GZIP_MAGIC))  # such a file is read as gzip, by design
     path = tmp_path / "lines.jsonl"
-    path.write_bytes(b"\n".join(rows) + (b"\n" if newline and rows else b""))
+    path.write_bytes(content)
     expected = list(rows)
     if rows and not newline and rows[-1] == b"":
         expected.pop()  # a file ending without a newline has no empty last line
@@ -125,3 +127,11 @@ def test_a_ten_megabyte_line_is_skipped_in_bounded_memory(tmp_path):
     tracemalloc.stop()
     assert numbers == [(1, True), (2, False), (3, True)]
     assert peak < 3 << 20
+
+
+def test_a_file_that_looks_like_gzip_but_is_not_names_the_line(tmp_path):
+    path = tmp_path / "fake.jsonl"
+    path.write_bytes(GZIP_MAGIC + b'{"id": "x"}\n')
+    with LineReader(path, 1 << 20) as reader:
+        got = list(reader)
+    assert got and got[0].number == 1 and "cannot be read" in got[0].error
