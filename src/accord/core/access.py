@@ -26,3 +26,13 @@ def can_export(user: User, roles: Set[str]) -> bool:
 
 def can_review(user: User, roles: Set[str]) -> bool:
     return user.is_admin or "reviewer" in roles or "manager" in roles
+
+
+def can_adjudicate(user: User, roles: Set[str], annotated: bool) -> bool:
+    """Reviewers settle split decisions, but never one they helped to split."""
+    return can_review(user, roles) and not annotated
+
+
+def can_see_escalations(user: User, roles: Set[str]) -> bool:
+    """Escalated content is harmful by definition: safety specialists and managers only."""
+    return can_manage(user, roles) or "safety_specialist" in roles

@@ -114,6 +114,14 @@ def _check_ranking(ranking: list[list[str]] | None, shown: list[str], project: P
         raise InvalidInput(f"ranking leaves out {', '.join(missing)}; it must cover {shown_list}")
 
 
+def check_ranking(ranking: list[list[str]] | None, shown: list[str], project: Project) -> None:
+    """A ranking covers exactly ``shown`` once, ties only where the project allows them.
+
+    Public so a reviewer's adjudicated ranking is held to the same rule as an annotator's.
+    """
+    _check_ranking(ranking, shown, project)
+
+
 def _check_ratings(ratings: dict | None, shown: list[str], project: Project) -> None:
     if not ratings:
         return

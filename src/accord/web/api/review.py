@@ -1,0 +1,54 @@
+"""Adjudication over the API: the queue of split decisions, and a reviewer's final ranking."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from accord.core import adjudication
+from accord.db.types import utcnow
+from accord.web.api.schemas import Strict
+from accord.web.deps import Caller
+
+router = APIRouter(tags=["review"])
+
+
+class QueueItemOut(Strict):
+    task_id: str
+    category: str
+    annotations: int
+    agreement: float | None
+    completed_at: datetime | None
+
+
+class AdjudicationIn(Strict):
+    """The final ranking (tie groups of response ids, best first) and why."""
+
+    ranking: list[list[str]] = Field(description='tie groups of response ids: [["b"], ["a"]]')
+    rationale: str
+
+
+class AdjudicationOut(Strict):
+    task_id: str
+    status: str
+    reviewer: str
+    ranking: list[list[str]]
+    rationale: str
+    created_at: datetime
+
+
+@router.get("/projects/{project}/adjudication", response_model=list[QueueItemOut])
+async def adjudication_queue(project: str, me: Caller) -> list[QueueItemOut]:
+    items = await me.run(adjudication.queue, project)
+    return [QueueItemOut(**asdict(item)) for item in items]
+
+
+@router.post("/projects/{project}/tasks/{task_id}/adjudicate", response_model=AdjudicationOut)
+async def adjudicate(project: str, task_id: str, body: AdjudicationIn,
+                     me: Caller) -> AdjudicationOut:
+    decision = await me.run(adjudication.decide, project, task_id, body.ranking,
+                            body.rationale, utcnow())
+    return AdjudicationOut(task_id=task_id, status="resolved", **asdict(decision))
