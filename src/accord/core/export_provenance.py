@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Select, func, select
 
 from accord.db.tables import adjudications, annotations, guideline_versions, tasks, users
 
-KINDS = ("adjudicated", "ai", "human", "imported")  # codes of annotator kinds, sorted
+KINDS = ("ai", "human", "imported")  # annotator kinds, by their code
 
 
 def task_versions_query(project_id: int) -> Select:
@@ -60,10 +60,12 @@ class Provenance:
         return cls(kind_codes, versions, adjudicated)
 
     def rows(self, block: NDArray[np.int64], versions: dict[int, int | None]
-             ) -> dict[int, tuple]:
-        """Task id → ``(task, lowest kind, highest kind, guideline version, adjudicated)``.
+             ) -> dict[int, tuple[str, int | None]]:
+        """Task id → ``(source, guideline version)`` for the tasks of ``block``.
 
-        ``block`` is sorted by task: the kinds' range per task is two ``reduceat`` calls.
+        ``source``: ``adjudicated`` when a reviewer adjudicated the task, else the kind all
+        its annotators share, or ``mixed``. ``block`` is sorted by task: the kinds' range per
+        task is two ``reduceat`` calls.
         """
         codes = self._lookup(block[:, 5])
         task_ids = block[:, 0]
@@ -72,8 +74,8 @@ class Provenance:
         highs = np.maximum.reduceat(codes, starts).tolist()
         adjudicated = self.adjudicated
         return {
-            task_id: (task_id, KINDS[low], KINDS[high], versions.get(task_id),
-                      int(task_id in adjudicated))
+            task_id: ("adjudicated" if task_id in adjudicated
+                      else KINDS[low] if low == high else "mixed", versions.get(task_id))
             for task_id, low, high in zip(task_ids[starts].tolist(), lows, highs, strict=True)
         }
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     cast,
     func,
+    null,
     select,
 )
 
@@ -97,9 +98,8 @@ class DecidedChunk:
     pairs: PairMajorities
     tasks: dict[int, Row]
     responses: dict[int, Row]
-    votes: dict[int, Row]
-    """Task id → ``(task id, lowest annotator kind, highest kind, newest guideline version,
-    adjudications)`` over its annotations: what ``source`` and ``guideline_version`` say."""
+    votes: dict[int, tuple[str, int | None]]
+    """Task id → ``(source, guideline version)`` (see :mod:`accord.core.export_provenance`)."""
 
 
 @contextmanager
@@ -179,24 +179,37 @@ def outcome_chunks(
         yield carried
 
 
-def _task_text_query(project_id: int, chosen: TaskFilter | None) -> Select:
+def _has_consensus(conn: Connection, project_id: int) -> bool:
+    """Whether any task of the project has a stored consensus: without one, the exports skip
+    the join to ``task_consensus`` and the response ids it would need."""
+    return conn.execute(
+        select(task_consensus.c.task_id).join(tasks, tasks.c.id == task_consensus.c.task_id)
+        .where(tasks.c.project_id == project_id).limit(1)).first() is not None
+
+
+def _task_text_query(project_id: int, chosen: TaskFilter | None, consensus: bool) -> Select:
     # Messages come as JSON text (see DecidedChunk); the cast also skips the JSON column
     # type's per-row processing, which costs more than the query.
-    return (
+    ranking = (cast(task_consensus.c.ranking, Text) if consensus else null()
+               ).label("consensus_json")
+    query = (
         select(tasks.c.id, tasks.c.external_id,
                cast(prompts.c.messages, Text).label("messages_json"), prompts.c.category,
-               cast(task_consensus.c.ranking, Text).label("consensus_json"))
+               ranking)
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .outerjoin(task_consensus, task_consensus.c.task_id == tasks.c.id)
         .where(*_exported(project_id, chosen))
         .order_by(tasks.c.id)
     )
+    if consensus:
+        query = query.outerjoin(task_consensus, task_consensus.c.task_id == tasks.c.id)
+    return query
 
 
-def _response_text_query(project_id: int, chosen: TaskFilter | None) -> Select:
+def _response_text_query(project_id: int, chosen: TaskFilter | None, consensus: bool) -> Select:
+    external_id = (responses.c.external_id if consensus else null()).label("external_id")
     return (
         select(tasks.c.id.label("task_id"), responses.c.id, responses.c.content,
-               responses.c.model, responses.c.external_id)
+               responses.c.model, external_id)
         .join(task_responses, task_responses.c.task_id == tasks.c.id)
         .join(responses, responses.c.id == task_responses.c.response_id)
         .where(*_exported(project_id, chosen))
@@ -247,8 +260,10 @@ def decided_chunks(
     majority too (a stored consensus may decide them) and leaves ``ties_dropped`` to the caller.
     """
     counts = counts if counts is not None else ExportCounts()
-    task_texts = _ByTask(conn, _task_text_query(project.id, chosen), chunk_rows // 2)
-    response_texts = _ByTask(conn, _response_text_query(project.id, chosen), chunk_rows)
+    consensus = _has_consensus(conn, project.id)
+    task_texts = _ByTask(conn, _task_text_query(project.id, chosen, consensus), chunk_rows // 2)
+    response_texts = _ByTask(conn, _response_text_query(project.id, chosen, consensus),
+                             chunk_rows)
     provenance = Provenance.load(conn, project.id)
     task_versions = (_ByTask(conn, task_versions_query(project.id), chunk_rows // 2)
                      if provenance.versions else None)

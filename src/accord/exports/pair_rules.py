@@ -2,8 +2,9 @@
 
 Kept apart from the row builder so the rules read in one place:
 
-- ``source`` of a task: ``adjudicated`` when a reviewer adjudicated it; otherwise the kind
-  that all its annotators share (``human``, ``ai``, ``imported``), or ``mixed``;
+- ``source`` of a task (computed in :mod:`accord.core.export_provenance`): ``adjudicated``
+  when a reviewer adjudicated it; otherwise the kind that all its annotators share
+  (``human``, ``ai``, ``imported``), or ``mixed``;
 - the winner of a pair: the stored consensus ranking (``task_consensus``, written by the
   quality report) when the task has one — the pair is dropped as a tie when the consensus
   puts both responses in one tie group — else the majority of the votes;
@@ -16,18 +17,8 @@ from __future__ import annotations
 from collections import Counter
 
 import orjson
-from sqlalchemy import Row
 
 from accord.quality.consensus import FIRST, NO_MAJORITY, SECOND
-
-
-def task_source(votes: Row | None) -> str:
-    """``votes`` is ``(task, lowest kind, highest kind, newest version, adjudications)``."""
-    if votes is None:
-        return "mixed"
-    if votes[4]:
-        return "adjudicated"
-    return votes[1] if votes[1] == votes[2] else "mixed"
 
 
 def consensus_ranks(consensus_json: str | None) -> dict[str, int] | None:

@@ -65,8 +65,10 @@ from accord.core.exporting import DecidedChunk, ExportCounts, decided_chunks
 from accord.core.projects import Project
 from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
 from accord.exports.options import ExportOptions
-from accord.exports.pair_rules import best_response, consensus_ranks, decide, task_source
+from accord.exports.pair_rules import best_response, consensus_ranks, decide
 from accord.quality.consensus import FIRST, NO_MAJORITY
+
+UNKNOWN = ("mixed", None)  # provenance of a task without outcome rows (never exported)
 
 PREFERENCE_SCHEMA = pa.schema([
     ("prompt", MESSAGES),
@@ -116,17 +118,16 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
                     strict=True))
     if options.pairs == "best-vs-rest":
         kept = _best_vs_rest(kept)
-    task_rows, response_rows, vote_rows = chunk.tasks, chunk.responses, chunk.votes
+    task_rows, response_rows, provenance = chunk.tasks, chunk.responses, chunk.votes
     wanted_sources, versions = set(options.sources), set(options.guideline_versions)
+    filtering = bool(wanted_sources or versions)
     # Rows are unpacked by position: it is the hot loop of the export, and a fetched row's
     # positional access is several times cheaper than its attribute access.
     for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in kept:
         _, external_id, messages_json, category, _ = task_rows[task_id]
-        vote_row = vote_rows.get(task_id)
-        source = task_source(vote_row)
-        version = vote_row[3] if vote_row is not None else None
-        if (wanted_sources and source not in wanted_sources) or (
-                versions and version not in versions):
+        source, version = provenance.get(task_id, UNKNOWN)
+        if filtering and ((wanted_sources and source not in wanted_sources) or (
+                versions and version not in versions)):
             continue
         _, _, chosen_content, chosen_model, _ = response_rows[chosen_id]
         _, _, rejected_content, rejected_model, _ = response_rows[rejected_id]
