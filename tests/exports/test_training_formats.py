@@ -109,3 +109,22 @@ def test_the_hf_export_loads_with_load_from_disk(world, out_dir):
     assert set(loaded) == {"train", "test"}
     assert len(loaded["train"]) + len(loaded["test"]) == report.rows == 2
     assert set(loaded["train"].column_names) >= {"prompt", "chosen", "rejected", "source"}
+
+
+def test_the_token_check_counts_with_a_local_tokenizer(world, out_dir, tmp_path):
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    words = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+    words.pre_tokenizer = pre_tokenizers.Whitespace()
+    words.train_from_iterator(["question split unanimous answer a b to longer"],
+                              trainers.WordLevelTrainer(special_tokens=["[UNK]"]))
+    folder = tmp_path / "tokenizer"
+    PreTrainedTokenizerFast(tokenizer_object=words, unk_token="[UNK]").save_pretrained(folder)
+
+    def over(limit: int) -> int | None:
+        return export(world.engine, "prefs", "preference", out_dir / "p.jsonl",
+                      max_tokens=limit, tokenizer=str(folder)).over_max_tokens
+
+    # Each row: "question X" and "longer answer b to X", 2 + 5 words by this tokenizer.
+    assert (over(6), over(7)) == (2, 0)

@@ -64,7 +64,7 @@ class TokenCheck:
         """The same rows, counted as they pass."""
         for row in rows:
             prompt = _text(row["prompt"])
-            longest = max(self._count(prompt + _text(row[side]))
+            longest = max(self._count(prompt + "\n" + _text(row[side]))
                           for side in ("chosen", "rejected", "completion") if side in row)
             if longest > self.max_tokens:
                 self.over += 1

@@ -37,7 +37,7 @@ from accord.core.importing.fields import InvalidItem
 from accord.core.importing.items import Item, ItemRules
 from accord.core.importing.lines import GZIP_MAGIC
 from accord.core.importing.oasst import oasst_item, ranked_groups
-from accord.core.importing.report import MAX_REPORTED_ERRORS, ErrorLog
+from accord.core.importing.report import ErrorLog
 from accord.core.importing.sources import MAX_SOURCE_LENGTH
 from accord.core.importing.trl import is_trl_row, trl_item
 from accord.core.projects import Project, get_project
@@ -160,4 +160,4 @@ def _lines(path: Path, errors: ErrorLog) -> Iterator[tuple[int, object]]:
                 errors.add(number, f"not JSON: {error}")
 
 
-__all__ = ["LABELLED_FORMATS", "MAX_REPORTED_ERRORS", "import_labelled", "source_user"]
+__all__ = ["LABELLED_FORMATS", "import_labelled", "source_user"]
