@@ -28,7 +28,7 @@ def test_arrays_hold_every_annotation_and_outcome(engine):
                 ids = sorted(r.id for r in claim.task.responses)
                 ranking = [[ids[-1]], ids[:-1]] if person.name == "ann" else [[i] for i in ids]
                 judgment = Judgment(ranking=ranking, active_ms=1000 * (j + 1),
-                                    flags=["unsafe"] if j else [])
+                                    flags=["both_bad"] if j else [])
                 submissions.submit(conn, person, claim.assignment_id, judgment, now)
 
     with engine.connect() as conn:
@@ -39,7 +39,7 @@ def test_arrays_hold_every_annotation_and_outcome(engine):
     assert sorted(arrays.responses.length.tolist()) == [1, 2, 3, 5, 11]
     assert len(arrays.annotations.ids) == 4
     assert sorted(arrays.annotations.active_ms.tolist()) == [1000, 1000, 2000, 2000]
-    assert arrays.annotations.flags.tolist().count(1) == 2
+    assert arrays.annotations.flags.tolist().count(2) == 2  # bit 1: both_bad
     gaps = np.diff(np.sort(arrays.annotations.created_at))
     assert np.allclose(gaps, [60, 540, 60], atol=1e-3)
     # ann ties two responses in the 3-way task (3 pairs, one a tie) and ranks the 2-way one

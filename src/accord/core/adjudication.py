@@ -241,3 +241,27 @@ def decide(conn: Connection, reviewer: User, project_name: str, task_id: str,
     ))
     return Decision(reviewer.name, ranking, rationale, now)
 
+
+
+def ranking_from_places(ids: list[str], places: list[int | None]) -> list[list[str]]:
+    """Tie groups, best first, from a place per response (1 = best; equal places tie).
+
+    The review form asks for a place per response because a number per row is what a
+    keyboard fills fastest; the ranking rules (``check_ranking``) then apply as for the API.
+    """
+    if len(places) != len(ids) or any(p is None for p in places):
+        raise InvalidInput("give every response a place (1 = best)")
+    groups: dict[int, list[str]] = {}
+    for rid, place in zip(ids, places, strict=True):
+        groups.setdefault(int(place), []).append(rid)
+    return [groups[place] for place in sorted(groups)]
+
+
+def decide_by_places(conn: Connection, reviewer: User, project_name: str, task_id: str,
+                     places: list[int | None], rationale: str, now: datetime) -> Decision:
+    """``decide`` from the review form: places given in the task's imported response order."""
+    project, _ = _reviewer_project(conn, project_name, reviewer)
+    task = _task_row(conn, project, task_id)
+    ids = [rid for rid, _, _ in task_responses_of(conn, task.id)]
+    return decide(conn, reviewer, project_name, task_id, ranking_from_places(ids, places),
+                  rationale, now)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
 
-from accord.core import judgments
+from accord.core import escalation, judgments
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.judgments import Judgment
 from accord.core.projects import get_project_by_id
@@ -170,6 +170,12 @@ def submit(
         {"assignment_id": assignment.id, "status": "submitted", "now": at, "skip_reason": None},
     )
     raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
+    if escalation.FLAG in judgment.flags:
+        escalation.escalate_flagged(
+            conn, task_id=assignment.task_id, annotation_id=annotation_id,
+            raised_by=assignment.annotator_id, severity=judgment.severity,
+            reason=judgment.rationale, now=now,
+        )
     return Submission(annotation_id, assignment.id, assignment.external_id, late, now,
                       _echo(judgment))
 

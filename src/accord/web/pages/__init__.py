@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from accord.web.pages import auth, home, workbench
+from accord.web.pages import auth, dashboard, home, review, workbench
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(home.router)
 router.include_router(workbench.router)
+router.include_router(review.router)
+router.include_router(dashboard.router)

@@ -27,6 +27,12 @@ class ProjectLink:
 PROJECT_LINKS: list[ProjectLink] = [
     ProjectLink("Annotate", "/projects/{project}/annotate", access.can_annotate,
                 "Open your next task"),
+    ProjectLink("Review", "/projects/{project}/review", access.can_review,
+                "Settle split decisions"),
+    ProjectLink("Escalations", "/projects/{project}/escalations", access.can_see_escalations,
+                "Items flagged unsafe"),
+    ProjectLink("Dashboard", "/projects/{project}/dashboard", access.can_manage,
+                "Progress, agreement and annotators"),
 ]
 
 

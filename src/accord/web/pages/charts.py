@@ -1,0 +1,98 @@
+"""Charts for the pages as inline SVG, drawn on the server: no script, no network, no styles.
+
+Only presentation attributes (``fill``, ``stroke``) are used, never a ``style`` attribute,
+so the charts live under ``style-src 'self'``. Every label is escaped here; the result is
+``Markup`` so the template prints it as is. The report's own helpers (``bar_chart``,
+``interval_chart`` in ``exports.report_html``) draw the annotator and model charts.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markupsafe import Markup
+
+from accord.core.dashboard import DayAgreement
+from accord.exports.report_html import bar_chart, interval_chart
+
+WIDTH, LABEL_WIDTH, ROW = 640, 150, 24
+STATUS_COLOURS = {
+    "open": "#9aa7b4", "complete": "#3d7a4f", "needs_adjudication": "#c08a1e",
+    "escalated": "#a2282f", "resolved": "#2c5d8f",
+}
+
+
+def progress_chart(by_category: dict[str, dict[str, int]]) -> Markup:
+    """One stacked bar per category: its tasks by status, scaled to the largest category."""
+    if not by_category:
+        return Markup('<p class="muted">No tasks yet.</p>')
+    largest = max(sum(counts.values()) for counts in by_category.values()) or 1
+    span = WIDTH - LABEL_WIDTH - 50
+    height = ROW * len(by_category) + 34
+    parts = [f'<svg class="chart progress-chart" role="img" aria-label="tasks by category and '
+             f'status" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">']
+    for i, (category, counts) in enumerate(by_category.items()):
+        y = i * ROW + 4
+        parts.append(f'<text x="0" y="{y + 14}" fill="currentColor">{escape(category[:22])}</text>')
+        x = float(LABEL_WIDTH)
+        for status, count in counts.items():
+            if not count:
+                continue
+            width = count / largest * span
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" '
+                         f'fill="{STATUS_COLOURS.get(status, "#777")}"><title>{escape(category)}'
+                         f': {count} {escape(status)}</title></rect>')
+            x += width
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 14}" fill="currentColor">'
+                     f'{sum(counts.values())}</text>')
+    legend_y = ROW * len(by_category) + 20
+    x = 0
+    for status, colour in STATUS_COLOURS.items():
+        parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{x + 14}" y="{legend_y}" fill="currentColor" font-size="12">'
+                     f'{status.replace("_", " ")}</text>')
+        x += 28 + 7 * len(status)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def agreement_chart(days: list[DayAgreement]) -> Markup:
+    """Agreement per day as points joined by a line, on a 0 to 1 scale."""
+    if not days:
+        return Markup('<p class="muted">No task has been completed by two annotators yet.</p>')
+    height, top, bottom, left = 200, 10, 30, 40
+    inner_w, inner_h = WIDTH - left - 10, height - top - bottom
+    step = inner_w / max(len(days) - 1, 1)
+    points = [(left + (i * step if len(days) > 1 else inner_w / 2),
+               top + (1 - d.agreement) * inner_h) for i, d in enumerate(days)]
+    parts = [f'<svg class="chart agreement-chart" role="img" aria-label="agreement by day" '
+             f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">']
+    for value in (0.0, 0.5, 1.0):
+        y = top + (1 - value) * inner_h
+        parts.append(f'<line x1="{left}" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}" '
+                     f'stroke="#9aa7b4" stroke-width="0.5"/><text x="0" y="{y + 4:.1f}" '
+                     f'fill="currentColor" font-size="12">{value:.1f}</text>')
+    if len(points) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#2c5d8f" stroke-width="2"/>')
+    for (x, y), day in zip(points, days, strict=True):
+        parts.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#2c5d8f">'
+                     f'<title>{day.day.isoformat()}: {day.agreement:.2f} over {day.pairs} '
+                     f'annotator pairs</title></circle>')
+    first, last = days[0].day.isoformat(), days[-1].day.isoformat()
+    parts.append(f'<text x="{left}" y="{height - 8}" fill="currentColor" font-size="12">{first}'
+                 f'</text><text x="{WIDTH - 10}" y="{height - 8}" text-anchor="end" '
+                 f'fill="currentColor" font-size="12">{last}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def reliability_chart(annotators: list[dict]) -> Markup:
+    rows = [(row["name"], row.get("reliability")) for row in annotators]
+    if not rows:
+        return Markup('<p class="muted">No annotator has submitted yet.</p>')
+    return Markup(bar_chart(rows, title="reliability by annotator"))
+
+
+def models_chart(models: list[dict]) -> Markup:
+    return Markup(interval_chart(models))

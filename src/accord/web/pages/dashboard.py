@@ -1,0 +1,35 @@
+"""``/projects/{project}/dashboard``: a manager's view of progress, agreement and people.
+
+The numbers come from ``core.dashboard`` (which reads the quality report without storing
+anything); the charts are inline SVG drawn here on the server (``pages.charts``), so the
+page needs no script and no network.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from accord.core.dashboard import dashboard
+from accord.db.types import utcnow
+from accord.web.deps import Viewer
+from accord.web.pages import charts
+from accord.web.pages.rendering import render
+
+router = APIRouter()
+
+
+@router.get("/projects/{project}/dashboard")
+async def dashboard_page(request: Request, project: str, viewer: Viewer) -> Response:
+    def load(conn, user):
+        return user, dashboard(conn, user, project, utcnow())
+
+    user, board = await viewer.run(load)
+    report = board.report
+    return await render(
+        request, "dashboard.html", user, board=board, report=report,
+        progress_chart=charts.progress_chart(board.by_category),
+        agreement_chart=charts.agreement_chart(board.agreement_by_day),
+        reliability_chart=charts.reliability_chart(report["annotators"]),
+        models_chart=charts.models_chart(report["consensus"].get("models", [])),
+    )

@@ -1,0 +1,109 @@
+"""Reviewer and safety pages: the adjudication queue, a split task, and escalated items.
+
+``/projects/{project}/review`` lists split decisions for reviewers who did not annotate
+them; ``/projects/{project}/review/{task}`` shows every annotator's judgment side by side
+with the pairwise disagreement matrix and a plain HTML form for the final decision (no
+script needed, so it works from the keyboard: Tab, a digit per response, Enter).
+``/projects/{project}/escalations`` is for safety specialists and managers; the content of
+each item stays folded in a ``<details>`` element behind a content warning. Forms post to
+the page routes and are answered with a redirect (303), so a reload never re-posts; the
+security middleware refuses cross-site posts.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Form, Request
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from accord.core import adjudication, escalation
+from accord.core.errors import InvalidInput
+from accord.db.types import utcnow
+from accord.web.deps import Viewer
+from accord.web.pages.rendering import render
+
+router = APIRouter()
+MAX_PLACES = 64
+
+
+def _places(form: FormData, count: int) -> list[int | None]:
+    """``place-0`` … ``place-{count-1}`` as numbers; blanks and junk are None."""
+    places: list[int | None] = []
+    for i in range(min(count, MAX_PLACES)):
+        value = str(form.get(f"place-{i}", "")).strip()
+        places.append(int(value) if value.isdigit() and 0 < int(value) <= MAX_PLACES else None)
+    return places
+
+
+@router.get("/projects/{project}/review")
+async def review_queue(request: Request, project: str, viewer: Viewer,
+                       decided: str = "") -> Response:
+    def load(conn, user):
+        return user, adjudication.queue(conn, user, project)
+
+    user, items = await viewer.run(load)
+    return await render(request, "review/queue.html", user, project_name=project, items=items,
+                        decided=decided)
+
+
+async def _task_page(request: Request, viewer: Viewer, project: str, task_id: str, *,
+                     error: str | None = None, status: int = 200, form: dict | None = None):
+    def load(conn, user):
+        return user, adjudication.split_task(conn, user, project, task_id)
+
+    user, task = await viewer.run(load)
+    return await render(request, "review/task.html", user, task=task, project_name=project,
+                        error=error, form=form or {}, status=status)
+
+
+@router.get("/projects/{project}/review/{task_id:path}")
+async def review_task(request: Request, project: str, task_id: str, viewer: Viewer) -> Response:
+    return await _task_page(request, viewer, project, task_id)
+
+
+@router.post("/projects/{project}/review/{task_id:path}")
+async def review_decide(request: Request, project: str, task_id: str, viewer: Viewer) -> Response:
+    form = await request.form()
+    count = int(str(form.get("count", "0"))) if str(form.get("count", "0")).isdigit() else 0
+    places = _places(form, count)
+    rationale = str(form.get("rationale", ""))
+    try:
+        await viewer.run(adjudication.decide_by_places, project, task_id, places, rationale,
+                         utcnow())
+    except InvalidInput as problem:
+        echo = {"places": places, "rationale": rationale}
+        return await _task_page(request, viewer, project, task_id, error=problem.message,
+                                status=422, form=echo)
+    target = f"/projects/{quote(project, safe='')}/review?{urlencode({'decided': task_id})}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/projects/{project}/escalations")
+async def escalations_page(request: Request, project: str, viewer: Viewer) -> Response:
+    def load(conn, user):
+        return user, escalation.escalated(conn, user, project)
+
+    user, items = await viewer.run(load)
+    return await render(request, "review/escalations.html", user, project_name=project,
+                        items=items, error=None)
+
+
+@router.post("/projects/{project}/escalations/{escalation_id}")
+async def escalation_update(
+    request: Request, project: str, escalation_id: int, viewer: Viewer,
+    status: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        await viewer.run(escalation.set_status, project, escalation_id, status, note, utcnow())
+    except InvalidInput as problem:
+        def load(conn, user):
+            return user, escalation.escalated(conn, user, project)
+
+        user, items = await viewer.run(load)
+        return await render(request, "review/escalations.html", user, project_name=project,
+                            items=items, error=problem.message, status=422)
+    return RedirectResponse(f"/projects/{quote(project, safe='')}/escalations",
+                            status_code=303)
