@@ -59,12 +59,22 @@ def _agreement(section: dict) -> list[str]:
              "first preferred / second preferred / tie).", ""]
     comparisons = section.get("comparisons") or section
     for key, value in comparisons.items():
-        if isinstance(value, dict):
-            inner = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, dict))
+        if isinstance(value, dict) and value:
+            inner = ", ".join(f"{k} {_shown(v)}" for k, v in value.items()
+                              if not isinstance(v, dict))
             lines.append(f"- **{key}**: {inner}")
-        elif not isinstance(value, list):
-            lines.append(f"- **{key}**: {value}")
-    return [*lines, ""]
+        elif not isinstance(value, (list, dict)):
+            lines.append(f"- **{key}**: {_shown(value)}")
+    return [*lines, "", "n/a: not measurable here (fewer than two judgments per item).", ""]
+
+
+def _shown(value: object) -> str:
+    """A figure as the card prints it: ``n/a`` where the report has none."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
 
 
 def _pool(conn: Connection, project: Project) -> list[str]:

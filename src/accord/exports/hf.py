@@ -32,6 +32,8 @@ def save_dataset_dict(stream: Callable[[str | None], Iterator[dict]],
     """
     import datasets  # imported here: loading it costs a second that other exports need not pay
 
+    datasets.disable_progress_bars()  # the CLI keeps stderr for warnings and its own progress
+
     if not out.parent.is_dir():
         raise InvalidInput(f'cannot write "{out}": directory "{out.parent}" does not exist')
     if out.exists() and not out.is_dir():
