@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ACCORD_DATABASE_URL ?= sqlite:///./accord.db
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python bench/loop.py
+
+# PNGs of the workbench, the reviewer screen and the dashboard (demo data on a temporary
+# SQLite database, Debian's Chromium), saved to docs/screenshots/ for the README.
+screenshots: $(VENV)/.test
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

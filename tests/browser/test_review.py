@@ -37,7 +37,7 @@ def test_a_reviewer_settles_a_split_with_the_keyboard(site, page, tmp_path):
     expect(row.locator(".first-wins")).to_have_text("2")
     expect(row.locator(".second-wins")).to_have_text("1")
 
-    expect(page.locator('input[name="place-0"]')).to_be_focused()
+    tab_to(page, 'input[name="place-0"]')
     page.keyboard.type("2")
     page.keyboard.press("Tab")
     page.keyboard.type("1")
