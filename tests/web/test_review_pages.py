@@ -140,3 +140,33 @@ def test_a_manager_sees_the_dashboard_with_charts(api, engine):
     assert "ann1" in text and " style=" not in text
     with engine.connect() as conn:  # looking stores nothing
         assert conn.execute(select(tasks.c.status)).scalar_one() == "needs_adjudication"
+
+
+def test_an_unsafe_flag_through_the_api_reaches_only_the_safety_specialist(api, engine):
+    project = make_project(engine)
+    with engine.begin() as conn:
+        add_comparison(conn, project, "bad", contents={"a": "HARMFUL-TEXT", "b": "fine"})
+    first = make_user(engine, "ann1", project=project, roles=("annotator",)).token
+    second = make_user(engine, "ann2", project=project, roles=("annotator",)).token
+    reviewer = make_user(engine, "rev", project=project, roles=("reviewer",)).token
+    safety = make_user(engine, "safe", project=project, roles=("safety_specialist",)).token
+    claimed = api.get("/api/v1/projects/prefs/tasks/next", headers=bearer(first)).json()
+    stored = api.post(f"/api/v1/assignments/{claimed['assignment_id']}/submit",
+                      headers=bearer(first),
+                      json={"ranking": [["a"], ["b"]], "flags": ["unsafe"],
+                            "rationale": "instructions for harm", "active_ms": 1000})
+    assert stored.status_code == 200, stored.text
+    assert api.get("/api/v1/projects/prefs/tasks/next", headers=bearer(second)).status_code \
+        == 204
+    assert api.get("/api/v1/projects/prefs/escalations", headers=bearer(reviewer)).status_code \
+        == 403
+    assert api.get("/api/v1/projects/prefs/adjudication", headers=bearer(reviewer)).json() == []
+    items = api.get("/api/v1/projects/prefs/escalations", headers=bearer(safety)).json()
+    assert [(i["task_id"], i["status"], i["severity"], i["raised_by"]) for i in items] == \
+        [("bad", "open", 1, "ann1")]
+    assert items[0]["responses"][0] == ["a", "HARMFUL-TEXT"]
+    answer = api.post(f"/api/v1/projects/prefs/escalations/{items[0]['id']}",
+                      headers=bearer(safety), json={"status": "resolved", "note": "removed"})
+    assert answer.status_code == 204
+    items = api.get("/api/v1/projects/prefs/escalations", headers=bearer(safety)).json()
+    assert (items[0]["status"], items[0]["resolution"]) == ("resolved", "removed")

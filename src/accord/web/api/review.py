@@ -1,14 +1,15 @@
-"""Adjudication over the API: the queue of split decisions, and a reviewer's final ranking."""
+"""Review over the API: split decisions and a reviewer's final ranking; escalated items and
+their status, for safety specialists."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import Field
 
-from accord.core import adjudication
+from accord.core import adjudication, escalation
 from accord.db.types import utcnow
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
@@ -52,3 +53,35 @@ async def adjudicate(project: str, task_id: str, body: AdjudicationIn,
     decision = await me.run(adjudication.decide, project, task_id, body.ranking,
                             body.rationale, utcnow())
     return AdjudicationOut(task_id=task_id, status="resolved", **asdict(decision))
+
+
+class EscalationOut(Strict):
+    id: int
+    task_id: str
+    category: str
+    severity: int
+    status: str
+    reason: str
+    raised_by: str | None
+    resolution: str | None
+    created_at: datetime
+    messages: list[dict]
+    responses: list[tuple[str, str]]
+
+
+class EscalationUpdateIn(Strict):
+    status: str = Field(description="in_review or resolved")
+    note: str = ""
+
+
+@router.get("/projects/{project}/escalations", response_model=list[EscalationOut])
+async def escalation_queue(project: str, me: Caller) -> list[EscalationOut]:
+    items = await me.run(escalation.escalated, project)
+    return [EscalationOut(**asdict(item)) for item in items]
+
+
+@router.post("/projects/{project}/escalations/{escalation_id}", status_code=204)
+async def escalation_update(project: str, escalation_id: int, body: EscalationUpdateIn,
+                            me: Caller) -> Response:
+    await me.run(escalation.set_status, project, escalation_id, body.status, body.note, utcnow())
+    return Response(status_code=204)
