@@ -15,11 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from accord.db import migrate
 from accord.db.engine import make_engine, normalise_url
 from accord.db.tables import metadata
+
+# Property tests are deterministic (the same examples on every run, so CI cannot flake on a
+# rare draw) and have no per-example deadline (the machine is shared and timing is not what
+# they test).
+settings.register_profile("accord", derandomize=True, deadline=None)
+settings.load_profile("accord")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
