@@ -30,14 +30,6 @@ def hostile_project(engine) -> None:
         engine, "xss", overlap=1, allow_ties=True, ranking_mode="kway", description=BLOCKS,
         dimensions=[Dimension("helpfulness", 1, 5, BLOCKS), Dimension("honesty", 1, 5, INLINE)],
     )
-    publish_guideline(
-        engine, project, BLOCKS,
-        dimensions=[{"name": "helpfulness", "definition": BLOCKS},
-                    {"name": "honesty", "definition": INLINE}],
-        edge_cases={payload: payload for payload in PAYLOADS},
-        escalation_rules=[*PAYLOADS, {"title": PAYLOADS[0], "text": BLOCKS}],
-        change_note=BLOCKS,
-    )
     chat = [{"role": "system", "content": BLOCKS}, {"role": "user", "content": INLINE},
             {"role": "assistant", "content": BLOCKS}, {"role": "user", "content": BLOCKS}]
     responses = [{"id": IDS[0], "content": BLOCKS}, {"id": IDS[1], "content": INLINE},
@@ -51,6 +43,20 @@ def hostile_project(engine) -> None:
          "priority": 2},
         {"id": IDS[2], "kind": "red_team", "topic": BLOCKS, "model_response": INLINE,
          "category": "safety", "priority": 1},
+    )
+    # After the import: worked examples link tasks, here the hostile one with its hostile id,
+    # prompt excerpt and response ids.
+    publish_guideline(
+        engine, project, BLOCKS,
+        dimensions=[{"name": "helpfulness", "definition": BLOCKS},
+                    {"name": "honesty", "definition": INLINE}],
+        edge_cases={payload: payload for payload in PAYLOADS},
+        escalation_rules=[*PAYLOADS, {"title": PAYLOADS[0], "text": BLOCKS}],
+        change_note=BLOCKS,
+        examples=[{"task": IDS[0], "title": INLINE, "better_response": IDS[1],
+                   "explanation": BLOCKS},
+                  *({"task": None, "title": payload, "better_response": payload,
+                     "explanation": payload} for payload in PAYLOADS)],
     )
     make_user(engine, "ann", project=project, roles=("annotator",), password="pw")
 
@@ -85,6 +91,7 @@ def test_the_corpus_runs_nowhere(site, page, watch):
     wait_for_workbench(page, IDS[0])
     expect(page.locator(".response").first).to_contain_text("<script>alert(1)</script>")
     expect(page.locator(".guideline-panel")).to_contain_text("{{7*7}}")
+    expect(page.locator(".worked-examples .example")).to_have_count(len(PAYLOADS) + 1)
     assert_inert(page, watch)
     for key in ("1", "2", "3", "4", "r"):
         page.keyboard.press(key)

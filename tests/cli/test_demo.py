@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from accord.cli.main import app
 from accord.core.passwords import verify_password
-from accord.db.tables import prompts, tasks, users
+from accord.db.tables import guideline_examples, guideline_versions, prompts, tasks, users
 from accord.settings import Settings
 from accord.web.app import create_app
 
@@ -36,6 +36,16 @@ def test_demo_sets_up_a_project_across_the_categories(db_url, engine, monkeypatc
             .where(tasks.c.kind == "comparison")).scalars())
         hashes = dict(conn.execute(select(users.c.name, users.c.password_hash)).all())
     assert kinds["comparison"] >= 30
+    with engine.connect() as conn:
+        examples = conn.execute(
+            select(guideline_versions.c.version, tasks.c.external_id)
+            .select_from(guideline_examples)
+            .join(guideline_versions)
+            .join(tasks, tasks.c.id == guideline_examples.c.task_id)
+            .order_by(guideline_examples.c.position)
+        ).all()
+    assert [tuple(row) for row in examples] == [  # version 1 teaches on real demo tasks
+        (1, "demo-coding-06"), (1, "demo-safety-03"), (1, "demo-qa-06")]
     assert set(categories) >= {"qa", "coding", "creative", "reasoning", "summarization", "safety"}
     for name, (_, _, password, _) in logins.items():
         assert verify_password(password, hashes[name])

@@ -122,6 +122,30 @@ def test_the_guideline_panel_shows_the_current_version_by_priority(api, engine):
     assert "version 2" in home and "Honesty now comes first." in home
 
 
+def test_the_guideline_panel_shows_worked_examples_sanitised(api, engine):
+    project = make_project(engine)
+    with engine.begin() as conn:
+        add_comparison(conn, project, "padded", contents={"a": "Paris.", "b": "Well... Paris."})
+    publish_guideline(engine, project, "Prefer short answers.", examples=[
+        {"task": "padded", "title": "Length is <b>not</b> quality", "better_response": "a",
+         "explanation": "**A** is as good and shorter.\n\n<script>alert(1)</script>\n\n"
+                        "[more](javascript:alert(1))"},
+        {"task": None, "title": "Look for the deciding difference", "better_response": "",
+         "explanation": "Name it in the rationale."},
+    ])
+    annotator(engine, project)
+    log_in(api, "ann", "pw")
+    page = api.get("/projects/prefs/annotate").text
+    assert "Worked examples" in page
+    assert page.index("Length is &lt;b&gt;not&lt;/b&gt; quality") < page.index(
+        "Look for the deciding difference")
+    assert "question padded" in page and "<code>padded</code>" in page
+    assert "Better response: <strong>a</strong>" in page
+    assert "<strong>A</strong> is as good and shorter." in page
+    assert "<script>alert(1)</script>" not in page and 'href="javascript' not in page
+    assert "Name it in the rationale." in page
+
+
 def test_home_shows_what_waits_and_the_day_so_far(api, engine):
     project = make_project(engine)
     add_comparisons(engine, project, 3)

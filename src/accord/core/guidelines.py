@@ -4,6 +4,10 @@ Versions are immutable documents (see DESIGN.md); the stored ``edge_cases`` and
 ``escalation_rules`` may be a mapping ``{title: text}`` or a list of strings or of
 ``{"title"/"case", "text"/"protocol"/"rule"}`` objects, so the pages get one shape here
 instead of guessing.
+
+A version may carry worked examples: real tasks of the project with the response that won
+and why. They are written with the version at publish time and never afterwards, so what
+an annotation's recorded version taught is what the annotator saw.
 """
 
 from __future__ import annotations
@@ -16,10 +20,18 @@ from sqlalchemy import Connection, func, insert, select
 
 from accord.core.errors import InvalidInput
 from accord.core.projects import Dimension, Project
-from accord.db.tables import guideline_versions
+from accord.db.tables import (
+    guideline_examples,
+    guideline_versions,
+    prompts,
+    responses,
+    task_responses,
+    tasks,
+)
 
 _TITLE_KEYS = ("title", "case", "name", "when")
 _TEXT_KEYS = ("text", "protocol", "rule", "description", "then", "action")
+EXCERPT_CHARS = 300  # enough of a prompt to recognise the task beside the guideline
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,23 @@ class DimensionDefinition:
 
 
 @dataclass(frozen=True)
+class WorkedExample:
+    """A lesson from a real task: which response won and why (``explanation`` is Markdown).
+
+    ``task`` is the task's external id, None when the example names no task or its task has
+    since been deleted; ``excerpt`` is the start of the task's first user message and
+    ``response_ids`` its responses in imported order, so the reader can place the winner.
+    """
+
+    title: str
+    better_response: str
+    explanation: str
+    task: str | None = None
+    excerpt: str = ""
+    response_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Guideline:
     version: int
     text: str
@@ -49,6 +78,7 @@ class Guideline:
     escalation_rules: tuple[Entry, ...]
     change_note: str
     published_at: datetime | None
+    examples: tuple[WorkedExample, ...] = ()
 
 
 def _entries(stored: Any) -> tuple[Entry, ...]:
@@ -122,7 +152,92 @@ def current_guideline(conn: Connection, project: Project) -> Guideline | None:
         escalation_rules=_entries(row.escalation_rules),
         change_note=row.change_note,
         published_at=row.published_at,
+        examples=worked_examples(conn, row.id),
     )
+
+
+def excerpt(messages: Any, limit: int = EXCERPT_CHARS) -> str:
+    """The first user message, cut at ``limit`` characters: what identifies a task at a glance.
+
+    Falls back to the first message of any role (a prompt may be system-only) and to "" when
+    the stored messages are not a list of ``{role, content}``.
+    """
+    if not isinstance(messages, list):
+        return ""
+    turns = [m for m in messages if isinstance(m, dict)]
+    first = next((m for m in turns if m.get("role") == "user"), turns[0] if turns else None)
+    text = str(first.get("content") or "").strip() if first else ""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def worked_examples(conn: Connection, version_id: int) -> tuple[WorkedExample, ...]:
+    """The worked examples of one guideline version, in order, with their tasks' excerpts."""
+    rows = conn.execute(
+        select(guideline_examples, tasks.c.external_id.label("task_external_id"),
+               prompts.c.messages)
+        .select_from(
+            guideline_examples
+            .outerjoin(tasks, tasks.c.id == guideline_examples.c.task_id)
+            .outerjoin(prompts, prompts.c.id == tasks.c.prompt_id)
+        )
+        .where(guideline_examples.c.guideline_version_id == version_id)
+        .order_by(guideline_examples.c.position)
+    ).all()
+    task_ids = [row.task_id for row in rows if row.task_id is not None]
+    ids: dict[int, list[str]] = {}
+    if task_ids:
+        for task_id, response_id in conn.execute(
+            select(task_responses.c.task_id, responses.c.external_id)
+            .join(responses, responses.c.id == task_responses.c.response_id)
+            .where(task_responses.c.task_id.in_(task_ids))
+            .order_by(task_responses.c.task_id, task_responses.c.position)
+        ):
+            ids.setdefault(task_id, []).append(response_id)
+    return tuple(
+        WorkedExample(
+            title=row.title, better_response=row.better_response, explanation=row.explanation,
+            task=row.task_external_id, excerpt=excerpt(row.messages),
+            response_ids=tuple(ids.get(row.task_id, ())),
+        )
+        for row in rows
+    )
+
+
+def _example_rows(
+    conn: Connection, project: Project, examples: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Check every example before anything is written; returns the rows to insert.
+
+    An error names the example's index and the task so a long publish request can be fixed
+    in one pass; raising before the version is inserted means nothing is stored on error.
+    """
+    rows = []
+    for index, example in enumerate(examples):
+        if not isinstance(example, dict):
+            raise InvalidInput(f"examples[{index}]: a worked example is an object")
+        title = str(example.get("title") or "").strip()
+        if not title:
+            raise InvalidInput(f"examples[{index}]: a worked example needs a title")
+        task_id = None
+        external_id = example.get("task")
+        if external_id is not None:
+            task_id = conn.execute(
+                select(tasks.c.id).where(
+                    tasks.c.project_id == project.id, tasks.c.external_id == str(external_id)
+                )
+            ).scalar_one_or_none()
+            if task_id is None:
+                raise InvalidInput(
+                    f"examples[{index}]: task {str(external_id)!r} is not in project "
+                    f"{project.name!r}",
+                    details={"index": index, "task": str(external_id)},
+                )
+        rows.append({
+            "task_id": task_id, "position": index, "title": title,
+            "better_response": str(example.get("better_response") or ""),
+            "explanation": str(example.get("explanation") or ""),
+        })
+    return rows
 
 
 def publish_version(
@@ -136,22 +251,31 @@ def publish_version(
     escalation_rules: dict | list | None = None,
     change_note: str = "",
     created_by: int | None = None,
+    examples: list[dict[str, Any]] | None = None,
 ) -> int:
     """Publish the project's next guideline version at once; returns its version number.
 
     Versions are never edited: a correction is a new version. (Drafts, previews and
     recalibration build on this; annotations made from now on record this version.)
+    ``examples`` are worked examples, each ``{"task": external id or None, "title",
+    "better_response", "explanation"}``; they are stored with this version only.
     """
     if not text.strip():
         raise InvalidInput("a guideline version needs its text")
+    example_rows = _example_rows(conn, project, examples or [])
     version = conn.execute(
         select(func.coalesce(func.max(guideline_versions.c.version), 0) + 1)
         .where(guideline_versions.c.project_id == project.id)
     ).scalar_one()
-    conn.execute(insert(guideline_versions).values(
+    version_id = conn.execute(insert(guideline_versions).values(
         project_id=project.id, version=version, status="published", text=text,
         dimensions=dimensions or [], edge_cases=edge_cases or {},
         escalation_rules=escalation_rules or [], change_note=change_note,
         created_by=created_by, created_at=now, published_at=now,
-    ))
+    )).inserted_primary_key[0]
+    if example_rows:
+        conn.execute(insert(guideline_examples), [
+            {**row, "guideline_version_id": version_id, "created_at": now}
+            for row in example_rows
+        ])
     return int(version)

@@ -245,6 +245,24 @@ Index(
     "ix_tasks_claim_queue", tasks.c.project_id, tasks.c.queue, tasks.c.priority.desc(), tasks.c.id
 )
 
+# A worked example belongs to one guideline version and, like the version, is never edited:
+# it is written at publish time. Its task link is a pointer for the reader (SET NULL if the
+# task is deleted), the lesson itself lives in the title, winner and explanation.
+guideline_examples = Table(
+    "guideline_examples",
+    metadata,
+    _pk(),
+    _fk("guideline_version_id", "guideline_versions.id"),
+    _fk("task_id", "tasks.id", nullable=True, ondelete="SET NULL"),
+    Column("position", Integer, nullable=False),  # order in the panel, from 0
+    Column("title", Text, nullable=False),
+    Column("better_response", Text, nullable=False, server_default=""),  # id or label that won
+    Column("explanation", Text, nullable=False, server_default=""),  # Markdown
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("guideline_version_id", "position"),
+    Index(None, "task_id"),
+)
+
 task_responses = Table(
     "task_responses",
     metadata,

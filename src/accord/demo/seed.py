@@ -86,13 +86,13 @@ def _ensure_guideline(engine: Engine, project: project_rules.Project) -> None:
             guideline_rules.publish_version(
                 conn, project, guideline.TEXT, utcnow(), dimensions=guideline.DIMENSIONS,
                 edge_cases=guideline.EDGE_CASES, escalation_rules=guideline.ESCALATION_RULES,
-                change_note=guideline.CHANGE_NOTE,
+                change_note=guideline.CHANGE_NOTE, examples=guideline.EXAMPLES,
             )
 
 
 def seed(engine: Engine) -> list[DemoLogin]:
     """Create (or refresh) the demo project and its people; returns their fresh logins."""
     project = _ensure_project(engine)
+    import_file(engine, project, items_path())  # first: the worked examples link its tasks
     _ensure_guideline(engine, project)
-    import_file(engine, project, items_path())
     return [_ensure_person(engine, project, *person) for person in PEOPLE]
