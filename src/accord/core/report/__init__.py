@@ -1,10 +1,10 @@
 """A project's quality report: agreement, annotators, consensus, monitors and cost.
 
 ``build_report`` reads the project into arrays (``core.quality_inputs``), hands them to the
-pure quality engine (``accord.quality``), and returns one JSON-ready document whose top-level
-sections are ``agreement``, ``annotators``, ``consensus``, ``monitors`` and ``cost``. With
-``store=True`` it also writes each settled task's consensus and moves tasks below the
-agreement threshold to ``needs_adjudication``.
+pure quality engine (``accord.quality``) through ``compute_report``, and returns one
+JSON-ready document whose top-level sections are ``agreement``, ``annotators``,
+``consensus``, ``monitors`` and ``cost``. With ``store=True`` it also writes each settled
+task's consensus and moves tasks below the agreement threshold to ``needs_adjudication``.
 """
 
 from __future__ import annotations
@@ -33,9 +33,15 @@ def _exported(arrays, result: consensus.Consensus) -> tuple[int, np.ndarray]:
     return accepted, times
 
 
-def build_report(conn: Connection, project: Project, now: datetime, *,
-                 store_consensus: bool = True) -> dict:
-    arrays = quality_inputs.load(conn, project)
+def compute_report(arrays: quality_inputs.ProjectArrays, project: Project, now: datetime,
+                   gold_reference: gold.GoldReference | None = None
+                   ) -> tuple[dict, consensus.Consensus]:
+    """The report's sections from a project's arrays alone, and the consensus behind them.
+
+    No database: ``build_report`` reads the arrays and the gold references first and stores
+    the consensus after, so this is exactly the report's computation (what
+    ``bench/quality.py`` times on arrays built in memory).
+    """
     pairs = pair_items(arrays)
     agreed = consensus.compute(arrays, pairs)
     agrees = consensus.agrees_with_consensus(pairs, agreed, arrays.outcomes.outcome)
@@ -54,13 +60,21 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
                    "annotators": len(names), "accepted_pairs": accepted},
         "agreement": agreement.agreement_section(arrays, pairs),
         "annotators": annotators.section(arrays, agreed, agrees,
-                                         gold.accuracy(conn, arrays, pairs, project.id),
+                                         gold.accuracy(arrays, pairs, gold_reference),
                                          cost.spend),
         "consensus": consensus.section(arrays, agreed, project.agreement_threshold),
         "monitors": {"alerts": alerts,
                      **{name: monitors.summary(result, names) for name, result in results.items()}},
         "cost": monitors.summary(cost, names),
     }
+    return report, agreed
+
+
+def build_report(conn: Connection, project: Project, now: datetime, *,
+                 store_consensus: bool = True) -> dict:
+    arrays = quality_inputs.load(conn, project)
+    report, agreed = compute_report(arrays, project, now,
+                                    gold.reference(conn, arrays, project.id))
     if store_consensus:
         report["consensus"]["stored"] = store.store(conn, arrays, agreed,
                                                     project.agreement_threshold, now)

@@ -3,6 +3,11 @@
 Comparisons are measured on (task, pair) items with three categories (first preferred,
 second preferred, tie); quality dimensions on (task, response) items with their numeric
 ratings. Intervals are cluster-bootstrap intervals over items.
+
+The three intervals of the comparisons use the same seed, so they resample the same items:
+the draws (the costly part: 200 resamples of every item) are made once and each statistic's
+per-item terms are weighted by them, exactly as ``quality.agreement.bootstrap_ci`` does for
+one statistic (``tests/core/test_report_intervals.py`` holds them equal).
 """
 
 from __future__ import annotations
@@ -15,16 +20,23 @@ from accord.core.quality_inputs import OUTCOME_TIE, ProjectArrays
 from accord.core.report.pairs import PairItems
 from accord.quality.agreement import (
     FleissKappa,
+    ItemStatistic,
     Judgments,
     KrippendorffAlpha,
     PercentAgreement,
-    bootstrap_ci,
     by_group,
     krippendorff_alpha,
     pairwise_cohen,
 )
+from accord.quality.agreement.bootstrap import (
+    DRAWS_PER_BATCH,
+    TOTALS_PER_PRODUCT,
+    resample_draws,
+)
 
 BOOTSTRAP_RESAMPLES = 200
+BOOTSTRAP_SEED = 0
+CONFIDENCE = 0.95
 MIN_COHEN_OVERLAP = 5
 
 
@@ -32,9 +44,38 @@ def _number(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
-def _interval(statistic, judgments: Judgments) -> list[float | None]:
-    ci = bootstrap_ci(statistic, judgments, n_resamples=BOOTSTRAP_RESAMPLES, seed=0)
-    return [_number(ci.low), _number(ci.high)]
+def _percentile_interval(values: np.ndarray) -> list[float | None]:
+    defined = values[np.isfinite(values)]
+    if len(defined) == 0:
+        return [None, None]
+    tail = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(defined, [tail, 1 - tail])
+    return [_number(low), _number(high)]
+
+
+def intervals(statistics: list[ItemStatistic], judgments: Judgments,
+              n_resamples: int = BOOTSTRAP_RESAMPLES,
+              seed: int = BOOTSTRAP_SEED) -> list[list[float | None]]:
+    """The percentile bootstrap interval of each statistic, all from one set of draws.
+
+    Equal to ``bootstrap_ci(statistic, judgments, n_resamples, CONFIDENCE, seed)`` for each
+    statistic (the same items, draws, batches and products), at a third of the cost for
+    three statistics: drawing and counting the resampled items is most of the work.
+    """
+    rng = np.random.default_rng(seed)
+    items = np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
+    terms = [statistic.item_terms(judgments).restricted(items) for statistic in statistics]
+    n = len(items)
+    weights = np.empty((min(n_resamples, max(1, DRAWS_PER_BATCH // max(n, 1))), n))
+    values: list[list[np.ndarray]] = [[] for _ in statistics]
+    for draws in resample_draws(n, n_resamples, rng):
+        for row, drawn in enumerate(draws):
+            weights[row] = np.bincount(drawn, minlength=n)
+        for found, term in zip(values, terms, strict=True):
+            step = max(1, TOTALS_PER_PRODUCT // max(term.width, 1))
+            found.extend(term.weighted(weights[start:min(start + step, len(draws))])
+                         for start in range(0, len(draws), step))
+    return [_percentile_interval(np.concatenate(found)) for found in values]
 
 
 def _comparison_judgments(arrays: ProjectArrays, pairs: PairItems) -> Judgments:
@@ -48,31 +89,38 @@ def _figures(judgments: Judgments) -> dict:
     dropped = PercentAgreement(OUTCOME_TIE, True)
     fleiss, alpha = FleissKappa(), KrippendorffAlpha("nominal")
     cohen = pairwise_cohen(judgments, min_overlap=MIN_COHEN_OVERLAP)
+    counted_interval, fleiss_interval, alpha_interval = intervals([counted, fleiss, alpha],
+                                                                  judgments)
     return {
         "percent_agreement": {
             "ties_counted": _number(counted(judgments)),
             "ties_dropped": _number(dropped(judgments)),
-            "ties_counted_interval": _interval(counted, judgments),
+            "ties_counted_interval": counted_interval,
         },
         "cohen_kappa": {"mean": _number(cohen.mean), "annotator_pairs": len(cohen),
                         "min_overlap": MIN_COHEN_OVERLAP},
         "fleiss_kappa": _number(fleiss(judgments)),
-        "fleiss_kappa_interval": _interval(fleiss, judgments),
+        "fleiss_kappa_interval": fleiss_interval,
         "krippendorff_alpha": _number(alpha(judgments)),
-        "krippendorff_alpha_interval": _interval(alpha, judgments),
+        "krippendorff_alpha_interval": alpha_interval,
     }
 
 
 def _by_category(arrays: ProjectArrays, pairs: PairItems, judgments: Judgments) -> dict:
-    names = arrays.tasks.category_names
-    category_of_item = np.array([names[c] for c in arrays.tasks.category[pairs.task]], dtype=object)
-    if len(category_of_item) == 0:
+    """Agreement within each prompt category, keyed and ordered by category name.
+
+    Groups are the integer category codes (sorting a few hundred thousand strings to find
+    the groups costs more than the statistics); names are put back on the results.
+    """
+    if pairs.n_items == 0:
         return {}
-    alpha = by_group(KrippendorffAlpha("nominal"), judgments, category_of_item.astype(str))
-    percent = by_group(PercentAgreement(OUTCOME_TIE, False), judgments,
-                       category_of_item.astype(str))
-    return {name: {"krippendorff_alpha": _number(alpha[name]),
-                   "percent_agreement": _number(percent[name])} for name in alpha}
+    names = arrays.tasks.category_names
+    category_of_item = arrays.tasks.category[pairs.task]
+    alpha = by_group(KrippendorffAlpha("nominal"), judgments, category_of_item)
+    percent = by_group(PercentAgreement(OUTCOME_TIE, False), judgments, category_of_item)
+    return {names[code]: {"krippendorff_alpha": _number(alpha[code]),
+                          "percent_agreement": _number(percent[code])}
+            for code in sorted(alpha, key=lambda code: names[code])}
 
 
 def _by_dimension(arrays: ProjectArrays) -> dict:

@@ -28,16 +28,30 @@ def _per_annotator_mean(index: NDArray[np.int64], values: NDArray, n: int) -> ND
 
 
 def _median_active_seconds(arrays: ProjectArrays, n: int) -> NDArray[np.float64]:
+    """Each annotator's median active time per task, in seconds (NaN without annotations).
+
+    One sort of (annotator, active time) keys, then the middle one or two entries of every
+    annotator's run: the same values as ``np.median`` per annotator, without a loop.
+    """
     a = arrays.annotations
     result = np.full(n, np.nan)
     if len(a.annotator) == 0:
         return result
-    order = np.lexsort((a.active_ms, a.annotator))
-    sorted_annotator, sorted_ms = a.annotator[order], a.active_ms[order]
+    ms = a.active_ms.astype(np.int64)
+    low, high = int(ms.min()), int(ms.max())
+    span = high - low + 1
+    if n * span < 2**62:
+        ordered = np.sort(a.annotator.astype(np.int64) * span + (ms - low))
+        sorted_annotator, sorted_ms = ordered // span, ordered % span + low
+    else:
+        order = np.lexsort((ms, a.annotator))
+        sorted_annotator, sorted_ms = a.annotator[order], ms[order]
     starts = np.searchsorted(sorted_annotator, np.arange(n))
     ends = np.searchsorted(sorted_annotator, np.arange(n), side="right")
-    for i in np.flatnonzero(ends > starts):
-        result[i] = float(np.median(sorted_ms[starts[i]:ends[i]])) / 1000
+    present = np.flatnonzero(ends > starts)
+    lower = sorted_ms[starts[present] + (ends[present] - starts[present] - 1) // 2]
+    upper = sorted_ms[starts[present] + (ends[present] - starts[present]) // 2]
+    result[present] = (lower.astype(np.float64) + upper.astype(np.float64)) / 2 / 1000
     return result
 
 

@@ -25,15 +25,44 @@ class PairItems:
     n_items: int
 
 
+def pair_keys(*triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+              ) -> list[NDArray[np.int64]]:
+    """One int64 key per (task, first, second) of each triple of arrays, ordered as the
+    triples sort and equal exactly where they are equal, across all the triples given.
+
+    One sort of one key is several times faster than ``np.unique(axis=0)`` on three
+    columns. The key is ``(task * R + first) * R + second`` for ``R`` responses when that
+    fits in 63 bits; otherwise the (first, second) pairs are numbered first.
+    """
+    n_tasks = max(int(t.max(initial=-1)) for t, _, _ in triples) + 1
+    n_responses = max(max(int(f.max(initial=-1)), int(s.max(initial=-1)))
+                      for _, f, s in triples) + 1
+    if n_tasks * n_responses * n_responses < 2**63:
+        return [(t.astype(np.int64) * n_responses + f) * n_responses + s for t, f, s in triples]
+    pair = [f.astype(np.int64) * n_responses + s for _, f, s in triples]
+    codes, inverse = np.unique(np.concatenate(pair), return_inverse=True)
+    keys, start = [], 0
+    for (t, _, _), p in zip(triples, pair, strict=True):
+        keys.append(t.astype(np.int64) * len(codes) + inverse[start:start + len(p)])
+        start += len(p)
+    return keys
+
+
 def pair_items(arrays: ProjectArrays) -> PairItems:
     o = arrays.outcomes
     if len(o.task) == 0:
         empty = np.zeros(0, np.int64)
         return PairItems(empty, empty, empty, empty, 0)
-    keys = np.stack([o.task, o.first, o.second], axis=1)
-    unique, item = np.unique(keys, axis=0, return_inverse=True)
-    return PairItems(item.reshape(-1).astype(np.int64), unique[:, 0], unique[:, 1], unique[:, 2],
-                     len(unique))
+    (key,) = pair_keys((o.task, o.first, o.second))
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.ones(len(key), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    item = np.empty(len(key), dtype=np.int64)
+    item[order] = np.cumsum(starts) - 1
+    heads = order[starts]
+    return PairItems(item, o.task[heads].astype(np.int64), o.first[heads].astype(np.int64),
+                     o.second[heads].astype(np.int64), len(heads))
 
 
 def winner_loser(arrays: ProjectArrays) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

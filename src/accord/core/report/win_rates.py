@@ -51,6 +51,24 @@ def _baselines(low: NDArray[np.int64], high: NDArray[np.int64], lead: NDArray[np
                     dtype=bool)
 
 
+def _model_pairs(low: NDArray[np.int64], high: NDArray[np.int64],
+                 n_models: int) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct (low, high) model pairs, sorted, and each outcome's pair number: what
+    ``np.unique(axis=0, return_inverse=True)`` gives, by counting one key per outcome in the
+    small space of model pairs instead of sorting a million rows. Pair numbers come in the
+    narrowest integer type, so the stable sort of them that follows is a radix sort."""
+    key = low.astype(np.int64) * n_models + high
+    if n_models * n_models <= max(1 << 20, len(key)):
+        present = np.flatnonzero(np.bincount(key, minlength=n_models * n_models))
+        number = np.zeros(n_models * n_models, dtype=np.min_scalar_type(max(len(present) - 1, 0)))
+        number[present] = np.arange(len(present))
+        pair = number[key]
+    else:  # too many models for a table of every pair
+        present, pair = np.unique(key, return_inverse=True)
+        pair = pair.astype(np.min_scalar_type(max(len(present) - 1, 0)))
+    return np.stack([present // n_models, present % n_models], axis=1), pair
+
+
 def _number(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
@@ -69,8 +87,7 @@ def section(arrays: ProjectArrays) -> list[dict]:
     first_wins = _first_wins(arrays)[usable]
     a, b = a[usable], b[usable]
     low, high = np.minimum(a, b), np.maximum(a, b)
-    keys, pair = np.unique(np.stack([low, high], axis=1), axis=0, return_inverse=True)
-    pair = pair.reshape(-1)
+    keys, pair = _model_pairs(low, high, len(names))
     # ``first`` is the response with the lower id: the one the task lists first
     lead = np.bincount(a, minlength=len(names)) - np.bincount(b, minlength=len(names))
     low_is_base = _baselines(keys[:, 0], keys[:, 1], lead, names)
