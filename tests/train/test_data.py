@@ -90,7 +90,7 @@ def test_splits_never_leak(prompts, share):
     assert split.train.num_rows + split.eval_rows == len(rows)
 
 
-def test_kto_labels_winners_true_losers_false_and_leaves_out_the_middle_of_a_ranking():
+def test_kto_labels_by_net_wins_as_the_export_does_and_leaves_out_an_even_middle():
     rows = [
         pair("duel", "q1", "kind", "curt"),
         pair("k3", "q2", "best", "middle"),
@@ -100,6 +100,11 @@ def test_kto_labels_winners_true_losers_false_and_leaves_out_the_middle_of_a_ran
     labelled = [(r["task_id"], r["completion"][0]["content"], r["label"]) for r in kto_rows(rows)]
     assert labelled == [("duel", "kind", True), ("duel", "curt", False),
                         ("k3", "best", True), ("k3", "worst", False)]
+    four = [pair("k4", "q3", a, b) for a, b in
+            (("w", "x"), ("w", "y"), ("w", "z"), ("x", "y"), ("x", "z"), ("y", "z"))]
+    # second place wins one more pair than it loses: desirable, as in `accord export --format kto`
+    assert [(r["completion"][0]["content"], r["label"]) for r in kto_rows(four)] == [
+        ("w", True), ("x", True), ("y", False), ("z", False)]
 
 
 def test_kto_split_keeps_both_answers_to_a_prompt_on_one_side(polite_split):

@@ -12,7 +12,7 @@ rows are held at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 
@@ -39,8 +39,13 @@ KTO_SCHEMA = pa.schema([
 def kto_rows(conn: Connection, project: Project, counts: ExportCounts | None = None,
              options: ExportOptions | None = None) -> Iterator[dict]:
     """The project's KTO rows, streamed; fields as in the module doc."""
-    rows = preference_rows(conn, project, counts, options)
-    for _, task_rows in groupby(rows, key=itemgetter("task_id")):
+    yield from kto_from_pairs(preference_rows(conn, project, counts, options))
+
+
+def kto_from_pairs(pairs: Iterable[dict]) -> Iterator[dict]:
+    """KTO rows from preference rows that come grouped by task (the one rule Accord uses,
+    for the export and for ``accord train kto`` alike)."""
+    for _, task_rows in groupby(pairs, key=itemgetter("task_id")):
         yield from _task_rows(list(task_rows))
 
 
@@ -59,5 +64,5 @@ def _task_rows(rows: list[dict]) -> Iterator[dict]:
         yield {
             "prompt": first["prompt"], "completion": completions[key], "label": net[key] > 0,
             "task_id": first["task_id"], "category": first["category"],
-            "source": first["source"],
+            "source": first.get("source"),
         }

@@ -18,11 +18,11 @@ The sets:
 - ``preference`` (reward, DPO): the export's rows unchanged — ``prompt``, ``chosen``,
   ``rejected``, ``margin``, ``agreement``, ``category`` … (TRL ignores the extra columns;
   RewardTrainer reads ``margin`` when it is there).
-- ``kto``: unpaired rows ``prompt``, ``completion``, ``label`` from the decided pairs. Within a
-  task, a response that won every decided pair it was in is desirable (``label`` true), one
-  that lost every pair is undesirable (false), and one that both won and lost (the middle of a
-  K-way ranking) is left out rather than given both labels. For a pairwise task this is simply
-  chosen → true, rejected → false.
+- ``kto``: unpaired rows ``prompt``, ``completion``, ``label`` from the decided pairs, by the
+  same rule as ``accord export --format kto`` (``exports.kto``): within a task, a response
+  that wins more of its pairs than it loses is desirable (``label`` true), one that loses more
+  is undesirable (false), one that wins as often as it loses is left out. For a pairwise task
+  this is simply chosen → true, rejected → false.
 - ``sft``: the SFT export's ``messages``; the prompt is every message before the last.
 - ``prompts`` (GRPO): each distinct prompt of the preference pairs once, as ``prompt``.
 """
@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby, islice
+from itertools import islice
 from operator import itemgetter
 
 import orjson
@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Engine
 from accord.core.errors import InvalidInput
 from accord.core.exporting import snapshot
 from accord.core.projects import Project, get_project
+from accord.exports.kto import kto_from_pairs
 from accord.exports.messages import MESSAGES
 from accord.exports.preference import PREFERENCE_SCHEMA, preference_rows
 from accord.exports.sft import SFT_SCHEMA, sft_rows
@@ -121,24 +122,9 @@ def _split(
 
 
 def kto_rows(pairs: Iterable[dict]) -> Iterator[dict]:
-    """Unpaired KTO rows from preference rows (which come grouped by task); see the module doc.
-
-    Rows of one task are consecutive in the export, so one task's outcomes are held at a time.
-    """
-    for _, task_pairs in groupby(pairs, key=itemgetter("task_id")):
-        won: dict[str, dict] = {}
-        lost: dict[str, dict] = {}
-        for pair in task_pairs:
-            won.setdefault(pair["chosen"][0]["content"], pair)
-            lost.setdefault(pair["rejected"][0]["content"], pair)
-        for label, side, other, column in ((True, won, lost, "chosen"),
-                                           (False, lost, won, "rejected")):
-            for content, pair in side.items():
-                if content not in other:
-                    yield {
-                        "prompt": pair["prompt"], "completion": pair[column], "label": label,
-                        "task_id": pair["task_id"], "category": pair["category"],
-                    }
+    """Unpaired KTO rows from preference rows, by the export's rule (``exports.kto``)."""
+    for row in kto_from_pairs(pairs):
+        yield {key: row[key] for key in ("prompt", "completion", "label", "task_id", "category")}
 
 
 def distinct_prompts(pairs: Iterable[dict]) -> Iterator[dict]:
