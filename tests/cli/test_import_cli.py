@@ -5,29 +5,10 @@ from __future__ import annotations
 import gzip
 
 import orjson
-import pytest
-import typer
-from typer.testing import CliRunner
 
-from accord.cli.importing import import_command
 from tests.core.import_helpers import comparison, row_counts, write_jsonl
 from tests.core.malformed.corpus import good, lines
 from tests.factories import make_project
-
-app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
-app.command("import")(import_command)
-app.command("noop")(lambda: None)  # a second command keeps "import" a named subcommand
-
-
-@pytest.fixture
-def run(db_url, monkeypatch):
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["import", *args])
-
-    return invoke
 
 
 def test_import_prints_what_it_did(engine, run, tmp_path):

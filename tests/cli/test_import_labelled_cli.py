@@ -3,27 +3,8 @@
 from __future__ import annotations
 
 import orjson
-import pytest
-import typer
-from typer.testing import CliRunner
 
-from accord.cli.importing import import_command
 from tests.factories import make_project
-
-app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
-app.command("import")(import_command)
-app.command("noop")(lambda: None)  # a second command keeps "import" a named subcommand
-
-
-@pytest.fixture
-def run(db_url, monkeypatch):
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["import", *args])
-
-    return invoke
 
 
 def test_trl_rows_import_with_their_labels_under_a_named_source(engine, run, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from accord.core.errors import AlreadyExists, InvalidInput, NotFound
 from accord.core.users import User
@@ -181,17 +181,6 @@ _ROLES = select(memberships.c.role).where(
     memberships.c.project_id == bindparam("project_id"),
     memberships.c.user_id == bindparam("user_id"),
 )
-_CURRENT_GUIDELINE = (
-    select(guideline_versions.c.id, guideline_versions.c.version)
-    .where(
-        guideline_versions.c.project_id == bindparam("project_id"),
-        guideline_versions.c.status == "published",
-    )
-    .order_by(guideline_versions.c.version.desc())
-    .limit(1)
-)
-
-
 def get_project(conn: Connection, name: str) -> Project:
     """The project called ``name`` (no access check: for the CLI, which runs as the owner)."""
     row = conn.execute(_BY_NAME, {"name": name}).first()
@@ -243,17 +232,3 @@ def add_member(conn: Connection, project: Project, user: User, role: str) -> Non
             project_id=project.id, user_id=user.id, role=role, created_at=utcnow()
         )
     )
-
-
-def current_guideline_version(conn: Connection, project_id: int) -> tuple[int, int] | None:
-    """``(id, version)`` of the newest published guideline version, if any is published."""
-    row = conn.execute(_CURRENT_GUIDELINE, {"project_id": project_id}).first()
-    return None if row is None else (row.id, row.version)
-
-
-def count_members(conn: Connection, project_id: int) -> int:
-    return conn.execute(
-        select(func.count(func.distinct(memberships.c.user_id))).where(
-            memberships.c.project_id == project_id
-        )
-    ).scalar_one()

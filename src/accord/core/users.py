@@ -95,11 +95,6 @@ def set_expertise(conn: Connection, user_id: int, tags: list[str]) -> None:
         conn.execute(insert(user_expertise), [{"user_id": user_id, "tag": t} for t in clean])
 
 
-def expertise_of(conn: Connection, user_id: int) -> list[str]:
-    rows = conn.execute(select(user_expertise.c.tag).where(user_expertise.c.user_id == user_id))
-    return sorted(r[0] for r in rows)
-
-
 def issue_token(conn: Connection, user_id: int, *, label: str = "") -> str:
     token = new_token()
     conn.execute(
