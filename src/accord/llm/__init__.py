@@ -1,0 +1,1 @@
+"""Model backends: candidate generation and AI feedback (RLAIF), written through `core`."""
