@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accord.core import claims, escalation
-from accord.core.errors import Forbidden, InvalidInput, NotFound
+from accord.core.errors import InvalidInput, NotFound
 from accord.db.tables import escalations, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user
@@ -65,9 +65,9 @@ def test_only_safety_specialists_and_managers_see_and_act(engine, flagged):
         assert [(i.task_id, i.status, [r for r, _ in i.responses]) for i in items] == \
             [("bad", "open", ["a", "b"])]
         assert len(escalation.escalated(conn, manager, "prefs")) == 1
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             escalation.escalated(conn, reviewer, "prefs")
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             escalation.set_status(conn, reviewer, "prefs", items[0].id, "in_review", "", utcnow())
         escalation.set_status(conn, safety, "prefs", items[0].id, "in_review", "", utcnow())
         with pytest.raises(InvalidInput):

@@ -4,8 +4,10 @@ The quality report moves a task whose agreement falls below the project's thresh
 ``needs_adjudication``. A reviewer's decision is recorded in ``adjudications`` (who, when,
 why, the ranking), becomes the task's ``task_consensus`` (method ``adjudicated``; the
 agreement and margin the report stored stay, they still describe the votes), and moves the
-task to ``resolved``. The annotations themselves are never touched, so the split stays
-visible to every later report; the exports read the consensus, so they use the decision.
+task to ``resolved``, and writes one audit event (``adjudication.decided``: who, the ranking,
+why, and the consensus it replaced) in the same transaction. The annotations themselves are
+never touched, so the split stays visible to every later report; the exports read the
+consensus, so they use the decision.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from itertools import combinations
 
 from sqlalchemy import Connection, delete, exists, func, insert, select, update
 
-from accord.core import access
+from accord.core import access, audit
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.judgments import check_ranking, pairs_from_ranking
 from accord.core.projects import Project, project_for_member
@@ -225,7 +227,8 @@ def decide(conn: Connection, reviewer: User, project_name: str, task_id: str,
     if moved != 1:
         raise Conflict(f'task "{task_id}" was already resolved')
     stored = conn.execute(
-        select(task_consensus.c.agreement, task_consensus.c.margin)
+        select(task_consensus.c.agreement, task_consensus.c.margin, task_consensus.c.method,
+               task_consensus.c.ranking)
         .where(task_consensus.c.task_id == task.id)
     ).first()
     conn.execute(insert(adjudications).values(
@@ -239,8 +242,13 @@ def decide(conn: Connection, reviewer: User, project_name: str, task_id: str,
         agreement=stored[0] if stored else None, margin=stored[1] if stored else None,
         confidence=None, computed_at=now,
     ))
+    audit.record(conn, project_id=project.id, actor_id=reviewer.id, action="adjudication.decided",
+                 subject=f"task {task_id}", now=now, details={
+                     "ranking": ranking, "rationale": rationale,
+                     "previous": None if stored is None else
+                     {"method": stored.method, "ranking": stored.ranking},
+                 })
     return Decision(reviewer.name, ranking, rationale, now)
-
 
 
 def ranking_from_places(ids: list[str], places: list[int | None]) -> list[list[str]]:

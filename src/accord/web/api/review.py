@@ -1,12 +1,13 @@
 """Review over the API: split decisions and a reviewer's final ranking; escalated items and
-their status, for safety specialists."""
+their status, for safety specialists (to anyone else the escalation routes answer 404)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from accord.core import adjudication, escalation
@@ -67,21 +68,32 @@ class EscalationOut(Strict):
     created_at: datetime
     messages: list[dict]
     responses: list[tuple[str, str]]
+    assigned_to: str | None
+    resolved_at: datetime | None
+    tier: str = Field(description="severity as a word: low, medium, high, critical")
 
 
 class EscalationUpdateIn(Strict):
     status: str = Field(description="in_review or resolved")
-    note: str = ""
+    note: str = Field("", description="what was done; required to resolve")
+    severity: int | None = Field(None, description="re-tier the item: 1 low … 4 critical")
 
 
 @router.get("/projects/{project}/escalations", response_model=list[EscalationOut])
-async def escalation_queue(project: str, me: Caller) -> list[EscalationOut]:
-    items = await me.run(escalation.escalated, project)
-    return [EscalationOut(**asdict(item)) for item in items]
+async def escalation_queue(
+    project: str, me: Caller,
+    status: str | None = Query(None, description="open, in_review or resolved"),
+    severity: int | None = Query(None, description="1 low, 2 medium, 3 high, 4 critical"),
+) -> list[EscalationOut]:
+    """Escalated items with their content, unresolved and most severe first."""
+    items = await me.run(partial(escalation.escalated, status=status, severity=severity),
+                         project)
+    return [EscalationOut(**asdict(item), tier=item.tier) for item in items]
 
 
 @router.post("/projects/{project}/escalations/{escalation_id}", status_code=204)
 async def escalation_update(project: str, escalation_id: int, body: EscalationUpdateIn,
                             me: Caller) -> Response:
-    await me.run(escalation.set_status, project, escalation_id, body.status, body.note, utcnow())
+    await me.run(partial(escalation.set_status, severity=body.severity), project,
+                 escalation_id, body.status, body.note, utcnow())
     return Response(status_code=204)

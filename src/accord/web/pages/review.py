@@ -4,14 +4,17 @@
 them; ``/projects/{project}/review/{task}`` shows every annotator's judgment side by side
 with the pairwise disagreement matrix and a plain HTML form for the final decision (no
 script needed, so it works from the keyboard: Tab, a digit per response, Enter).
-``/projects/{project}/escalations`` is for safety specialists and managers; the content of
-each item stays folded in a ``<details>`` element behind a content warning. Forms post to
+``/projects/{project}/escalations`` is for safety specialists and managers (404 for anyone
+else): filters by status and severity tier, and each item's content stays folded in a
+``<details>`` element behind a content warning; a form moves it to in review or resolves it
+with a resolution text, optionally re-tiering it. Forms post to
 the page routes and are answered with a redirect (303), so a reload never re-posts; the
 security middleware refuses cross-site posts.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -20,7 +23,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from accord.core import adjudication, escalation
-from accord.core.errors import InvalidInput
+from accord.core.errors import Conflict, InvalidInput
 from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
@@ -81,29 +84,47 @@ async def review_decide(request: Request, project: str, task_id: str, viewer: Vi
     return RedirectResponse(target, status_code=303)
 
 
-@router.get("/projects/{project}/escalations")
-async def escalations_page(request: Request, project: str, viewer: Viewer) -> Response:
+def _queue_filters(status: str, severity: str) -> tuple[str | None, int | None]:
+    """The filter form's values: blanks mean "any"; junk is passed on to be refused."""
+    tier = int(severity) if severity.strip().lstrip("-").isdigit() else None
+    if severity.strip() and tier is None:
+        raise InvalidInput(f"severity {severity!r} is not a tier (1 low … 4 critical)")
+    return (status.strip() or None), tier
+
+
+async def _escalations(request: Request, viewer: Viewer, project: str, *, status: str = "",
+                       severity: str = "", error: str | None = None, code: int = 200):
+    chosen = _queue_filters(status, severity)
+
     def load(conn, user):
-        return user, escalation.escalated(conn, user, project)
+        return user, escalation.escalated(conn, user, project, status=chosen[0],
+                                          severity=chosen[1])
 
     user, items = await viewer.run(load)
     return await render(request, "review/escalations.html", user, project_name=project,
-                        items=items, error=None)
+                        items=items, error=error, status=code, statuses=escalation.STATUSES,
+                        tiers=escalation.SEVERITY_TIERS, chosen_status=chosen[0] or "",
+                        chosen_severity=chosen[1])
+
+
+@router.get("/projects/{project}/escalations")
+async def escalations_page(request: Request, project: str, viewer: Viewer, status: str = "",
+                           severity: str = "") -> Response:
+    return await _escalations(request, viewer, project, status=status, severity=severity)
 
 
 @router.post("/projects/{project}/escalations/{escalation_id}")
 async def escalation_update(
     request: Request, project: str, escalation_id: int, viewer: Viewer,
     status: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+    severity: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        await viewer.run(escalation.set_status, project, escalation_id, status, note, utcnow())
-    except InvalidInput as problem:
-        def load(conn, user):
-            return user, escalation.escalated(conn, user, project)
-
-        user, items = await viewer.run(load)
-        return await render(request, "review/escalations.html", user, project_name=project,
-                            items=items, error=problem.message, status=422)
+        _, tier = _queue_filters("", severity)
+        await viewer.run(partial(escalation.set_status, severity=tier), project, escalation_id,
+                         status, note, utcnow())
+    except (InvalidInput, Conflict) as problem:
+        return await _escalations(request, viewer, project, error=problem.message,
+                                  code=problem.status)
     return RedirectResponse(f"/projects/{quote(project, safe='')}/escalations",
                             status_code=303)
