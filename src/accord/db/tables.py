@@ -334,6 +334,9 @@ annotations = Table(
     Column("refusal_appropriate", Boolean),
     Column("late", Boolean, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
+    # How an AI judge reached its verdict (prompt template version, constitution, principle,
+    # model, raw reply per display order); NULL for a person's annotation (migration 0008).
+    Column("details", Document),
     Index(None, "project_id", "created_at"),
     Index(None, "task_id"),
 )
