@@ -239,6 +239,7 @@ tasks = Table(
     CheckConstraint("submitted >= 0 AND submitted <= taken", name="submitted_within_taken"),
     CheckConstraint("queue IN (0, 1, 2)", name="queue"),
     Index(None, "project_id", "status"),
+    Index(None, "project_id", "is_gold"),  # gold mixing and calibration find gold tasks
 )
 # The claim walks this index in order: queue, then priority (highest first), then import order.
 Index(
@@ -298,6 +299,8 @@ assignments = Table(
     CheckConstraint("status IN ('active', 'submitted', 'expired', 'skipped')", name="status"),
     Index(None, "status", "lease_expires_at"),
     Index(None, "annotator_id", "project_id", "status"),
+    # An annotator's recent work: breaks, rotation, exposure and calibration rounds.
+    Index(None, "annotator_id", "project_id", "leased_at"),
 )
 
 annotations = Table(
@@ -417,6 +420,7 @@ calibrations = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
     CheckConstraint("status IN ('pending', 'passed', 'failed')", name="status"),
+    Index(None, "project_id", "user_id"),
 )
 
 model_calls = Table(

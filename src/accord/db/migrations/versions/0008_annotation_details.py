@@ -1,7 +1,7 @@
 """annotation details: what an AI judge's verdict was made from
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-27 03:40:00.000000
 
 An AI judge's annotation must say how it was reached — the prompt template version, the
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
