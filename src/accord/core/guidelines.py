@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
+from accord.core import audit
 from accord.core.errors import InvalidInput
+from accord.core.guideline_document import GuidelineDocument
 from accord.core.projects import Dimension, Project
 from accord.db.tables import (
     guideline_examples,
@@ -81,7 +83,8 @@ class Guideline:
     examples: tuple[WorkedExample, ...] = ()
 
 
-def _entries(stored: Any) -> tuple[Entry, ...]:
+def entries_of(stored: Any) -> tuple[Entry, ...]:
+    """Edge cases or escalation rules in any stored shape, as ``Entry``s in order."""
     if isinstance(stored, dict):
         return tuple(Entry(_title(key), str(value)) for key, value in stored.items())
     if not isinstance(stored, list):
@@ -142,14 +145,17 @@ def current_guideline(conn: Connection, project: Project) -> Guideline | None:
         .order_by(guideline_versions.c.version.desc())
         .limit(1)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else guideline_from_row(conn, row, project)
+
+
+def guideline_from_row(conn: Connection, row: Any, project: Project) -> Guideline:
+    """A stored ``guideline_versions`` row (published or draft) in the shape pages read."""
     return Guideline(
         version=row.version,
         text=row.text,
         dimensions=_definitions(row.dimensions, project),
-        edge_cases=_entries(row.edge_cases),
-        escalation_rules=_entries(row.escalation_rules),
+        edge_cases=entries_of(row.edge_cases),
+        escalation_rules=entries_of(row.escalation_rules),
         change_note=row.change_note,
         published_at=row.published_at,
         examples=worked_examples(conn, row.id),
@@ -173,19 +179,26 @@ def excerpt(messages: Any, limit: int = EXCERPT_CHARS) -> str:
 def worked_examples(conn: Connection, version_id: int) -> tuple[WorkedExample, ...]:
     """The worked examples of one guideline version, in order, with their tasks' excerpts."""
     rows = conn.execute(
-        select(guideline_examples, tasks.c.external_id.label("task_external_id"),
-               prompts.c.messages)
-        .select_from(
-            guideline_examples
-            .outerjoin(tasks, tasks.c.id == guideline_examples.c.task_id)
-            .outerjoin(prompts, prompts.c.id == tasks.c.prompt_id)
-        )
+        select(guideline_examples)
         .where(guideline_examples.c.guideline_version_id == version_id)
         .order_by(guideline_examples.c.position)
-    ).all()
-    task_ids = [row.task_id for row in rows if row.task_id is not None]
+    ).mappings().all()
+    return lessons(conn, rows)
+
+
+def lessons(conn: Connection, rows: Any) -> tuple[WorkedExample, ...]:
+    """Example rows (``task_id``, ``title``, ``better_response``, ``explanation``) with each
+    task's external id, excerpt and response ids, in one query per table."""
+    task_ids = sorted({row["task_id"] for row in rows if row["task_id"] is not None})
+    facts: dict[int, tuple[str, Any]] = {}
     ids: dict[int, list[str]] = {}
     if task_ids:
+        for task_id, external_id, messages in conn.execute(
+            select(tasks.c.id, tasks.c.external_id, prompts.c.messages)
+            .join(prompts, prompts.c.id == tasks.c.prompt_id)
+            .where(tasks.c.id.in_(task_ids))
+        ):
+            facts[task_id] = (external_id, messages)
         for task_id, response_id in conn.execute(
             select(task_responses.c.task_id, responses.c.external_id)
             .join(responses, responses.c.id == task_responses.c.response_id)
@@ -193,17 +206,32 @@ def worked_examples(conn: Connection, version_id: int) -> tuple[WorkedExample, .
             .order_by(task_responses.c.task_id, task_responses.c.position)
         ):
             ids.setdefault(task_id, []).append(response_id)
-    return tuple(
-        WorkedExample(
-            title=row.title, better_response=row.better_response, explanation=row.explanation,
-            task=row.task_external_id, excerpt=excerpt(row.messages),
-            response_ids=tuple(ids.get(row.task_id, ())),
-        )
-        for row in rows
+    result = []
+    for row in rows:
+        external_id, messages = facts.get(row["task_id"], (None, None))
+        result.append(WorkedExample(
+            title=row["title"], better_response=row["better_response"],
+            explanation=row["explanation"], task=external_id, excerpt=excerpt(messages),
+            response_ids=tuple(ids.get(row["task_id"], ())),
+        ))
+    return tuple(result)
+
+
+def guideline_from_document(conn: Connection, project: Project, version: int,
+                            document: GuidelineDocument) -> Guideline:
+    """An unsaved document as annotators would see it (the preview); examples' tasks are
+    checked as at publication, so the preview fails exactly where publishing would."""
+    return Guideline(
+        version=version, text=document.text,
+        dimensions=_definitions(document.dimensions, project),
+        edge_cases=entries_of(document.edge_cases),
+        escalation_rules=entries_of(document.escalation_rules),
+        change_note=document.change_note, published_at=None,
+        examples=lessons(conn, example_rows(conn, project, document.examples)),
     )
 
 
-def _example_rows(
+def example_rows(
     conn: Connection, project: Project, examples: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Check every example before anything is written; returns the rows to insert.
@@ -252,30 +280,61 @@ def publish_version(
     change_note: str = "",
     created_by: int | None = None,
     examples: list[dict[str, Any]] | None = None,
+    requires_recalibration: bool = False,
 ) -> int:
     """Publish the project's next guideline version at once; returns its version number.
 
-    Versions are never edited: a correction is a new version. (Drafts, previews and
-    recalibration build on this; annotations made from now on record this version.)
+    Versions are never edited once published: a correction is a new version (drafted,
+    previewed and published through ``guideline_drafts``); annotations made from now on
+    record this version. Writes one ``guideline.published`` audit event.
     ``examples`` are worked examples, each ``{"task": external id or None, "title",
     "better_response", "explanation"}``; they are stored with this version only.
     """
     if not text.strip():
         raise InvalidInput("a guideline version needs its text")
-    example_rows = _example_rows(conn, project, examples or [])
-    version = conn.execute(
-        select(func.coalesce(func.max(guideline_versions.c.version), 0) + 1)
-        .where(guideline_versions.c.project_id == project.id)
-    ).scalar_one()
+    rows = example_rows(conn, project, examples or [])
+    version = next_version(conn, project.id)
+    _make_room(conn, project.id, version)
     version_id = conn.execute(insert(guideline_versions).values(
         project_id=project.id, version=version, status="published", text=text,
         dimensions=dimensions or [], edge_cases=edge_cases or {},
         escalation_rules=escalation_rules or [], change_note=change_note,
         created_by=created_by, created_at=now, published_at=now,
     )).inserted_primary_key[0]
-    if example_rows:
-        conn.execute(insert(guideline_examples), [
-            {**row, "guideline_version_id": version_id, "created_at": now}
-            for row in example_rows
-        ])
+    store_examples(conn, version_id, rows, now)
+    audit.record(conn, project_id=project.id, actor_id=created_by, action="guideline.published",
+                 subject=f"guideline version {version}", now=now,
+                 details={"version": int(version), "change_note": change_note,
+                          "requires_recalibration": requires_recalibration})
     return int(version)
+
+
+def store_examples(conn: Connection, version_id: int, rows: list[dict[str, Any]],
+                   now: datetime) -> None:
+    """Write checked example rows (from ``example_rows``) for one version."""
+    if rows:
+        conn.execute(insert(guideline_examples), [
+            {**row, "guideline_version_id": version_id, "created_at": now} for row in rows
+        ])
+
+
+def next_version(conn: Connection, project_id: int) -> int:
+    """The number the next published version gets: one past the newest published one.
+
+    A project's one draft holds this number; publishing something else first moves the
+    draft up by one (``_make_room``), so published numbers never skip or repeat.
+    """
+    return int(conn.execute(
+        select(func.coalesce(func.max(guideline_versions.c.version), 0) + 1)
+        .where(guideline_versions.c.project_id == project_id,
+               guideline_versions.c.status == "published")
+    ).scalar_one())
+
+
+def _make_room(conn: Connection, project_id: int, version: int) -> None:
+    conn.execute(
+        update(guideline_versions)
+        .where(guideline_versions.c.project_id == project_id,
+               guideline_versions.c.status == "draft", guideline_versions.c.version == version)
+        .values(version=version + 1)
+    )
