@@ -1,0 +1,178 @@
+"""Guideline versions over the API: list, read, draft, edit, preview, publish, and what changed.
+
+Members read published versions; managers also see, write and publish the draft. The body
+of a draft or an edit is the guideline document (``core.guideline_document``): any subset
+of ``text``, ``dimensions``, ``priority``, ``edge_cases``, ``escalation_rules``,
+``examples``, ``change_note``, ``requires_recalibration``; fields left out keep their value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from accord.core import guideline_diff, guideline_drafts
+from accord.core.guideline_drafts import GuidelineVersion
+from accord.core.guidelines import Guideline
+from accord.db.types import utcnow
+from accord.web.api.schemas import Strict
+from accord.web.deps import Caller
+from accord.web.pages.rendering import render_page
+
+router = APIRouter(tags=["guidelines"])
+
+
+class DimensionOut(BaseModel):
+    name: str
+    min: int
+    max: int
+    definition: str
+
+
+class EntryOut(BaseModel):
+    title: str
+    text: str
+
+
+class ExampleOut(BaseModel):
+    task: str | None
+    title: str
+    better_response: str
+    explanation: str
+
+
+class GuidelineOut(BaseModel):
+    version: int
+    status: str = Field(description="draft or published")
+    text: str
+    dimensions: list[DimensionOut] = Field(description="in priority order, most important first")
+    priority: list[str]
+    edge_cases: list[EntryOut]
+    escalation_rules: list[EntryOut]
+    examples: list[ExampleOut]
+    change_note: str
+    requires_recalibration: bool
+    created_by: str | None
+    created_at: datetime
+    published_at: datetime | None
+
+
+class GuidelineIn(Strict):
+    """Fields of a guideline document; those left out keep their value."""
+
+    text: str | None = None
+    dimensions: list[dict[str, Any]] | None = Field(
+        None, description='[{"name": "honesty", "min": 1, "max": 5, "definition": "…"}]')
+    priority: list[str] | None = Field(None, description="every dimension's name, most "
+                                       "important first")
+    edge_cases: list[dict[str, str]] | None = Field(None, description='[{"title", "text"}]')
+    escalation_rules: list[dict[str, str]] | None = None
+    examples: list[dict[str, Any]] | None = Field(
+        None, description='[{"task": "q-17", "title", "better_response": "b", "explanation"}]')
+    change_note: str | None = None
+    requires_recalibration: bool | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class PreviewOut(BaseModel):
+    version: int
+    html: str = Field(description="the guideline panel as annotators will see it (sanitised)")
+
+
+def version_out(version: GuidelineVersion) -> GuidelineOut:
+    doc = version.document
+    return GuidelineOut(
+        version=version.version, status=version.status, text=doc.text,
+        dimensions=[DimensionOut(**d) for d in doc.dimensions], priority=doc.priority,
+        edge_cases=[EntryOut(**e) for e in doc.edge_cases],
+        escalation_rules=[EntryOut(**e) for e in doc.escalation_rules],
+        examples=[ExampleOut(**e) for e in doc.examples], change_note=doc.change_note,
+        requires_recalibration=version.requires_recalibration, created_by=version.created_by,
+        created_at=version.created_at, published_at=version.guideline.published_at,
+    )
+
+
+def render_panel(guideline: Guideline) -> str:
+    """The workbench's guideline panel for ``guideline``: what an annotator reads."""
+    return render_page("guidelines/_panel.html", {"guideline": guideline,
+                                                   "definitions": guideline.dimensions})
+
+
+@router.get("/projects/{project}/guidelines", response_model=list[GuidelineOut])
+async def list_guidelines(project: str, me: Caller) -> list[GuidelineOut]:
+    """Every version, newest first; the draft only for managers."""
+    return [version_out(v) for v in await me.run(guideline_drafts.list_versions, project)]
+
+
+@router.post("/projects/{project}/guidelines", response_model=GuidelineOut, status_code=201)
+async def create_draft(project: str, body: GuidelineIn, me: Caller) -> GuidelineOut:
+    """Start the project's draft from the current version, with the given fields."""
+    return version_out(await me.run(guideline_drafts.create_draft, project, body.fields(),
+                                    utcnow()))
+
+
+@router.get("/projects/{project}/guidelines/diff", response_model=None)
+async def diff_guidelines(
+    project: str, me: Caller,
+    since: int | None = Query(None, alias="from", description="older version (default: the "
+                              "one you last worked under, else the previous one)"),
+    target: int | None = Query(None, alias="to", description="newer version (default: current)"),
+) -> dict:
+    """What changed between two versions: text hunks and the structured parts."""
+    changes = await me.run(partial(guideline_diff.changes, since=since, target=target), project)
+    return _diff_out(changes)
+
+
+@router.get("/projects/{project}/guidelines/{version}", response_model=GuidelineOut)
+async def get_guideline(project: str, version: int, me: Caller) -> GuidelineOut:
+    return version_out(await me.run(guideline_drafts.get_version, project, version))
+
+
+@router.patch("/projects/{project}/guidelines/{version}", response_model=GuidelineOut)
+async def update_draft(project: str, version: int, body: GuidelineIn,
+                       me: Caller) -> GuidelineOut:
+    """Change fields of the draft; a published version answers 409 and stays as it was."""
+    return version_out(await me.run(guideline_drafts.update_draft, project, version,
+                                    body.fields(), utcnow()))
+
+
+@router.post("/projects/{project}/guidelines/{version}/preview", response_model=PreviewOut)
+async def preview_draft(project: str, version: int, body: GuidelineIn,
+                        me: Caller) -> PreviewOut:
+    """The draft, with the unsaved fields given, rendered as annotators will see it."""
+    shown = await me.run(guideline_drafts.preview, project, version, body.fields())
+    html = await anyio.to_thread.run_sync(render_panel, shown)
+    return PreviewOut(version=version, html=html)
+
+
+@router.post("/projects/{project}/guidelines/{version}/publish", response_model=GuidelineOut)
+async def publish_draft(project: str, version: int, me: Caller) -> GuidelineOut:
+    """Publish the draft: it becomes the current version and never changes again."""
+    return version_out(await me.run(guideline_drafts.publish, project, version, utcnow()))
+
+
+def _diff_out(changes: guideline_diff.GuidelineDiff) -> dict:
+    def part(p: guideline_diff.PartChanges) -> dict:
+        return {"added": p.added, "removed": p.removed,
+                "changed": [{"name": c.name, "before": c.before, "after": c.after}
+                            for c in p.changed]}
+
+    return {
+        "from": changes.base, "to": changes.target, "why": changes.why,
+        "text": [{"kind": line.kind, "text": line.text} for line in changes.text],
+        "dimensions": part(changes.dimensions),
+        "priority": None if changes.priority is None else
+        {"before": changes.priority[0], "after": changes.priority[1]},
+        "edge_cases": part(changes.edge_cases),
+        "escalation_rules": part(changes.escalation_rules),
+        "examples": part(changes.examples),
+        "change_note": changes.change_note,
+        "requires_recalibration": changes.requires_recalibration,
+    }

@@ -1,0 +1,123 @@
+"""The audit trail and the disagreement digest over the API, for managers (the digest for
+reviewers too), and turning a digest entry into part of the next guideline draft."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from accord.core import audit, digest, guideline_drafts
+from accord.db.types import utcnow
+from accord.web.api.guidelines import GuidelineOut, version_out
+from accord.web.api.schemas import Strict
+from accord.web.deps import Caller
+
+router = APIRouter(tags=["oversight"])
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str | None = Field(description="who decided (None: the command line)")
+    action: str = Field(description="adjudication.decided, escalation.opened, "
+                        "escalation.in_review, escalation.resolved, guideline.published")
+    subject: str
+    details: dict[str, Any] = Field(description="why and what: rationale, note, ranking, …")
+
+
+@router.get("/projects/{project}/audit", response_model=list[AuditEventOut])
+async def audit_trail(
+    project: str, me: Caller,
+    action: str | None = Query(None, description="one action, or a prefix ending in '.'"),
+    limit: int = Query(200, ge=1, le=audit.MAX_EVENTS),
+) -> list[AuditEventOut]:
+    """Decisions that changed a task's consensus or the rules, newest first."""
+    events = await me.run(partial(audit.events, action=action, limit=limit), project)
+    return [AuditEventOut(**event.__dict__) for event in events]
+
+
+class JudgmentOut(BaseModel):
+    annotator: str
+    ranking: list[list[str]]
+    ratings: dict[str, dict[str, int]]
+    rationale: str
+    flags: list[str]
+    guideline_version: int | None
+    created_at: datetime
+
+
+class DigestEntryOut(BaseModel):
+    task_id: str
+    category: str
+    status: str
+    agreement: float | None = Field(description="percent agreement on the ranking's pairs")
+    dimensions: dict[str, float | None] = Field(description="percent agreement per dimension")
+    judgments: list[JudgmentOut]
+    messages: list[dict]
+    responses: list[tuple[str, str]]
+
+
+class CategoryOut(BaseModel):
+    category: str
+    tasks: int
+    agreement: float | None
+    dimensions: dict[str, float | None]
+
+
+class DigestOut(BaseModel):
+    entries: list[DigestEntryOut]
+    categories: list[CategoryOut]
+    dimensions: list[str]
+
+
+@router.get("/projects/{project}/digest", response_model=DigestOut)
+async def disagreement_digest(
+    project: str, me: Caller,
+    category: str | None = None,
+    guideline_version: int | None = Query(None, description="annotations made under it"),
+    since: date | None = Query(None, alias="from", description="first day (UTC), inclusive"),
+    until: date | None = Query(None, alias="to", description="last day (UTC), inclusive"),
+    dimension: str | None = Query(None, description="order by this dimension's agreement"),
+    limit: int = Query(20, ge=1, le=digest.MAX_ENTRIES),
+) -> DigestOut:
+    """The most disputed finished tasks, lowest agreement first, with every rationale."""
+    result = await me.run(partial(
+        digest.digest, category=category, guideline_version=guideline_version, since=since,
+        until=until, dimension=dimension, limit=limit), project)
+    return DigestOut(
+        entries=[DigestEntryOut(**{**e.__dict__,
+                                   "judgments": [JudgmentOut(**j.__dict__) for j in e.judgments]})
+                 for e in result.entries],
+        categories=[CategoryOut(**c.__dict__) for c in result.categories],
+        dimensions=result.dimensions,
+    )
+
+
+class DraftAdditionIn(Strict):
+    """A decision from the digest, for the next draft: a worked example on a task (``task``,
+    ``title``, ``better_response``, ``explanation``) or an edge case (``title``, ``text``)."""
+
+    kind: str = Field(description="example or edge_case")
+    title: str
+    task: str | None = None
+    better_response: str = ""
+    explanation: str = ""
+    text: str = ""
+
+    def entry(self) -> dict[str, Any]:
+        if self.kind == "edge_case":
+            return {"title": self.title, "text": self.text}
+        return {"task": self.task, "title": self.title,
+                "better_response": self.better_response, "explanation": self.explanation}
+
+
+@router.post("/projects/{project}/guidelines/draft/additions", response_model=GuidelineOut)
+async def add_to_draft(project: str, body: DraftAdditionIn, me: Caller) -> GuidelineOut:
+    """Append to the current draft (created from the current version if there is none)."""
+    draft = await me.run(guideline_drafts.add_to_draft, project, body.kind, body.entry(),
+                         utcnow())
+    return version_out(draft)
