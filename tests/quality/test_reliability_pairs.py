@@ -88,3 +88,78 @@ def test_outcomes_outside_the_allowed_classes_are_refused(options, outcome, mess
 def test_a_response_compared_with_itself_is_refused():
     with pytest.raises(ValueError, match="first and second are the same response"):
         pair_reliability([0], [4], [4], [0], [0])
+
+
+def planted_pairs_with_ties(n_tasks, pool, per_task, tie_share, seed):
+    """Pairs (task i: responses 2i, 2i+1) judged by ``per_task`` of ``pool`` annotators of
+    planted accuracy 0.55-0.95, given either way round. A share ``tie_share`` of the pairs is
+    truly tied; a wrong judgment of a preferred pair is a tie one time in five, otherwise the
+    reversal, and of a tied pair a random side. Returns the judgments and, per task, the
+    true outcome of the pair named (2i, 2i+1)."""
+    rng = np.random.default_rng(seed)
+    accuracy = rng.uniform(0.55, 0.95, pool)
+    truth = np.where(rng.random(n_tasks) < tie_share, TIE, rng.integers(0, 2, n_tasks))
+    annotator = np.argsort(rng.random((n_tasks, pool)), axis=1)[:, :per_task].reshape(-1)
+    task = np.repeat(np.arange(n_tasks), per_task)
+    true = truth[task]
+    wrong = np.where(true == TIE, rng.integers(0, 2, len(task)),
+                     np.where(rng.random(len(task)) < 0.2, TIE, 1 - true))
+    outcome = np.where(rng.random(len(task)) < accuracy[annotator], true, wrong)
+    turned = rng.random(len(task)) < 0.5
+    first = np.where(turned, 2 * task + 1, 2 * task)
+    second = np.where(turned, 2 * task, 2 * task + 1)
+    outcome = np.where(turned & (outcome != TIE), 1 - outcome, outcome)
+    return task, first, second, annotator, outcome, truth
+
+
+def crowd_kit_labels(items, annotator, labels):
+    """crowd-kit's DawidSkene (its defaults: 100 steps, tolerance 1e-5) on the same labels."""
+    import pandas as pd
+    from crowdkit.aggregation import DawidSkene
+
+    frame = pd.DataFrame({"task": items, "worker": annotator, "label": labels})
+    return DawidSkene(n_iter=100).fit_predict(frame).sort_index().to_numpy()
+
+
+@pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
+@pytest.mark.parametrize(("n_tasks", "pool", "per_task", "tie_share", "seed"), [
+    (2000, 20, 3, 0.2, 3),     # a fifth of the pairs truly tied
+    (5000, 50, 3, 0.0, 5),     # ties called in error, none true
+    (2000, 30, 5, 0.15, 2),
+    (20000, 500, 5, 0.1, 4),   # the benchmark's shape: a large pool, 200 judgments each
+])
+def test_on_planted_pairs_with_ties_dawid_skene_beats_majority_vote_and_crowd_kit(
+        n_tasks, pool, per_task, tie_share, seed):
+    task, first, second, annotator, outcome, truth = planted_pairs_with_ties(
+        n_tasks, pool, per_task, tie_share, seed)
+    result = pair_reliability(task, first, second, annotator, outcome, n_annotators=pool)
+    np.testing.assert_array_equal(result.first, 2 * np.arange(n_tasks))
+    ours = (result.outcome == truth).mean()
+    oriented = np.where((first > second) & (outcome != TIE), 1 - outcome, outcome)
+    majority = (majority_vote(task, annotator, oriented, n_classes=3).labels == truth).mean()
+    theirs = (crowd_kit_labels(task, annotator, oriented) == truth).mean()
+    assert ours >= majority
+    assert ours >= theirs
+    assert result.reliability.converged and result.reliability.iterations <= 50
+
+
+def test_a_tie_class_that_no_pair_belongs_to_wins_no_pair():
+    """Ties called only in error: the old full model grew a spurious tie class here."""
+    task, first, second, annotator, outcome, _ = planted_pairs_with_ties(
+        5000, 50, 3, 0.0, 5)
+    result = pair_reliability(task, first, second, annotator, outcome)
+    assert (outcome == TIE).any() and result.reliability.posteriors.shape[1] == 3
+    assert result.reliability.priors[TIE] < 0.01
+    assert (result.outcome == TIE).mean() < 0.005
+
+
+def test_swapping_every_pair_swaps_the_outcomes_and_keeps_the_annotators():
+    task, first, second, annotator, outcome, _ = planted_pairs_with_ties(800, 12, 3, 0.2, 8)
+    forward = pair_reliability(task, first, second, annotator, outcome)
+    # response ids mirrored: the pair's lower id becomes the higher one
+    mirrored = pair_reliability(task, 10**6 - first, 10**6 - second, annotator, outcome)
+    swapped = np.array([SECOND_PREFERRED, FIRST_PREFERRED, TIE])
+    np.testing.assert_array_equal(mirrored.outcome, swapped[forward.outcome])
+    np.testing.assert_allclose(mirrored.reliability.accuracy, forward.reliability.accuracy)
+    confusion = forward.reliability.confusion
+    np.testing.assert_allclose(confusion[:, swapped][:, :, swapped], confusion)

@@ -14,9 +14,11 @@ conditional on each true class (a confusion matrix), and the class priors, by EM
   prior, so that a class no annotator has seen gives a uniform row instead of 0/0 = NaN and
   no log is ever taken of 0.
 
-The loop stops when the mean log-likelihood per judgment improves by less than ``tol``
-(crowd-kit applies the same kind of rule to its evidence lower bound) or after ``max_iter``
-E steps. EM never lowers the (penalised) likelihood, so a fall can only be rounding error.
+The loop stops when its objective per judgment improves by less than ``tol`` (crowd-kit
+applies the same kind of rule to its evidence lower bound) or after ``max_iter`` E steps. The
+objective is the mean log-likelihood, plus the log prior density where a model passes one
+(``log_prior``: EM with pseudo-counts is MAP-EM and climbs the log posterior, not the
+likelihood). EM never lowers its objective, so a fall can only be rounding error.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from accord.quality.reliability.incidence import Incidence
 
 MStep = Callable[[Incidence, NDArray[np.float64], float], NDArray[np.float64]]
 """Posteriors and smoothing to ``(n_annotators, K, K)`` confusion matrices [true, given]."""
+LogPrior = Callable[[NDArray[np.float64], NDArray[np.float64]], float]
+"""Confusion matrices and class priors to the log prior density (up to a constant)."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,9 @@ def fit(
     tol: float,
     smoothing: float,
     gold: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None,
+    log_prior: LogPrior | None = None,
 ) -> Reliability:
-    """Run EM from the posteriors ``start`` until the log-likelihood stops improving."""
+    """Run EM from the posteriors ``start`` until the objective stops improving."""
     check_options(max_iter, tol, smoothing)
     labelled = judgments.labelled_items()
     mask = None if labelled.all() else labelled
@@ -140,12 +145,13 @@ def fit(
     log_likelihood = -np.inf
     while iterations < max_iter and not converged:
         posteriors, log_likelihood = e_step(judgments, confusion, priors)
+        objective = log_likelihood + (log_prior(confusion, priors) if log_prior else 0.0)
         clamp_gold(posteriors, gold)
         iterations += 1
         confusion = m_step(judgments, posteriors, smoothing)
         priors = class_priors(posteriors, mask, smoothing)
-        converged = log_likelihood / scale - previous < tol
-        previous = log_likelihood / scale
+        converged = objective / scale - previous < tol
+        previous = objective / scale
     if mask is not None:
         posteriors[~mask] = priors
         clamp_gold(posteriors, gold)
