@@ -1,0 +1,241 @@
+"""An OpenAI-compatible chat server written for the tests: real HTTP, scripted behaviour.
+
+It answers ``POST /v1/chat/completions`` the way OpenAI does (``choices``, ``usage``, and
+``logprobs`` with ``top_logprobs`` when asked), and can be told to misbehave: answer the
+next N requests with 429 or 500 (with ``Retry-After``), stall longer than the client waits,
+or fail every request after the first N. ``reply`` scripts the answers, e.g. a judge that
+always prefers position A. Every request body is kept, and the usage of every answer it
+gave, so tests compare Accord's accounting with what the server reported.
+
+    fake = FakeOpenAI()
+    with serving(fake) as base_url:
+        fake.fail(429, times=2)
+        ...  # an OpenAIBackend pointed at base_url
+
+``python -m tests.llm.fake_openai --port 8123 --delay 0.02`` serves one in the foreground
+(the benchmark runs it in its own process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.live import free_port
+
+START_TIMEOUT_S = 30
+CHOSEN_LOGPROB = -0.05
+STALL_TICK_S = 0.02
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A scripted answer; ``first_token_top`` replaces the alternatives at position 0."""
+
+    text: str
+    first_token_top: list[tuple[str, float]] | None = None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the server billed for one answer."""
+
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Fault:
+    status: int | None = None
+    retry_after: str | None = None
+    stall_s: float = 0.0
+
+
+def default_reply(body: dict) -> str:
+    """A different answer for each model, sampling seed and prompt, so candidates differ."""
+    last = next((m["content"] for m in reversed(body["messages"]) if m["role"] == "user"), "")
+    return (f"{body['model']} (temperature {body.get('temperature')}, seed {body.get('seed')}) "
+            f"answers: {' '.join(last.split()[:12])}")
+
+
+def count_tokens(text: str) -> int:
+    """The fake's tokenizer: one token a word."""
+    return len(text.split())
+
+
+class FakeOpenAI:
+    """The server's state; thread-safe, since tests change it while requests run."""
+
+    def __init__(self, *, delay_s: float = 0.0,
+                 reply: Callable[[dict], str | Reply] = default_reply) -> None:
+        self.delay_s = delay_s
+        self.reply = reply
+        self.requests: list[dict] = []
+        self.answered: list[Answered] = []
+        self._faults: deque[_Fault] = deque()
+        self._fail_after: int | None = None
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.closing = threading.Event()  # ends stalls early when the server shuts down
+        self._lock = threading.Lock()
+        self.app = Starlette(routes=[
+            Route("/v1/chat/completions", self._chat, methods=["POST"]),
+        ])
+
+    # ── scripting ──
+    def fail(self, status: int, *, times: int = 1, retry_after: str | None = None) -> None:
+        """Answer the next ``times`` requests with ``status`` (and ``Retry-After``)."""
+        with self._lock:
+            self._faults.extend(_Fault(status=status, retry_after=retry_after)
+                                for _ in range(times))
+
+    def stall(self, seconds: float, *, times: int = 1) -> None:
+        """Hold the next ``times`` requests for ``seconds``, then answer 504 (the client is
+        expected to have given up by then; nothing is billed)."""
+        with self._lock:
+            self._faults.extend(_Fault(stall_s=seconds) for _ in range(times))
+
+    def fail_after(self, answers: int | None) -> None:
+        """Answer 500 to every request once ``answers`` requests have been answered; None
+        heals the server."""
+        with self._lock:
+            self._fail_after = answers
+
+    # ── what happened ──
+    def billed(self) -> tuple[int, int]:
+        """(prompt tokens, completion tokens) over every answer given."""
+        with self._lock:
+            return (sum(a.prompt_tokens for a in self.answered),
+                    sum(a.completion_tokens for a in self.answered))
+
+    # ── the endpoint ──
+    async def _chat(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await self._answer(body)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    async def _answer(self, body: dict) -> JSONResponse:
+        with self._lock:
+            self.requests.append(body)
+            fault = self._faults.popleft() if self._faults else None
+            broken = self._fail_after is not None and len(self.answered) >= self._fail_after
+        if fault is not None and fault.stall_s:
+            deadline = time.monotonic() + fault.stall_s
+            while time.monotonic() < deadline and not self.closing.is_set():
+                await asyncio.sleep(STALL_TICK_S)
+            return _error(504, "stalled on purpose")
+        if fault is not None:
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
+            return _error(fault.status, f"injected {fault.status}", headers)
+        if broken:
+            return _error(500, "the server is down")
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        return JSONResponse(self._completion(body))
+
+    def _completion(self, body: dict) -> dict:
+        scripted = self.reply(body)
+        reply = scripted if isinstance(scripted, Reply) else Reply(scripted)
+        words = reply.text.split(" ")
+        limit = body.get("max_tokens") or body.get("max_completion_tokens")
+        finish = "stop"
+        if limit is not None and len(words) > limit:
+            words, finish = words[:limit], "length"
+        text = " ".join(words)
+        prompt_tokens = sum(count_tokens(m.get("content") or "") for m in body["messages"])
+        completion_tokens = count_tokens(text)
+        with self._lock:
+            self.answered.append(Answered(body["model"], prompt_tokens, completion_tokens, text))
+        choice: dict = {"index": 0, "finish_reason": finish,
+                        "message": {"role": "assistant", "content": text}}
+        if body.get("logprobs"):
+            choice["logprobs"] = {"content": _logprobs(words, body.get("top_logprobs") or 0,
+                                                       reply.first_token_top)}
+        return {
+            "id": f"chatcmpl-{len(self.answered)}", "object": "chat.completion",
+            "created": int(time.time()), "model": body["model"], "choices": [choice],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+        }
+
+
+def _logprobs(words: list[str], top: int, first_top: list[tuple[str, float]] | None,
+              ) -> list[dict]:
+    positions = []
+    for index, word in enumerate(words):
+        token = word if index == 0 else " " + word
+        if index == 0 and first_top is not None:
+            alternatives = sorted(first_top, key=lambda pair: pair[1], reverse=True)[:top]
+            chosen = next((lp for t, lp in first_top if t == token), CHOSEN_LOGPROB)
+        else:
+            alternatives = [(token, CHOSEN_LOGPROB)]
+            alternatives += [(f"alt{j}", -3.0 - j) for j in range(1, top)]
+            alternatives = alternatives[:top]
+            chosen = CHOSEN_LOGPROB
+        positions.append({
+            "token": token, "logprob": chosen, "bytes": list(token.encode()),
+            "top_logprobs": [{"token": t, "logprob": lp, "bytes": list(t.encode())}
+                             for t, lp in alternatives],
+        })
+    return positions
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    kind = "rate_limit_exceeded" if status == 429 else "server_error"
+    return JSONResponse({"error": {"message": message, "type": kind, "code": kind}},
+                        status_code=status, headers=headers)
+
+
+@contextmanager
+def serving(fake: FakeOpenAI, port: int | None = None) -> Iterator[str]:
+    """Serve ``fake`` on a free port in a thread; yields the base URL (``…/v1``)."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, name="fake-openai", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the fake OpenAI server did not start on port {port}")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        fake.closing.set()
+        server.should_exit = True
+        thread.join(timeout=START_TIMEOUT_S)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the fake OpenAI chat API.")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds per request")
+    arguments = parser.parse_args()
+    fake = FakeOpenAI(delay_s=arguments.delay)
+    uvicorn.run(fake.app, host="127.0.0.1", port=arguments.port, log_level="warning",
+                access_log=False)
+
+
+if __name__ == "__main__":
+    main()
