@@ -7,6 +7,7 @@ import typer
 from accord.cli import database, projects, server, train, users
 from accord.cli.exporting import export_command
 from accord.cli.importing import import_command
+from accord.cli.judge import judge_audit_command, judge_command, judge_route_command
 from accord.cli.report import report_command
 
 app = typer.Typer(
@@ -24,6 +25,9 @@ app.add_typer(projects.app, name="project")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("report")(report_command)
+app.command("judge")(judge_command)
+app.command("judge-audit")(judge_audit_command)
+app.command("judge-route")(judge_route_command)
 app.add_typer(train.app, name="train")
 app.command("serve")(server.serve_command)
 app.command("demo")(server.demo_command)

@@ -1,0 +1,163 @@
+"""The AI judge (RLAIF): one pair of responses in, one stored-ready verdict out.
+
+For each task the judge draws a principle from its constitution (seeded per task), asks the
+model twice — the two responses in one order, then swapped, the first order itself drawn per
+task — and combines the two readings (``judge_decision``): a win only when both orders name
+the same response. A reply whose verdict cannot be read is asked again with a reminder, up
+to ``parse_attempts`` times; a pair that still has no verdict, or whose backend failed for
+good, raises ``JudgeFailure`` carrying the calls it paid for, so they reach the ledger.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from accord.core.ai_judges import AiVerdict, PairTask
+from accord.core.errors import InvalidInput
+from accord.core.model_calls import ModelCall
+from accord.llm.backend import BackendError, ChatBackend, ChatRequest, Sampling
+from accord.llm.constitution import Constitution, Principle
+from accord.llm.costs import Prices, answered_call, failed_call
+from accord.llm.judge_decision import Reading, decide
+from accord.llm.verdict import (
+    TEMPLATE_VERSION,
+    judge_messages,
+    parse_reply,
+    reminder_messages,
+    soft_verdict,
+)
+
+PURPOSE = "judge"
+MAX_PARSE_ATTEMPTS = 10
+TOP_LOGPROBS = 5
+SHOWN_REPLY_CHARS = 200
+
+
+def greedy() -> Sampling:
+    """Judging is measurement, not writing: the likeliest verdict, reproducibly."""
+    return Sampling(temperature=0.0, top_p=1.0, max_tokens=256, seed=None)
+
+
+@dataclass(frozen=True)
+class JudgeSetup:
+    """How a judge judges; the parts that define it are stored in its ``ai_settings``."""
+
+    constitution: Constitution
+    backend: str
+    """The kind of backend (``openai``, ``local``), recorded with the judge."""
+    seed: int = 0
+    parse_attempts: int = 3
+    sampling: Sampling = field(default_factory=greedy)
+    top_logprobs: int = TOP_LOGPROBS
+    prices: Prices = field(default_factory=Prices)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.parse_attempts <= MAX_PARSE_ATTEMPTS:
+            raise InvalidInput(f"--parse-attempts must be between 1 and {MAX_PARSE_ATTEMPTS}, "
+                               f"not {self.parse_attempts}")
+
+    def ai_settings(self, model: str, extra: dict | None = None) -> dict:
+        """What ``users.ai_settings`` keeps for the judge."""
+        return {"backend": self.backend, "model": model,
+                "constitution": self.constitution.label, "template": TEMPLATE_VERSION,
+                "seed": self.seed, "sampling": self.sampling.as_record(), **(extra or {})}
+
+
+class JudgeFailure(Exception):
+    """A pair got no verdict; ``calls`` are the model calls it cost, for the ledger."""
+
+    def __init__(self, message: str, calls: list[ModelCall]) -> None:
+        super().__init__(message)
+        self.calls = calls
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    verdict: AiVerdict
+    consistent: bool
+    confidence: float
+    calls: list[ModelCall]
+
+
+def _draw(seed: int, key: str) -> int:
+    return hashlib.sha256(f"order\x1f{seed}\x1f{key}".encode()).digest()[0] & 1
+
+
+class PairJudge:
+    """Judges pairs with one backend; thread-safe when the backend is (see ``llm.pool``)."""
+
+    def __init__(self, backend: ChatBackend, setup: JudgeSetup) -> None:
+        self.backend = backend
+        self.setup = setup
+
+    def principle_for(self, task: PairTask) -> Principle:
+        return self.setup.constitution.principle_for(task.external_id, self.setup.seed)
+
+    def orders(self, task: PairTask) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The two display orders, the first drawn per task so that neither response is
+        systematically shown first in the stored display order."""
+        a, b = (rid for rid, _ in task.responses)
+        first = (a, b) if _draw(self.setup.seed, task.external_id) == 0 else (b, a)
+        return first, (first[1], first[0])
+
+    def judge(self, task: PairTask) -> JudgedPair:
+        principle = self.principle_for(task)
+        calls: list[ModelCall] = []
+        contents = dict(task.responses)
+        readings = [self._read(task, shown, contents, principle, calls)
+                    for shown in self.orders(task)]
+        decision = decide(*readings)
+        details = {
+            "template": TEMPLATE_VERSION,
+            "constitution": self.setup.constitution.label,
+            "principle": {"id": principle.id, "text": principle.text},
+            "model": self.backend.model,
+            "backend": self.setup.backend,
+            "seed": self.setup.seed,
+            "orders": [reading.as_record() for reading in readings],
+            "consistent": decision.consistent,
+            "confidence": decision.confidence,
+        }
+        rationale = "\n\n".join(
+            f"Shown {r.shown[0]} as A and {r.shown[1]} as B ({r.verdict}): {r.reasons}".strip()
+            for r in readings)
+        verdict = AiVerdict(
+            ranking=decision.ranking, display_order=list(readings[0].shown),
+            preference=decision.preference, rationale=rationale, details=details,
+            active_ms=sum(call.latency_ms or 0 for call in calls),
+        )
+        return JudgedPair(verdict, decision.consistent, decision.confidence, calls)
+
+    def _read(self, task: PairTask, shown: tuple[str, str], contents: dict[str, str],
+              principle: Principle, calls: list[ModelCall]) -> Reading:
+        """One order's verdict, asking again while the reply cannot be read."""
+        messages = judge_messages(task.messages, contents[shown[0]], contents[shown[1]],
+                                  principle)
+        model = self.backend.model
+        reply = ""
+        for attempt in range(1, self.setup.parse_attempts + 1):
+            request = ChatRequest(messages, self.setup.sampling, self.setup.top_logprobs)
+            started = time.perf_counter()
+            try:
+                result = self.backend.complete(request)
+            except BackendError as error:
+                elapsed = round((time.perf_counter() - started) * 1000)
+                calls.append(failed_call(PURPOSE, model, str(error), elapsed))
+                raise JudgeFailure(f"shown {shown[0]}, {shown[1]}: {error}", calls) from error
+            reply = result.text
+            parsed = parse_reply(reply)
+            call = answered_call(PURPOSE, result, self.setup.prices)
+            if parsed.verdict is not None:
+                calls.append(call)
+                return Reading(shown, reply, parsed.verdict, parsed.reasons,
+                               soft_verdict(result.logprobs), attempt)
+            calls.append(dataclasses.replace(call, error="no readable verdict (A, B or TIE) "
+                                             f"in the reply: {reply[:SHOWN_REPLY_CHARS]!r}"))
+            messages = reminder_messages(messages, reply)
+        raise JudgeFailure(
+            f"shown {shown[0]}, {shown[1]}: no readable verdict in "
+            f"{self.setup.parse_attempts} replies; the last began "
+            f"{reply[:SHOWN_REPLY_CHARS]!r}", calls)

@@ -1,0 +1,95 @@
+"""From two readings of one pair — shown in both orders — to one verdict.
+
+LLM judges prefer whichever response is shown first (or second) far more often than chance
+(Zheng et al. 2023, §3.3, "position bias"; Wang et al. 2023, "Large Language Models are not
+Fair Evaluators"). The remedy MT-Bench uses is the one here: ask twice with the responses
+swapped and count a win only when both orders name the same response; when they disagree
+the verdict is a tie held with low confidence.
+
+- ``confidence``: the mean over the two orders of the judge's probability of the verdict
+  recorded — from token probabilities where the backend gave them, else 1 for the verdict
+  the order named and 0 otherwise. Two orders that agree without probabilities give 1; two
+  that disagree give 0 (or 0.5 when one of them said tie).
+- ``preference`` (``annotations.preference``): where both orders have token probabilities,
+  the mean over orders of P(winner) / (P(winner) + P(loser)), the probability that the
+  first-ranked response is better; 0.5 for a tie; None without probabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accord.llm.verdict import TIE, A, B
+
+TIE_OUTCOME = "tie"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One order's reply: which responses were shown as A and B, and what the judge said."""
+
+    shown: tuple[str, str]
+    raw: str
+    verdict: str
+    """``A``, ``B`` or ``TIE``."""
+    reasons: str
+    probabilities: dict[str, float] | None
+    """P(A), P(B), P(TIE) from the first token's log-probabilities, when the backend gave them."""
+    attempts: int = 1
+
+    @property
+    def outcome(self) -> str:
+        """The response id the judge preferred, or ``tie``."""
+        return {A: self.shown[0], B: self.shown[1]}.get(self.verdict, TIE_OUTCOME)
+
+    def distribution(self) -> dict[str, float]:
+        """P(each response is better) and P(tie), by response id."""
+        if self.probabilities is None:
+            return {self.shown[0]: float(self.verdict == A),
+                    self.shown[1]: float(self.verdict == B),
+                    TIE_OUTCOME: float(self.verdict == TIE)}
+        return {self.shown[0]: self.probabilities[A], self.shown[1]: self.probabilities[B],
+                TIE_OUTCOME: self.probabilities[TIE]}
+
+    def as_record(self) -> dict:
+        return {"shown": list(self.shown), "raw": self.raw, "verdict": self.verdict,
+                "attempts": self.attempts,
+                "probabilities": None if self.probabilities is None
+                else {k: round(v, 6) for k, v in self.probabilities.items()}}
+
+
+@dataclass(frozen=True)
+class Decision:
+    ranking: list[list[str]]
+    consistent: bool
+    confidence: float
+    preference: float | None
+
+
+def decide(first: Reading, second: Reading) -> Decision:
+    """The verdict of two readings of the same pair in opposite orders."""
+    if sorted(first.shown) != sorted(second.shown) or first.shown == second.shown:
+        raise ValueError("the two readings must show the same responses in opposite orders")
+    consistent = first.outcome == second.outcome
+    outcome = first.outcome if consistent else TIE_OUTCOME
+    one, other = first.shown
+    if outcome == TIE_OUTCOME:
+        ranking = [sorted([one, other])]
+    else:
+        loser = other if outcome == one else one
+        ranking = [[outcome], [loser]]
+    dists = (first.distribution(), second.distribution())
+    confidence = sum(d[outcome] for d in dists) / 2
+    preference = None
+    if first.probabilities is not None and second.probabilities is not None:
+        if outcome == TIE_OUTCOME:
+            preference = 0.5
+        else:
+            winner, loser = ranking[0][0], ranking[1][0]
+            shares = [d[winner] / (d[winner] + d[loser]) if d[winner] + d[loser] > 0 else 0.5
+                      for d in dists]
+            # The text's verdict and the token probabilities can part ways when sampling is
+            # not greedy; the stored preference stays within its documented range.
+            preference = min(max(sum(shares) / 2, 0.5), 1.0)
+    return Decision(ranking, consistent, round(confidence, 6),
+                    None if preference is None else round(preference, 6))

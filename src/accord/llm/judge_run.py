@@ -1,0 +1,125 @@
+"""``accord judge``'s engine: every pair the judge has not judged, judged and stored.
+
+Resumable by construction: the work list is the project's comparison tasks on which the
+judge has no assignment, and each verdict is committed in a transaction of its own as soon
+as it arrives, so a run that stops (Ctrl-C, a crash, a failing server) loses at most the
+calls in flight, and the next run judges only what is left. Calls run on ``concurrency``
+threads (``llm.pool``); this thread alone writes. A pair that fails is reported and left for
+the next run; its calls still reach the ledger (``model_calls``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from accord.core import ai_judges
+from accord.core.ai_judges import PairTask
+from accord.core.model_calls import record_calls
+from accord.core.projects import Project, get_project
+from accord.core.users import User
+from accord.db.types import utcnow
+from accord.llm.judge import JudgedPair, JudgeFailure, PairJudge
+from accord.llm.pool import run_bounded
+
+Progress = Callable[[int, int], None]
+"""Called with (tasks done, tasks to do) after each task."""
+MAX_REPORTED_FAILURES = 100
+
+
+@dataclass
+class JudgeRun:
+    """What a run did; ``failures`` lists (task, reason) for the first failures."""
+
+    project: str
+    judge: str
+    model: str
+    pending: int = 0
+    judged: int = 0
+    wins: int = 0
+    ties: int = 0
+    inconsistent: int = 0
+    already_judged: int = 0
+    failed: int = 0
+    failures: list[dict] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)
+    """Comparison tasks of more than two responses: the judge compares pairs."""
+
+    def as_dict(self) -> dict:
+        return {"project": self.project, "judge": self.judge, "model": self.model,
+                "pending": self.pending, "judged": self.judged, "wins": self.wins,
+                "ties": self.ties, "inconsistent": self.inconsistent,
+                "already_judged": self.already_judged, "failed": self.failed,
+                "failures": self.failures, "passed_over": len(self.passed_over)}
+
+    def summary(self) -> str:
+        text = (f"judge {self.judge} ({self.model}) on {self.project}: {self.judged} judged "
+                f"({self.wins} wins, {self.ties} ties, {self.inconsistent} inconsistent "
+                f"across orders), {self.failed} failed")
+        if self.passed_over:
+            text += f", {len(self.passed_over)} tasks of more than two responses passed over"
+        return text
+
+
+def start(engine: Engine, project_name: str, judge_name: str, settings: dict
+          ) -> tuple[Project, User, int]:
+    """The project, its judge (created or checked against ``settings``) and how many
+    comparison tasks it has left to judge."""
+    with engine.begin() as conn:
+        project = get_project(conn, project_name)
+        judge = ai_judges.ensure_judge(conn, project, judge_name, settings)
+        return project, judge, ai_judges.count_pending(conn, project.id, judge.id)
+
+
+def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: PairJudge, *,
+              concurrency: int = 4, limit: int | None = None, progress: Progress | None = None,
+              clock: Callable[[], datetime] = utcnow) -> JudgeRun:
+    """Judge the project's unjudged pairs (at most ``limit``) and store each verdict."""
+    model = pair_judge.backend.model
+    project, judge, pending = start(engine, project_name, judge_name,
+                                    pair_judge.setup.ai_settings(model))
+    run = JudgeRun(project.name, judge.name, model, pending=pending)
+    total = pending if limit is None else min(pending, limit)
+    jobs = ai_judges.walk_pending(engine.begin, project.id, judge.id, run.passed_over,
+                                  limit=limit)
+    for done, outcome in enumerate(run_bounded(jobs, pair_judge.judge, concurrency), 1):
+        if outcome.error is None:
+            _store(engine, project, judge, outcome.job, outcome.result, run, clock())
+        else:
+            _fail(engine, project, outcome.job, outcome.error, run)
+        if progress is not None:
+            progress(done, max(total - len(run.passed_over), done))
+    return run
+
+
+def _store(engine: Engine, project: Project, judge: User, task: PairTask, judged: JudgedPair,
+           run: JudgeRun, now: datetime) -> None:
+    try:
+        with engine.begin() as conn:
+            stored = ai_judges.record_verdict(conn, project, judge, task, judged.verdict, now)
+            record_calls(conn, project.id, judged.calls)
+    except IntegrityError:
+        stored = None  # another run of the same judge stored this task a moment ago
+    if stored is None:
+        run.already_judged += 1
+        return
+    run.judged += 1
+    if len(judged.verdict.ranking) == 1:
+        run.ties += 1
+    else:
+        run.wins += 1
+    run.inconsistent += not judged.consistent
+
+
+def _fail(engine: Engine, project: Project, task: PairTask, error: Exception,
+          run: JudgeRun) -> None:
+    run.failed += 1
+    if len(run.failures) < MAX_REPORTED_FAILURES:
+        run.failures.append({"task": task.external_id, "error": str(error)})
+    if isinstance(error, JudgeFailure) and error.calls:
+        with engine.begin() as conn:
+            record_calls(conn, project.id, error.calls)

@@ -1,0 +1,142 @@
+"""The judge's prompt, and reading its verdict: from the text, and softly from token
+log-probabilities.
+
+The prompt (version ``TEMPLATE_VERSION``, stored with every judgment) shows the conversation
+and two responses labelled A and B, names one principle of the constitution, and asks for the
+verdict alone on the first line (``A``, ``B`` or ``TIE``, an explicit tie as in MT-Bench,
+Zheng et al. 2023) followed by the reasons. The verdict comes first so that the log-
+probabilities of the first generated token are the judge's probabilities of A, B and a tie
+(as AlpacaEval's weighted judges read them); a backend that gives none leaves the text to be
+parsed. A reply whose verdict cannot be read is asked again with a reminder of the format.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from accord.llm.backend import TokenChoice
+from accord.llm.constitution import Principle
+
+TEMPLATE_VERSION = "accord-pairwise-v1"
+A, B, TIE = "A", "B", "TIE"
+VERDICTS = (A, B, TIE)
+
+SYSTEM = (
+    "You are a careful, impartial judge of AI assistant responses. You compare two responses "
+    "to the same conversation by one stated principle, and you answer with a verdict and "
+    "your reasons."
+)
+INSTRUCTIONS = (
+    "Judge only by the principle above. Do not let the order in which the responses are "
+    "shown, their length, or any names in them sway you. If neither response is better by "
+    "the principle, say so with a tie.\n\n"
+    "Answer on the first line with exactly one word: A if response A is better, B if "
+    "response B is better, or TIE if they are equally good. Then give your reasons in two to "
+    "four sentences."
+)
+REMINDER = (
+    "Your answer could not be read. Answer again: the first line must be exactly one word, "
+    "A, B or TIE, and your reasons follow on the next lines."
+)
+
+
+def _transcript(messages: list[dict[str, str]]) -> str:
+    return "\n\n".join(f"{m.get('role', 'user')}: {m.get('content', '')}" for m in messages)
+
+
+def judge_messages(conversation: list[dict[str, str]], first: str, second: str,
+                   principle: Principle) -> list[dict[str, str]]:
+    """The chat messages that ask for a verdict on ``first`` (shown as A) and ``second``."""
+    body = (
+        f"Principle: {principle.text}\n\n"
+        f"[Conversation]\n{_transcript(conversation)}\n[End of conversation]\n\n"
+        f"[Response A]\n{first}\n[End of response A]\n\n"
+        f"[Response B]\n{second}\n[End of response B]\n\n"
+        f"{INSTRUCTIONS}"
+    )
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": body}]
+
+
+def reminder_messages(messages: list[dict[str, str]], reply: str) -> list[dict[str, str]]:
+    """The conversation continued after an unreadable reply: the reply, then the reminder."""
+    return [*messages, {"role": "assistant", "content": reply},
+            {"role": "user", "content": REMINDER}]
+
+
+_DECORATION = re.compile(r"^[\s*_`\"'#>\[\](){}:.,!-]+|[\s*_`\"'\[\](){}:.,!-]+$")
+_LEAD = re.compile(r"^(?:final\s+)?(?:verdict|answer|decision|judg(?:e)?ment)\s*[:=-]?\s*",
+                   re.IGNORECASE)
+_WORDS = {
+    "A": A, "B": B, "TIE": TIE, "TIED": TIE, "DRAW": TIE, "EQUAL": TIE, "C": TIE,
+    "RESPONSE A": A, "RESPONSE B": B, "ASSISTANT A": A, "ASSISTANT B": B,
+}
+_ANYWHERE = (
+    re.compile(r"\[\[\s*(A|B|C|TIE)\s*\]\]", re.IGNORECASE),  # MT-Bench's [[A]] / [[C]]
+    re.compile(r"\bverdict\s*[:=-]\s*\**\s*(A|B|TIE)\b", re.IGNORECASE),
+)
+
+
+def _word(line: str) -> str | None:
+    cleaned = _DECORATION.sub("", _LEAD.sub("", _DECORATION.sub("", line))).upper()
+    return _WORDS.get(cleaned)
+
+
+@dataclass(frozen=True)
+class ParsedReply:
+    verdict: str | None
+    """``A``, ``B``, ``TIE``, or None when the reply names none."""
+    reasons: str
+
+
+def parse_reply(text: str) -> ParsedReply:
+    """The verdict of a reply: its first non-empty line as one word, else an explicit
+    ``[[A]]`` or ``Verdict: A`` anywhere; the reasons are the rest of the reply."""
+    lines = text.strip().splitlines()
+    if lines:
+        verdict = _word(lines[0])
+        if verdict is not None:
+            return ParsedReply(verdict, "\n".join(lines[1:]).strip())
+    for pattern in _ANYWHERE:
+        found = pattern.search(text)
+        if found:
+            word = found.group(1).upper()
+            return ParsedReply(TIE if word == "C" else word, text.strip())
+    return ParsedReply(None, text.strip())
+
+
+def _token_verdict(token: str) -> str | None:
+    """A, B or TIE for a first token that starts one of them (``T``, ``Ti`` start TIE)."""
+    word = token.strip().strip("*_`\"'[(").upper()
+    if word in (A, B):
+        return word
+    if word and TIE.startswith(word):
+        return TIE
+    return None
+
+
+def soft_verdict(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] | None:
+    """P(A), P(B) and P(TIE) from the alternatives of the first token that is not blank,
+    renormalised over the alternatives that name a verdict; None when A and B get no mass
+    (no log-probabilities, no alternatives, or a first token that names no verdict)."""
+    if not logprobs:
+        return None
+    for choices in logprobs:
+        if len(choices) < 2:
+            # The chosen token alone (a server that gave no alternatives) says nothing of
+            # the others' probabilities: renormalised it would read as certainty.
+            return None
+        likeliest = max(choices, key=lambda c: c.logprob)
+        if not likeliest.token.strip():
+            continue  # a leading space or newline: the verdict is the next token
+        mass = dict.fromkeys(VERDICTS, 0.0)
+        for choice in choices:
+            verdict = _token_verdict(choice.token)
+            if verdict is not None and math.isfinite(choice.logprob):
+                mass[verdict] += math.exp(choice.logprob)
+        total = sum(mass.values())
+        if mass[A] + mass[B] <= 0 or total <= 0:
+            return None
+        return {verdict: value / total for verdict, value in mass.items()}
+    return None
