@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select, text
 
 from accord.core.exporting import decided_chunks, snapshot
+from accord.db.tables import users
 from accord.exports import export, preference_rows
 from accord.exports.preference import PREFERENCE_SCHEMA
 from tests.exports.conftest import read_rows
@@ -76,6 +79,16 @@ def test_a_k_way_ranking_gives_a_row_for_every_implied_pair(world, tmp_path, suf
 
 
 def test_the_stream_gives_the_rows_the_file_holds(world):
+    with snapshot(world.engine) as conn:
+        assert list(preference_rows(conn, world.prefs)) == PREFS
+
+
+def test_ids_too_large_to_pack_give_the_same_rows(world):
+    """Outcome rows are fetched with two ids packed per integer while every id fits; a user id
+    of 2**32 switches the export to plain columns, which must not change a single row."""
+    with world.engine.begin() as conn:
+        conn.execute(users.insert().values(id=2**32, name="far-away", kind="human",
+                                           created_at=datetime.now(UTC)))
     with snapshot(world.engine) as conn:
         assert list(preference_rows(conn, world.prefs)) == PREFS
 
