@@ -134,8 +134,9 @@ class PairJudge:
     def _read(self, task: PairTask, shown: tuple[str, str], contents: dict[str, str],
               principle: Principle, calls: list[ModelCall]) -> Reading:
         """One order's verdict, asking again while the reply cannot be read."""
-        messages = judge_messages(task.messages, contents[shown[0]], contents[shown[1]],
-                                  principle)
+        asked = judge_messages(task.messages, contents[shown[0]], contents[shown[1]],
+                               principle)
+        messages = asked
         model = self.backend.model
         reply = ""
         for attempt in range(1, self.setup.parse_attempts + 1):
@@ -156,7 +157,8 @@ class PairJudge:
                                soft_verdict(result.logprobs), attempt)
             calls.append(dataclasses.replace(call, error="no readable verdict (A, B or TIE) "
                                              f"in the reply: {reply[:SHOWN_REPLY_CHARS]!r}"))
-            messages = reminder_messages(messages, reply)
+            # Only the last unreadable reply is shown back, so the prompt does not grow.
+            messages = reminder_messages(asked, reply)
         raise JudgeFailure(
             f"shown {shown[0]}, {shown[1]}: no readable verdict in "
             f"{self.setup.parse_attempts} replies; the last began "

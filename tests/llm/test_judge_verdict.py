@@ -1,0 +1,91 @@
+"""Reading a judge's reply, its first-token probabilities, and the verdict of two orders."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accord.llm.backend import TokenChoice
+from accord.llm.judge_decision import Reading, decide
+from accord.llm.verdict import parse_reply, soft_verdict
+
+
+@pytest.mark.parametrize(("reply", "verdict"), [
+    ("A\nIt is shorter and correct.", "A"),
+    ("B", "B"),
+    ("TIE\nBoth are fine.", "TIE"),
+    ("**B**\nB cites its source.", "B"),
+    ("Verdict: tie\nNeither helps.", "TIE"),
+    ("Response A.\nMore direct.", "A"),
+    ("A is clearly better here because...", None),
+    ("I compared both carefully. Final verdict: [[B]]", "B"),
+    ("Considering everything: [[C]]", "TIE"),
+    ("Both are good answers.", None),
+    ("", None),
+])
+def test_a_reply_is_read_from_its_first_line_or_an_explicit_marker(reply, verdict):
+    assert parse_reply(reply).verdict == verdict
+
+
+def test_the_reasons_are_the_reply_after_the_verdict_line():
+    assert parse_reply("B\nB answers the question.\nA does not.").reasons == \
+        "B answers the question.\nA does not."
+
+
+def _choices(**probabilities: float) -> list[TokenChoice]:
+    return [TokenChoice(token, math.log(p)) for token, p in probabilities.items()]
+
+
+def test_first_token_probabilities_are_renormalised_over_the_verdicts():
+    soft = soft_verdict([_choices(A=0.6, B=0.2, T=0.1, Sure=0.1)])
+
+    assert soft == pytest.approx({"A": 0.6 / 0.9, "B": 0.2 / 0.9, "TIE": 0.1 / 0.9})
+
+
+def test_a_blank_first_token_defers_to_the_next_position():
+    soft = soft_verdict([[TokenChoice("\n", -0.01), TokenChoice(" ", -5.0)],
+                         _choices(B=0.9, A=0.1)])
+
+    assert soft == pytest.approx({"A": 0.1, "B": 0.9, "TIE": 0.0})
+
+
+@pytest.mark.parametrize("logprobs", [
+    None, [], [[TokenChoice("A", -0.1)]], [_choices(Well=0.7, Hmm=0.3)],
+])
+def test_no_soft_verdict_without_alternatives_that_name_a_side(logprobs):
+    assert soft_verdict(logprobs) is None
+
+
+def _reading(shown, verdict, probabilities=None):
+    return Reading(tuple(shown), f"{verdict}\nreasons", verdict, "reasons", probabilities)
+
+
+def test_two_orders_that_agree_make_a_win_and_two_that_disagree_a_tie():
+    agreed = decide(_reading("ab", "B"), _reading("ba", "A"))
+    split = decide(_reading("ab", "A"), _reading("ba", "A"))
+
+    assert (agreed.ranking, agreed.consistent, agreed.confidence) == ([["b"], ["a"]], True, 1.0)
+    assert (split.ranking, split.consistent, split.confidence) == ([["a", "b"]], False, 0.0)
+    assert agreed.preference is None and split.preference is None
+
+
+verdicts = st.sampled_from(["A", "B", "TIE"])
+shares = st.floats(0.01, 0.98)
+
+
+@given(verdicts, verdicts, shares, shares)
+def test_swapping_which_response_is_called_first_mirrors_the_decision(one, two, p1, p2):
+    probabilities = [{"A": p, "B": (1 - p) * 0.7, "TIE": (1 - p) * 0.3} for p in (p1, p2)]
+    forwards = decide(_reading("ab", one, probabilities[0]), _reading("ba", two, probabilities[1]))
+    backwards = decide(_reading("ba", one, probabilities[0]), _reading("ab", two, probabilities[1]))
+
+    mirror = {"a": "b", "b": "a"}
+    assert backwards.ranking == [sorted(mirror[r] for r in group) for group in forwards.ranking]
+    assert backwards.confidence == forwards.confidence
+    assert backwards.preference == forwards.preference
+    # A win needs both orders to name the same response.
+    assert (len(forwards.ranking) == 2) == (forwards.consistent and one != "TIE")
+    assert 0.5 <= forwards.preference <= 1 and 0 <= forwards.confidence <= 1
