@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from accord.core import access
-from accord.core.errors import InvalidInput, NotFound
+from accord.core.errors import InvalidInput
 from accord.core.guideline_drafts import GuidelineVersion, all_versions, stored_version
 from accord.core.projects import project_for_member
 from accord.core.users import User
@@ -152,14 +152,15 @@ def last_worked_version(conn: Connection, project_id: int, user_id: int) -> int 
 
 
 def changes(conn: Connection, user: User, project_name: str, *, since: int | None = None,
-            target: int | None = None) -> GuidelineDiff:
+            target: int | None = None) -> GuidelineDiff | None:
     """What changed from ``since`` (default: as the module docstring says) to ``target``
-    (default: the current version). Drafts may be compared only by managers."""
+    (default: the current version); None when nothing is published and no target is named.
+    Drafts may be compared only by managers."""
     project, roles = project_for_member(conn, project_name, user)
     drafts = access.can_manage(user, roles)
     published = [v.version for v in all_versions(conn, project, drafts=False)]
     if not published and target is None:
-        raise NotFound(f'no guideline has been published for "{project.name}" yet')
+        return None
     new = stored_version(conn, project, target if target is not None else published[0],
                          drafts=drafts)
     if since is not None:

@@ -263,3 +263,15 @@ def add_to_draft(conn: Connection, user: User, project_name: str, kind: str,
     if draft is None:
         return draft_in(conn, project, fields, now, user.id)
     return edit_in(conn, project, draft.version, fields, now)
+
+
+def editor(conn: Connection, user: User,
+           project_name: str) -> tuple[Project, list[GuidelineVersion]]:
+    """What the managers' guideline page lists: every version, the draft first."""
+    project = _manager_project(conn, user, project_name)
+    return project, all_versions(conn, project, drafts=True)
+
+
+def draft_for_editing(conn: Connection, user: User, project_name: str,
+                      number: int) -> GuidelineVersion:
+    return stored_version(conn, _manager_project(conn, user, project_name), number, drafts=True)

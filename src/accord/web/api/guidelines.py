@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from accord.core import guideline_diff, guideline_drafts
+from accord.core.errors import NotFound
 from accord.core.guideline_drafts import GuidelineVersion
 from accord.core.guidelines import Guideline
 from accord.db.types import utcnow
@@ -127,6 +128,8 @@ async def diff_guidelines(
 ) -> dict:
     """What changed between two versions: text hunks and the structured parts."""
     changes = await me.run(partial(guideline_diff.changes, since=since, target=target), project)
+    if changes is None:
+        raise NotFound(f'no guideline has been published for "{project}" yet')
     return _diff_out(changes)
 
 

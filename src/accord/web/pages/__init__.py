@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from accord.web.pages import auth, dashboard, home, review, workbench
+from accord.web.pages import auth, dashboard, digest, guidelines, home, review, workbench
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
@@ -16,3 +16,5 @@ router.include_router(home.router)
 router.include_router(workbench.router)
 router.include_router(review.router)
 router.include_router(dashboard.router)
+router.include_router(guidelines.router)
+router.include_router(digest.router)

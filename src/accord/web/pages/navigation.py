@@ -33,6 +33,14 @@ PROJECT_LINKS: list[ProjectLink] = [
                 "Items flagged unsafe"),
     ProjectLink("Dashboard", "/projects/{project}/dashboard", access.can_manage,
                 "Progress, agreement and annotators"),
+    ProjectLink("What changed", "/projects/{project}/guidelines/changes",
+                lambda user, roles: True, "The guideline since you last worked"),
+    ProjectLink("Guidelines", "/projects/{project}/guidelines", access.can_manage,
+                "Draft, preview and publish versions"),
+    ProjectLink("Digest", "/projects/{project}/digest", access.can_review,
+                "The most disputed tasks, with rationales"),
+    ProjectLink("Audit", "/projects/{project}/audit", access.can_manage,
+                "Decisions that changed a consensus"),
 ]
 
 
