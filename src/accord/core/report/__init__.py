@@ -3,8 +3,14 @@
 ``build_report`` reads the project into arrays (``core.quality_inputs``), hands them to the
 pure quality engine (``accord.quality``) through ``compute_report``, and returns one
 JSON-ready document whose top-level sections are ``agreement``, ``annotators``,
-``consensus``, ``monitors`` and ``cost``. With ``store=True`` it also writes each settled
-task's consensus and moves tasks below the agreement threshold to ``needs_adjudication``.
+``consensus``, ``monitors`` and ``cost``, beside ``counts``, ``scope`` and ``judges``. With
+``store=True`` it also writes each settled task's consensus and moves tasks below the
+agreement threshold to ``needs_adjudication``.
+
+A ``Scope`` says which annotations count (``report.scope``): by default every human
+annotation; a cut by guideline version leaves the others out (and stores nothing: a consensus
+of part of the judgments must not replace the whole one), and AI judges' annotations count
+only when asked for.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from sqlalchemy import Connection
 
 from accord.core import quality_inputs
 from accord.core.projects import Project
-from accord.core.report import agreement, annotators, consensus, gold, monitors, store
+from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report.pairs import pair_items
+from accord.core.report.scope import Scope, select_annotations, version_ids
 
 SECTIONS = ("agreement", "annotators", "consensus", "monitors", "cost")
 
@@ -34,16 +41,20 @@ def _exported(arrays, result: consensus.Consensus) -> tuple[int, np.ndarray]:
 
 
 def compute_report(arrays: quality_inputs.ProjectArrays, project: Project, now: datetime,
-                   gold_reference: gold.GoldReference | None = None
+                   gold_reference: gold.GoldReference | None = None, scope: Scope = Scope(),
+                   guideline_version_ids: list[int] | None = None,
                    ) -> tuple[dict, consensus.Consensus]:
     """The report's sections from a project's arrays alone, and the consensus behind them.
 
     No database: ``build_report`` reads the arrays and the gold references first and stores
     the consensus after, so this is exactly the report's computation (what
-    ``bench/quality.py`` times on arrays built in memory).
+    ``bench/quality.py`` times on arrays built in memory). ``guideline_version_ids``: the
+    database ids of ``scope.guideline_versions``.
     """
+    selection = select_annotations(arrays, scope, guideline_version_ids or [])
+    everything, arrays = arrays, selection.counted
     pairs = pair_items(arrays)
-    agreed = consensus.compute(arrays, pairs)
+    agreed = consensus.compute(arrays, pairs, models_from=selection.cut)
     agrees = consensus.agrees_with_consensus(pairs, agreed, arrays.outcomes.outcome)
     accepted, exported_times = _exported(arrays, agreed)
     results = monitors.run(arrays, project, pairs, agrees, now.timestamp(), accepted,
@@ -52,30 +63,41 @@ def compute_report(arrays: quality_inputs.ProjectArrays, project: Project, now: 
     cost = results.pop("cost")
     alerts = [monitors.alert_json(alert, names)
               for result in (*results.values(), cost) for alert in result.alerts]
+    counted = np.bincount(arrays.annotations.annotator, minlength=len(names)) > 0
     report = {
         "project": project.name,
         "generated_at": now.isoformat(),
+        "scope": scope.as_json(),
         "counts": {"tasks": len(arrays.tasks.ids), "annotations": len(arrays.annotations.ids),
                    "pairwise_outcomes": len(arrays.outcomes.task),
-                   "annotators": len(names), "accepted_pairs": accepted},
+                   "annotators": int(counted.sum()), "accepted_pairs": accepted,
+                   "ai_annotations": int(selection.ai.sum()),
+                   "left_out_by_guideline_version": (len(everything.annotations.ids)
+                                                     - len(selection.cut.annotations.ids))},
         "agreement": agreement.agreement_section(arrays, pairs),
         "annotators": annotators.section(arrays, agreed, agrees,
                                          gold.accuracy(arrays, pairs, gold_reference),
-                                         cost.spend),
-        "consensus": consensus.section(arrays, agreed, project.agreement_threshold),
+                                         cost.spend, cut=selection.cut),
+        "consensus": consensus.section(arrays, agreed, project.agreement_threshold,
+                                       win_rates_from=selection.cut),
         "monitors": {"alerts": alerts,
                      **{name: monitors.summary(result, names) for name, result in results.items()}},
         "cost": monitors.summary(cost, names),
+        "judges": judges.section(selection, scope),
     }
     return report, agreed
 
 
 def build_report(conn: Connection, project: Project, now: datetime, *,
-                 store_consensus: bool = True) -> dict:
+                 store_consensus: bool = True, scope: Scope = Scope()) -> dict:
+    """The report of ``project`` under ``scope``; ``store_consensus`` writes the consensus
+    back, unless the scope cuts by guideline version."""
+    kept_versions = version_ids(conn, project, scope.guideline_versions)
     arrays = quality_inputs.load(conn, project)
     report, agreed = compute_report(arrays, project, now,
-                                    gold.reference(conn, arrays, project.id))
-    if store_consensus:
+                                    gold.reference(conn, arrays, project.id), scope,
+                                    kept_versions)
+    if store_consensus and not scope.is_cut:
         report["consensus"]["stored"] = store.store(conn, arrays, agreed,
                                                     project.agreement_threshold, now)
     return report

@@ -3,6 +3,11 @@
 ``reliability`` is the Dawid-Skene estimate of how often the annotator's pairwise outcome is
 the true one (Dawid & Skene 1979), fitted on every pair of the project; higher is more
 reliable. Gold accuracy counts only calibration tasks, against their reference ranking.
+
+Every user with an annotation in the report's cut has a row. An AI judge's row says how many
+annotations it made, but its figures are empty (``counted_in_figures`` false) unless the
+report counts AI judges (``report.scope``): it is measured against people in the ``judges``
+section, not among them.
 """
 
 from __future__ import annotations
@@ -56,9 +61,13 @@ def _median_active_seconds(arrays: ProjectArrays, n: int) -> NDArray[np.float64]
 
 
 def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool_],
-            gold: tuple[NDArray, NDArray] | None, spend: NDArray[np.float64]) -> list[dict]:
+            gold: tuple[NDArray, NDArray] | None, spend: NDArray[np.float64],
+            cut: ProjectArrays | None = None) -> list[dict]:
+    """One row per annotator of ``cut`` (by default ``arrays``); figures from ``arrays``, the
+    annotations the report counts."""
     n = len(arrays.annotators.ids)
     counts = np.bincount(arrays.annotations.annotator, minlength=n)
+    in_cut = counts if cut is None else np.bincount(cut.annotations.annotator, minlength=n)
     hours = np.bincount(arrays.annotations.annotator,
                         weights=arrays.annotations.active_ms / 3_600_000, minlength=n)
     reliability = (consensus.weighted.reliability.accuracy if consensus.weighted is not None
@@ -68,6 +77,12 @@ def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool
     median_s = _median_active_seconds(arrays, n)
     rows = []
     for i, name in enumerate(arrays.annotators.names):
+        if in_cut[i] == 0:
+            continue
+        if counts[i] == 0:
+            rows.append(_uncounted(name, arrays.annotators.kinds[i], int(in_cut[i]),
+                                   gold is not None))
+            continue
         row = {
             "name": name,
             "kind": arrays.annotators.kinds[i],
@@ -77,9 +92,20 @@ def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool
             "median_seconds_per_task": _round(median_s[i], 1),
             "tasks_per_active_hour": _round(counts[i] / hours[i], 1) if hours[i] > 0 else None,
             "spend": _round(spend[i], 2) if len(spend) else None,
+            "counted_in_figures": True,
         }
         if gold is not None:
             row["gold_answered"] = int(gold[0][i])
             row["gold_accuracy"] = _round(gold[1][i])
         rows.append(row)
     return rows
+
+
+def _uncounted(name: str, kind: str, annotations: int, gold: bool) -> dict:
+    """The row of an annotator whose annotations the figures leave out (an AI judge)."""
+    row = {"name": name, "kind": kind, "annotations": annotations, "reliability": None,
+           "agreement_with_consensus": None, "median_seconds_per_task": None,
+           "tasks_per_active_hour": None, "spend": None, "counted_in_figures": False}
+    if gold:
+        row.update(gold_answered=None, gold_accuracy=None)
+    return row

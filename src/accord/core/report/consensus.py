@@ -6,7 +6,9 @@ Bradley-Terry ranking of its responses in which each vote counts its annotator's
 accuracy (``quality.ranking``), with a margin and a confidence, and the task's agreement: the
 mean over its pairs of the share of votes that equal the pair's most common outcome. A task
 whose agreement is below the project's threshold needs adjudication.
-Per pair of models compared: AlpacaEval's win rates (``report.win_rates``).
+Per pair of models compared: AlpacaEval's win rates (``report.win_rates``). The model-level
+figures (``models`` and ``win_rates``) rate the models, so they count every judgment of the
+report's cut, AI judges' included (``report.scope``); everything else counts its judgments.
 """
 
 from __future__ import annotations
@@ -65,19 +67,22 @@ def _models(arrays: ProjectArrays) -> ModelRatings | None:
     return model_ratings(counts, n_bootstrap=200, seed=0)
 
 
-def compute(arrays: ProjectArrays, pairs: PairItems) -> Consensus:
+def compute(arrays: ProjectArrays, pairs: PairItems,
+            models_from: ProjectArrays | None = None) -> Consensus:
+    """Per pair, per task and per model; ``models_from``: the arrays the model ratings count
+    (by default ``arrays``)."""
     o = arrays.outcomes
+    models = _models(arrays if models_from is None else models_from)
     winner, loser = winner_loser(arrays)
     majorities = majority_pairs(o.task, winner, loser, is_tie(arrays), o.strength)
     if len(o.task) == 0:
-        return Consensus(majorities, None, None, _task_agreement(arrays, majorities), None)
+        return Consensus(majorities, None, None, _task_agreement(arrays, majorities), models)
     weighted = pair_reliability(o.task, o.first, o.second, o.annotator, o.outcome,
                                 n_annotators=len(arrays.annotators.ids))
     accuracy = np.nan_to_num(weighted.reliability.accuracy, nan=0.5)
     rankings = rank_responses(o.task, o.first, o.second, o.outcome,
                               weight=np.clip(accuracy[o.annotator], 0.05, None))
-    return Consensus(majorities, weighted, rankings, _task_agreement(arrays, majorities),
-                     _models(arrays))
+    return Consensus(majorities, weighted, rankings, _task_agreement(arrays, majorities), models)
 
 
 def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
@@ -94,7 +99,8 @@ def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
     return outcome == consensus.weighted.outcome[pairs.item]
 
 
-def section(arrays: ProjectArrays, consensus: Consensus, threshold: float) -> dict:
+def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
+            win_rates_from: ProjectArrays | None = None) -> dict:
     statuses = np.array(arrays.tasks.status, dtype=object)
     settled = np.isin(statuses, SETTLED_STATUSES) if len(statuses) else np.zeros(0, bool)
     agreement = consensus.task_agreement
@@ -110,7 +116,7 @@ def section(arrays: ProjectArrays, consensus: Consensus, threshold: float) -> di
         "mean_task_agreement": _mean(agreement[settled]),
         "mean_confidence": _mean(consensus.rankings.confidence) if consensus.rankings else None,
         "models": _model_table(arrays, consensus.models),
-        "win_rates": win_rates.section(arrays),
+        "win_rates": win_rates.section(arrays if win_rates_from is None else win_rates_from),
     }
     return result
 

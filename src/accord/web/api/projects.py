@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from sqlalchemy import Connection
 
 from accord.core import progress as progress_rules
@@ -10,6 +12,7 @@ from accord.core.access import can_review
 from accord.core.errors import Forbidden
 from accord.core.projects import Project, project_for_member, projects_of, roles_of
 from accord.core.report import build_report
+from accord.core.report.scope import Scope
 from accord.core.users import User
 from accord.db.types import utcnow
 from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
@@ -66,17 +69,25 @@ async def get_progress(project: str, me: Caller) -> ProgressOut:
     return ProgressOut(**result.__dict__)
 
 
-def _report(conn: Connection, user: User, name: str) -> dict:
+def _report(conn: Connection, user: User, name: str, scope: Scope) -> dict:
     project, roles = project_for_member(conn, name, user)
     if not can_review(user, roles):
         raise Forbidden(f'the report of "{project.name}" is for its reviewers and managers')
-    return build_report(conn, project, utcnow(), store_consensus=False)
+    return build_report(conn, project, utcnow(), store_consensus=False, scope=scope)
 
 
 @router.get("/projects/{project}/report")
-async def get_report(project: str, me: Caller) -> dict:
+async def get_report(
+    project: str, me: Caller,
+    guideline_version: Annotated[list[int] | None, Query(
+        description="Count only annotations made under this guideline version; repeatable.",
+    )] = None,
+    include_ai: Annotated[bool, Query(
+        description="Count AI judges' annotations in the figures.")] = False,
+) -> dict:
     """The quality report: ``agreement``, ``annotators``, ``consensus``, ``monitors``, ``cost``.
 
     Reading it changes nothing; ``accord report`` stores the consensus it computes.
     """
-    return await me.run(_report, project)
+    scope = Scope(guideline_versions=tuple(guideline_version or ()), include_ai=include_ai)
+    return await me.run(_report, project, scope)

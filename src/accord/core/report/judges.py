@@ -1,0 +1,24 @@
+"""The report's ``judges`` section: AI judges' annotations, counted apart from people's.
+
+The report's figures count people (``report.scope``); here are the AI judges whose
+annotations fall in the report's cut, each with its count, and whether the figures counted
+them this time (``include_ai``). ``audit`` is where a judge audit — each judge's agreement
+with the human consensus (``core.judge_audit``) — belongs in the report; it stays ``null``
+here, as the audit is run and reported on its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accord.core.report.scope import Scope, Selection
+
+
+def section(selection: Selection, scope: Scope) -> dict:
+    annotators = selection.cut.annotators
+    made = np.bincount(selection.cut.annotations.annotator[selection.ai],
+                       minlength=len(annotators.ids))
+    judges = [{"name": annotators.names[i], "annotations": int(made[i])}
+              for i in np.flatnonzero(made).tolist()]
+    return {"annotations": int(selection.ai.sum()), "judges": judges,
+            "counted_in_figures": scope.include_ai, "audit": None}
