@@ -9,9 +9,16 @@ from typer.testing import CliRunner
 from accord.cli.main import app
 from accord.core import claims, submissions
 from accord.core.judgments import Judgment
+from accord.core.users import get_user
 from accord.db.tables import task_consensus
 from accord.db.types import utcnow
-from tests.factories import add_comparisons, make_project, make_user
+from tests.factories import (
+    add_comparison,
+    add_comparisons,
+    make_project,
+    make_user,
+    publish_guideline,
+)
 
 
 def _annotated(engine):
@@ -63,3 +70,38 @@ def test_report_on_a_project_without_annotations(engine, db_url, monkeypatch):
     assert report["counts"]["annotations"] == 0
     assert report["agreement"]["krippendorff_alpha"] is None
     assert report["annotators"] == []
+
+
+def test_report_cut_by_guideline_version_counts_that_version_and_stores_nothing(
+        engine, db_url, monkeypatch):
+    project = _annotated(engine)  # judged before any guideline was published
+    publish_guideline(engine, project)
+    with engine.begin() as conn:
+        for i in range(4):
+            add_comparison(conn, project, f"after-{i}")
+    for name in ("x", "y"):
+        with engine.begin() as conn:
+            user = get_user(conn, name)
+            while claim := claims.claim_next(conn, project, user, utcnow()):
+                submissions.submit(conn, user, claim.assignment_id,
+                                   Judgment(ranking=[["b"], ["a"]], active_ms=2000), utcnow())
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+
+    cut = CliRunner().invoke(app, ["report", "prefs", "--json", "--guideline-version", "1"])
+
+    assert cut.exit_code == 0, cut.output
+    report = orjson.loads(cut.stdout)
+    assert report["counts"]["annotations"] == 8
+    assert report["counts"]["left_out_by_guideline_version"] == 8
+    assert report["scope"] == {"guideline_versions": [1], "include_ai": False}
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(task_consensus)).scalar_one() == 0
+
+
+def test_report_with_an_unknown_guideline_version_is_one_line(engine, db_url, monkeypatch):
+    _annotated(engine)
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    result = CliRunner().invoke(app, ["report", "prefs", "--guideline-version", "4"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ('error: guideline version 4 does not exist in project '
+                                     '"prefs" (versions: none published)')
