@@ -8,15 +8,16 @@ still has a free slot, and refused with the annotation echoed back when it has n
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
 
-from accord.core import escalation, judgments
+from accord.core import calibration, escalation, judgments
+from accord.core.calibration import Feedback
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.judgments import Judgment
-from accord.core.projects import get_project_by_id
+from accord.core.projects import Project, get_project_by_id
 from accord.core.queue import queue_after
 from accord.core.tasks import response_ids
 from accord.core.users import User
@@ -41,11 +42,13 @@ class Submission:
     created_at: datetime
     annotation: dict
     replayed: bool = False
+    calibration: Feedback | None = None
+    """The reference and the round so far, for an answer in a calibration round only."""
 
 
 _ASSIGNMENT_SQL = (
     "SELECT a.id, a.status, a.lease_expires_at, a.display_order, a.project_id, a.task_id, "
-    "a.annotator_id, t.kind, t.external_id "
+    "a.annotator_id, t.kind, t.external_id, t.is_gold, a.leased_at "
     "FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.id = :assignment_id"
 )
 _ASSIGNMENT = {
@@ -105,6 +108,8 @@ class _Assignment:
     annotator_id: int
     kind: str
     external_id: str
+    is_gold: bool
+    leased_at: datetime
 
 
 def _load_assignment(conn: Connection, assignment_id: int, user: User) -> _Assignment:
@@ -115,7 +120,8 @@ def _load_assignment(conn: Connection, assignment_id: int, user: User) -> _Assig
         # Someone else's assignment is as invisible as one that does not exist.
         raise NotFound(f"assignment {assignment_id} does not exist")
     return _Assignment(
-        row[0], row[1], raw.read_time(row[2]), raw.read_json(row[3]), *row[4:]
+        row[0], row[1], raw.read_time(row[2]), raw.read_json(row[3]), *row[4:9],
+        bool(row[9]), raw.read_time(row[10]),
     )
 
 
@@ -144,7 +150,8 @@ def submit(
     """Store ``judgment`` for the caller's assignment, or return the one already stored."""
     assignment = _load_assignment(conn, assignment_id, user)
     if assignment.status == "submitted":
-        return _stored(conn, assignment)
+        stored = _stored(conn, assignment)
+        return replace(stored, calibration=_feedback(conn, assignment, now))
     if assignment.status == "skipped":
         raise Conflict(
             f"assignment {assignment_id} was skipped; its slot went back to the pool",
@@ -153,7 +160,9 @@ def submit(
     project = get_project_by_id(conn, assignment.project_id)
     judgments.check(assignment.kind, judgment, list(assignment.display_order), project)
     late = assignment.status == "expired" or assignment.lease_expires_at < now
-    if assignment.status == "expired" and not _take_slot_back(conn, assignment.task_id):
+    # Gold tasks hold no slots (everyone may answer each once), so they are never full.
+    if (assignment.status == "expired" and not assignment.is_gold
+            and not _take_slot_back(conn, assignment.task_id)):
         raise Conflict(
             f"the lease on assignment {assignment_id} expired and task "
             f'"{assignment.external_id}" has since been filled by other annotators; '
@@ -169,7 +178,8 @@ def submit(
         _FINISH,
         {"assignment_id": assignment.id, "status": "submitted", "now": at, "skip_reason": None},
     )
-    raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
+    if not assignment.is_gold:
+        raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
     if escalation.FLAG in judgment.flags:
         escalation.escalate_flagged(
             conn, task_id=assignment.task_id, annotation_id=annotation_id,
@@ -177,7 +187,17 @@ def submit(
             reason=judgment.rationale, now=now,
         )
     return Submission(annotation_id, assignment.id, assignment.external_id, late, now,
-                      _echo(judgment))
+                      _echo(judgment), calibration=_feedback(conn, assignment, now, project))
+
+
+def _feedback(conn: Connection, assignment: _Assignment, now: datetime,
+              project: Project | None = None) -> Feedback | None:
+    """Calibration feedback; only gold tasks can have any, so other submissions pay nothing."""
+    if not assignment.is_gold:
+        return None
+    project = project or get_project_by_id(conn, assignment.project_id)
+    return calibration.after_answer(conn, project, assignment.annotator_id,
+                                    assignment.task_id, assignment.leased_at, now)
 
 
 def _insert_annotation(conn, assignment, project, judgment: Judgment, late, now) -> int:
@@ -237,5 +257,5 @@ def skip(conn: Connection, user: User, assignment_id: int, reason: str, now: dat
         {"assignment_id": assignment.id, "status": "skipped",
          "now": raw.time_param(conn, now), "skip_reason": reason},
     )
-    if assignment.status == "active":
+    if assignment.status == "active" and not assignment.is_gold:
         raw.execute(conn, _GIVE_BACK, {"task_id": assignment.task_id})

@@ -8,18 +8,20 @@ one's slot blocked until its lease runs out.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from accord.core import access, claims
-from accord.core.claims import Claim
+from accord.core import access, calibration, claims
+from accord.core.claims import Claim, Wait
 from accord.core.errors import Forbidden
 from accord.core.guidelines import Guideline, current_guideline
 from accord.core.projects import Project, project_for_member
 from accord.core.tasks import load_view
 from accord.core.users import User
+from accord.core.work_rules import rules_of
 from accord.db.tables import assignments, prompts, tasks
 
 DEFAULT_BREAK_AFTER_MINUTES = 50.0
@@ -36,10 +38,19 @@ class Workbench:
     claim: Claim | None
     seed: dict = field(default_factory=dict)
     """A red-team task's seed from its import line: ``topic`` and maybe ``model_response``."""
+    wait: Wait | None = None
+    """Why no task was given, when a project rule holds work back (a break, calibration)."""
 
 
 def break_after_minutes(project: Project) -> float:
-    """How long a stretch of continuous work runs before the page asks for a break."""
+    """How long a stretch of continuous work runs before the page asks for a break.
+
+    A project with a break rule (``settings.breaks``) reminds at its ``work_minutes``, the
+    point where the claim starts refusing work.
+    """
+    rule = rules_of(project).breaks
+    if rule is not None:
+        return rule.work_minutes
     configured = project.settings.get("break_after_minutes")
     if isinstance(configured, int | float) and not isinstance(configured, bool) and configured > 0:
         return float(configured)
@@ -63,7 +74,8 @@ def _held_lease(conn: Connection, project: Project, user: User, now: datetime) -
         return None
     version = project.guideline[1] if project.guideline else None
     view = load_view(conn, row.task_id, list(row.display_order), version)
-    return Claim(row.id, row.lease_expires_at, view)
+    return Claim(row.id, row.lease_expires_at, view,
+                 calibration.progress_of(conn, project, user.id, row.id))
 
 
 def _seed(conn: Connection, assignment_id: int) -> dict:
@@ -77,11 +89,16 @@ def _seed(conn: Connection, assignment_id: int) -> dict:
     return dict(seed) if isinstance(seed, dict) else {}
 
 
-def open_task(conn: Connection, user: User, project_name: str, now: datetime) -> Workbench:
-    """The caller's task in hand in ``project_name``, else a newly leased one, else none."""
+def open_task(conn: Connection, user: User, project_name: str, now: datetime,
+              rng: random.Random | None = None) -> Workbench:
+    """The caller's task in hand in ``project_name``, else a newly leased one, else none
+    (with the reason when a project rule holds work back)."""
     project, roles = project_for_member(conn, project_name, user)
     if not access.can_annotate(user, roles):
         raise Forbidden(f'you are not an annotator of "{project.name}"')
-    claim = _held_lease(conn, project, user, now) or claims.claim_next(conn, project, user, now)
+    got = _held_lease(conn, project, user, now) or claims.claim_or_wait(
+        conn, project, user, now, rng)
+    wait = got if isinstance(got, Wait) else None
+    claim = got if isinstance(got, Claim) else None
     seed = _seed(conn, claim.assignment_id) if claim and claim.task.kind == "red_team" else {}
-    return Workbench(project, current_guideline(conn, project), claim, seed)
+    return Workbench(project, current_guideline(conn, project), claim, seed, wait)

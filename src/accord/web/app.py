@@ -12,7 +12,7 @@ from accord import __version__
 from accord.db.engine import make_engine
 from accord.settings import Settings, load_settings
 from accord.web import docs, errors, pages
-from accord.web.api import guidelines, markdown, oversight, projects, review, work
+from accord.web.api import calibration, guidelines, markdown, oversight, projects, review, work
 from accord.web.database import Database
 from accord.web.security import SecurityMiddleware
 
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects.router, prefix=API_PREFIX)
     app.include_router(markdown.router, prefix=API_PREFIX)
     app.include_router(review.router, prefix=API_PREFIX)
+    app.include_router(calibration.router, prefix=API_PREFIX)
     app.include_router(guidelines.router, prefix=API_PREFIX)
     app.include_router(oversight.router, prefix=API_PREFIX)
     app.include_router(pages.router)

@@ -56,6 +56,18 @@ class AnnotationIn(Strict):
     refusal_appropriate: bool | None = None
 
 
+class CalibrationFeedbackOut(BaseModel):
+    """After an answer in a calibration round: the reference and the round so far."""
+
+    reference: list[list[str]] = Field(description="the reference ranking, tie groups best first")
+    explanation: str = Field(description="why the reference ranks so (Markdown)")
+    answered: int
+    of: int
+    status: str = Field(description="pending, passed or failed")
+    score: float | None = Field(description="share of reference pairs ranked alike, once scored")
+    pass_threshold: float
+
+
 class SubmissionOut(BaseModel):
     annotation_id: int
     assignment_id: int
@@ -64,6 +76,22 @@ class SubmissionOut(BaseModel):
     late: bool
     created_at: datetime
     annotation: dict
+    calibration: CalibrationFeedbackOut | None = Field(
+        None, description="only for an answer in a calibration round; null otherwise")
+
+
+class CalibrationRoundOut(BaseModel):
+    id: int
+    user: str
+    status: str
+    score: float | None
+    guideline_version: int | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class CalibrationRoundIn(Strict):
+    user: str = Field(description="the annotator who gets a new calibration round")
 
 
 class SkipIn(Strict):

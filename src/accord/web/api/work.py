@@ -1,29 +1,70 @@
-"""The annotation loop: claim the next task, submit, skip."""
+"""The annotation loop: claim the next task, submit, skip.
+
+When no task is handed out the answer is ``204 No Content``. If a project rule holds work
+back, headers say why: ``Accord-Wait`` (``calibration_failed``, ``calibration_unavailable``
+or ``break``) and ``Accord-Wait-Message`` (a sentence for a person); a break adds
+``Accord-Wait-Until`` (ISO 8601, UTC) and ``Retry-After`` (seconds). A task of a calibration
+round carries ``Accord-Calibration: 2/5`` (its place in the round); production tasks, gold
+or not, carry nothing of the kind.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from accord.core import work
+from accord.core.claims import Wait
 from accord.core.judgments import Judgment
-from accord.db.types import utcnow
-from accord.web.api.schemas import AnnotationIn, NextTaskOut, SkipIn, SkipOut, SubmissionOut
+from accord.web.api.schemas import (
+    AnnotationIn,
+    CalibrationFeedbackOut,
+    NextTaskOut,
+    SkipIn,
+    SkipOut,
+    SubmissionOut,
+)
 from accord.web.deps import Caller
+from accord.web.sources import chance, now
 
 router = APIRouter(tags=["annotation"])
+
+WAIT_HEADERS = {
+    "Accord-Wait": "why no task was given: calibration_failed, calibration_unavailable, break",
+    "Accord-Wait-Message": "the reason as a sentence for a person",
+    "Accord-Wait-Until": "for a break, when it ends (ISO 8601, UTC)",
+    "Retry-After": "for a break, seconds until it ends",
+}
+
+
+def waiting(wait: Wait, at) -> Response:
+    """204 with the reason in headers: clients that only know 204 still stop cleanly."""
+    headers = {"Accord-Wait": wait.reason, "Accord-Wait-Message": wait.message}
+    if wait.until is not None:
+        headers["Accord-Wait-Until"] = wait.until.isoformat()
+        headers["Retry-After"] = str(max(1, math.ceil((wait.until - at).total_seconds())))
+    return Response(status_code=204, headers=headers)
 
 
 @router.get(
     "/projects/{project}/tasks/next",
     response_model=NextTaskOut,
-    responses={204: {"description": "nothing is left for the caller"}},
+    responses={204: {"description": "no task for the caller now; when a project rule holds "
+                                    "work back, the Accord-Wait headers say why",
+                     "headers": {k: {"description": v} for k, v in WAIT_HEADERS.items()}}},
 )
-async def next_task(project: str, me: Caller):
-    claim = await me.run(work.next_task, project, utcnow())
+async def next_task(project: str, me: Caller, request: Request, response: Response):
+    at = now(request)
+    claim = await me.run(work.next_task, project, at, chance(request))
     if claim is None:
         return Response(status_code=204)
+    if isinstance(claim, Wait):
+        return waiting(claim, at)
+    if claim.calibration is not None:
+        response.headers["Accord-Calibration"] = (
+            f"{claim.calibration.position}/{claim.calibration.of}")
     return NextTaskOut(
         assignment_id=claim.assignment_id,
         lease_expires_at=claim.lease_expires_at,
@@ -32,11 +73,13 @@ async def next_task(project: str, me: Caller):
 
 
 @router.post("/assignments/{assignment_id}/submit", response_model=SubmissionOut)
-async def submit(assignment_id: int, body: AnnotationIn, me: Caller, response: Response):
+async def submit(assignment_id: int, body: AnnotationIn, me: Caller, request: Request,
+                 response: Response):
     judgment = Judgment(**body.model_dump())
-    stored = await me.run(work.submit, assignment_id, judgment, utcnow())
+    stored = await me.run(work.submit, assignment_id, judgment, now(request))
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"
+    feedback = stored.calibration
     return SubmissionOut(
         annotation_id=stored.annotation_id,
         assignment_id=stored.assignment_id,
@@ -44,10 +87,11 @@ async def submit(assignment_id: int, body: AnnotationIn, me: Caller, response: R
         late=stored.late,
         created_at=stored.created_at,
         annotation=stored.annotation,
+        calibration=None if feedback is None else CalibrationFeedbackOut(**asdict(feedback)),
     )
 
 
 @router.post("/assignments/{assignment_id}/skip", response_model=SkipOut)
-async def skip(assignment_id: int, body: SkipIn, me: Caller) -> SkipOut:
-    await me.run(work.skip, assignment_id, body.reason, utcnow())
+async def skip(assignment_id: int, body: SkipIn, me: Caller, request: Request) -> SkipOut:
+    await me.run(work.skip, assignment_id, body.reason, now(request))
     return SkipOut(assignment_id=assignment_id)

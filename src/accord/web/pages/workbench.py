@@ -6,6 +6,7 @@ skip through the JSON API, then load this page again for the next task.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,12 +15,13 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from accord.core import judgments
+from accord.core.calibration import AnswerReview, review_answer
 from accord.core.guidelines import project_definitions
 from accord.core.users import User
 from accord.core.workbench import Workbench, break_after_minutes, open_task
-from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
+from accord.web.sources import chance, now
 
 router = APIRouter()
 
@@ -51,8 +53,14 @@ class WorkbenchPage:
     bench: Workbench
 
 
-def _open(conn: Connection, user: User, project: str, now: datetime) -> WorkbenchPage:
-    return WorkbenchPage(user, open_task(conn, user, project, now))
+def _open(conn: Connection, user: User, project: str, now: datetime,
+          rng: random.Random | None) -> WorkbenchPage:
+    return WorkbenchPage(user, open_task(conn, user, project, now, rng))
+
+
+def _review(conn: Connection, user: User, project: str, assignment_id: int,
+            now: datetime) -> tuple[User, AnswerReview]:
+    return user, review_answer(conn, user, project, assignment_id, now)
 
 
 def _script_data(bench: Workbench) -> dict:
@@ -73,7 +81,7 @@ def _script_data(bench: Workbench) -> dict:
 
 @router.get("/projects/{project}/annotate")
 async def annotate(request: Request, project: str, viewer: Viewer) -> Response:
-    page = await viewer.run(_open, project, utcnow())
+    page = await viewer.run(_open, project, now(request), chance(request))
     bench = page.bench
     definitions = (
         bench.guideline.dimensions if bench.guideline else project_definitions(bench.project)
@@ -81,7 +89,8 @@ async def annotate(request: Request, project: str, viewer: Viewer) -> Response:
     common = {"bench": bench, "project": bench.project, "guideline": bench.guideline,
               "definitions": definitions}
     if bench.claim is None:
-        return await render(request, "workbench/empty.html", page.user, **common)
+        return await render(request, "workbench/empty.html", page.user, **common,
+                            wait=bench.wait)
     return await render(
         request, TEMPLATES[bench.claim.task.kind], page.user, **common,
         task=bench.claim.task, claim=bench.claim, seed=bench.seed,
@@ -89,4 +98,19 @@ async def annotate(request: Request, project: str, viewer: Viewer) -> Response:
         flags=[(f, FLAG_LABELS[f]) for f in judgments.FLAGS],
         skip_reasons=[(r, SKIP_LABELS[r]) for r in judgments.SKIP_REASONS],
         harm_categories=judgments.harm_categories(bench.project),
+    )
+
+
+@router.get("/projects/{project}/calibration/{assignment_id}")
+async def calibration_answer(request: Request, project: str, assignment_id: int,
+                             viewer: Viewer) -> Response:
+    """After a calibration answer: the annotator's ranking beside the reference, and why."""
+    user, review = await viewer.run(_review, project, assignment_id, now(request))
+    position = {r.id: i for i, r in enumerate(review.task.responses, start=1)}
+    return await render(
+        request, "workbench/calibration_feedback.html", user, project=review.project,
+        review=review, feedback=review.feedback,
+        yours=[[position[rid] for rid in group] for group in review.ranking],
+        reference=[[position[rid] for rid in group if rid in position]
+                   for group in review.feedback.reference],
     )

@@ -29,9 +29,16 @@ new BreakReminder(data.breakAfterMinutes, document.getElementById("break-dialog"
 const task = KINDS[data.kind].setUp(form, data);
 let busy = false;
 
-function nextTask() {
-  // The same address serves the next task; replace() keeps Back from reopening this one.
-  window.location.replace(window.location.pathname);
+function nextTask(saved) {
+  // An answer in a calibration round is followed by its feedback page (the reference and
+  // why); anything else by the next task, which the same address serves. replace() keeps
+  // Back from reopening this task.
+  const here = window.location.pathname;
+  if (saved && saved.calibration) {
+    window.location.replace(here.replace(/\/annotate$/, `/calibration/${data.assignmentId}`));
+    return;
+  }
+  window.location.replace(here);
 }
 
 async function send(path, body, doneMessage) {
@@ -39,9 +46,9 @@ async function send(path, body, doneMessage) {
   submitButton.disabled = true;
   setStatus(status, "Saving…");
   try {
-    await postJSON(path, body);
+    const saved = await postJSON(path, body);
     setStatus(status, doneMessage);
-    nextTask();
+    nextTask(saved);
   } catch (error) {
     busy = false;
     submitButton.disabled = false;
