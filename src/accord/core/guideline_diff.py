@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from accord.core import access
 from accord.core.errors import InvalidInput
 from accord.core.guideline_drafts import GuidelineVersion, all_versions, stored_version
-from accord.core.projects import project_for_member
+from accord.core.projects import Project, project_for_member
 from accord.core.users import User
 from accord.db.tables import annotations, guideline_versions
 
@@ -157,7 +157,14 @@ def changes(conn: Connection, user: User, project_name: str, *, since: int | Non
     (default: the current version); None when nothing is published and no target is named.
     Drafts may be compared only by managers."""
     project, roles = project_for_member(conn, project_name, user)
-    drafts = access.can_manage(user, roles)
+    return between(conn, project, since=since, target=target,
+                   drafts=access.can_manage(user, roles),
+                   worked=last_worked_version(conn, project.id, user.id))
+
+
+def between(conn: Connection, project: Project, *, since: int | None, target: int | None,
+            drafts: bool, worked: int | None = None) -> GuidelineDiff | None:
+    """The diff for ``project`` (``worked``: the caller's last version, if any)."""
     published = [v.version for v in all_versions(conn, project, drafts=False)]
     if not published and target is None:
         return None
@@ -167,9 +174,29 @@ def changes(conn: Connection, user: User, project_name: str, *, since: int | Non
         if since == new.version:
             raise InvalidInput(f"compare two different versions, not {since} with itself")
         return diff(stored_version(conn, project, since, drafts=drafts), new, "requested")
-    worked = last_worked_version(conn, project.id, user.id)
     if worked is not None and worked < new.version and worked in published:
         return diff(stored_version(conn, project, worked, drafts=False), new, "last worked under")
     older = [v for v in published if v < new.version]
     base = stored_version(conn, project, older[0], drafts=False) if older else None
     return diff(base, new, "previous version")
+
+
+def as_dict(changes: GuidelineDiff) -> dict[str, Any]:
+    """The diff as JSON for the API and ``accord guideline diff --json``."""
+    def part(p: PartChanges) -> dict[str, Any]:
+        return {"added": p.added, "removed": p.removed,
+                "changed": [{"name": c.name, "before": c.before, "after": c.after}
+                            for c in p.changed]}
+
+    return {
+        "from": changes.base, "to": changes.target, "why": changes.why,
+        "text": [{"kind": line.kind, "text": line.text} for line in changes.text],
+        "dimensions": part(changes.dimensions),
+        "priority": None if changes.priority is None else
+        {"before": changes.priority[0], "after": changes.priority[1]},
+        "edge_cases": part(changes.edge_cases),
+        "escalation_rules": part(changes.escalation_rules),
+        "examples": part(changes.examples),
+        "change_note": changes.change_note,
+        "requires_recalibration": changes.requires_recalibration,
+    }

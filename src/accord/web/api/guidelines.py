@@ -130,7 +130,7 @@ async def diff_guidelines(
     changes = await me.run(partial(guideline_diff.changes, since=since, target=target), project)
     if changes is None:
         raise NotFound(f'no guideline has been published for "{project}" yet')
-    return _diff_out(changes)
+    return guideline_diff.as_dict(changes)
 
 
 @router.get("/projects/{project}/guidelines/{version}", response_model=GuidelineOut)
@@ -159,23 +159,3 @@ async def preview_draft(project: str, version: int, body: GuidelineIn,
 async def publish_draft(project: str, version: int, me: Caller) -> GuidelineOut:
     """Publish the draft: it becomes the current version and never changes again."""
     return version_out(await me.run(guideline_drafts.publish, project, version, utcnow()))
-
-
-def _diff_out(changes: guideline_diff.GuidelineDiff) -> dict:
-    def part(p: guideline_diff.PartChanges) -> dict:
-        return {"added": p.added, "removed": p.removed,
-                "changed": [{"name": c.name, "before": c.before, "after": c.after}
-                            for c in p.changed]}
-
-    return {
-        "from": changes.base, "to": changes.target, "why": changes.why,
-        "text": [{"kind": line.kind, "text": line.text} for line in changes.text],
-        "dimensions": part(changes.dimensions),
-        "priority": None if changes.priority is None else
-        {"before": changes.priority[0], "after": changes.priority[1]},
-        "edge_cases": part(changes.edge_cases),
-        "escalation_rules": part(changes.escalation_rules),
-        "examples": part(changes.examples),
-        "change_note": changes.change_note,
-        "requires_recalibration": changes.requires_recalibration,
-    }
