@@ -22,6 +22,9 @@ class Settings:
     """ACCORD_HOST: address the server listens on."""
     port: int = 8000
     """ACCORD_PORT: port the server listens on."""
+    model_cache: str = ""
+    """ACCORD_MODEL_CACHE: folder for local models converted to safetensors (default
+    ~/.cache/accord/models)."""
 
 
 ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from accord.llm.local_backend import LocalBackend
+from accord.llm.local_models import SMOLLM2, model_folder
 from tests.llm.fake_openai import FakeOpenAI, serving
 
 
@@ -24,3 +27,17 @@ def fake_openai() -> Iterator[FakeServer]:
     fake = FakeOpenAI()
     with serving(fake) as base_url:
         yield FakeServer(fake, base_url)
+
+
+@pytest.fixture(scope="session")
+def local_model_cache(tmp_path_factory) -> Path:
+    """A model cache shared by the session's tests: SmolLM2 is converted into it once."""
+    cache = tmp_path_factory.mktemp("models")
+    model_folder(SMOLLM2, cache)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def smollm2(local_model_cache) -> LocalBackend:
+    """SmolLM2-135M-Instruct loaded once per session, offline, on the CPU."""
+    return LocalBackend(SMOLLM2, cache_dir=local_model_cache)
