@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from accord.quality.ranking import rank_responses
+from accord.quality.ranking import fit_strengths, rank_responses
 from accord.quality.ranking.tasks import TASK_PRIOR
 from accord.quality.reliability import FIRST_PREFERRED, SECOND_PREFERRED, TIE
 
@@ -171,3 +171,35 @@ def test_an_unknown_method_is_refused():
 def test_negative_weights_are_refused():
     with pytest.raises(ValueError, match="weight must hold 9 finite, non-negative values"):
         rank_responses(*A_OVER_B_OVER_C, weight=-np.ones(9))
+
+
+def test_responses_shared_between_tasks_are_ranked_within_each_task():
+    """Tasks that share responses take the sorting path; relabelled so that each task owns
+    its responses, the same outcomes take the lookup path: the rankings agree."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    task = rng.integers(0, 200, n)
+    first = rng.integers(0, 6, n)  # responses 0..5, shared by every task
+    second = (first + rng.integers(1, 6, n)) % 6
+    outcome = rng.integers(0, 3, n)
+    shared = rank_responses(task, first, second, outcome)
+    owned = rank_responses(task, task * 6 + first, task * 6 + second, outcome)
+    np.testing.assert_array_equal(shared.task, owned.task)
+    np.testing.assert_array_equal(shared.offsets, owned.offsets)
+    np.testing.assert_array_equal(shared.response, owned.response % 6)
+    np.testing.assert_array_equal(shared.group, owned.group)
+    np.testing.assert_allclose(shared.score, owned.score)
+
+
+def test_two_response_strengths_equal_the_general_fit():
+    """The one-dimensional fit of two responses is the general fit's maximum: a third
+    response that never played leaves the other two where they are."""
+    rng = np.random.default_rng(2)
+    wins = rng.uniform(0, 5, (500, 2, 2))
+    wins[:, [0, 1], [0, 1]] = 0
+    wins[:50, 0, 1] = 0  # unanimous
+    padded = np.zeros((500, 3, 3))
+    padded[:, :2, :2] = wins
+    for prior in (1e-3, 1.0, 10.0):
+        np.testing.assert_allclose(fit_strengths(wins, prior),
+                                   fit_strengths(padded, prior)[:, :2], atol=1e-9)

@@ -87,10 +87,57 @@ class _Layout:
 
 def _layout(task: NDArray[np.int64], first: NDArray[np.int64],
             second: NDArray[np.int64]) -> _Layout:
-    """Number the responses of every task ``0..m-1`` by one lexsort over both sides."""
+    """Number the responses of every task ``0..m-1``.
+
+    When every response belongs to one task (the usual case: a task's candidates are its
+    own), a response's task is looked up in one array indexed by response id and no sort of
+    the outcomes is needed; otherwise one sort of a single (task, response) key.
+    """
+    n = len(task)
+    if n == 0:
+        empty = np.zeros(0, np.int64)
+        return _Layout(empty, np.zeros(1, np.int64), empty, empty, empty, empty)
+    n_responses = int(max(first.max(), second.max())) + 1
+    if n_responses <= 4 * n + 1024:
+        owner = np.full(n_responses, -1, dtype=np.int64)
+        owner[first] = task
+        owner[second] = task
+        if (owner[first] == task).all() and (owner[second] == task).all():
+            return _owned_layout(owner, first, second)
+    return _sorted_layout(task, first, second)
+
+
+def _owned_layout(owner: NDArray[np.int64], first: NDArray[np.int64],
+                  second: NDArray[np.int64]) -> _Layout:
+    """The layout when ``owner[r]`` is the only task response ``r`` appears in (-1: none)."""
+    response = np.flatnonzero(owner >= 0)
+    entry_task = owner[response]
+    if len(entry_task) > 1 and (entry_task[1:] < entry_task[:-1]).any():
+        order = np.argsort(entry_task, kind="stable")  # stable: by id within a task
+        response, entry_task = response[order], entry_task[order]
+    new_task = np.r_[True, entry_task[1:] != entry_task[:-1]]
+    starts = np.flatnonzero(new_task)
+    task_of_entry = np.cumsum(new_task) - 1
+    local = np.empty(len(owner), dtype=np.int64)
+    local[response] = np.arange(len(response)) - starts[task_of_entry]
+    entry_of = np.empty(len(owner), dtype=np.int64)
+    entry_of[response] = task_of_entry
+    return _Layout(task=entry_task[starts],
+                   offsets=np.r_[starts, len(response)].astype(np.int64),
+                   response=response, vote_task=entry_of[first],
+                   local_first=local[first], local_second=local[second])
+
+
+def _sorted_layout(task: NDArray[np.int64], first: NDArray[np.int64],
+                   second: NDArray[np.int64]) -> _Layout:
+    """The layout by sorting (task, response) over both sides of every outcome."""
     n = len(task)
     tasks, responses = np.concatenate([task, task]), np.concatenate([first, second])
-    order = np.lexsort((responses, tasks))
+    span = int(responses.max()) + 1
+    if (int(tasks.max()) + 1) * span < 2**63:
+        order = np.argsort(tasks * span + responses, kind="stable")
+    else:
+        order = np.lexsort((responses, tasks))
     t, r = tasks[order], responses[order]
     new_entry = np.r_[True, (t[1:] != t[:-1]) | (r[1:] != r[:-1])]
     entry = np.empty(2 * n, dtype=np.int64)
