@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import database, guidelines, projects, server, train, users
+from accord.cli import calibration, database, guidelines, projects, server, train, users
 from accord.cli.exporting import export_command
 from accord.cli.importing import import_command
 from accord.cli.judge import judge_audit_command, judge_command, judge_route_command
@@ -23,6 +23,7 @@ app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(projects.app, name="project")
 app.add_typer(guidelines.app, name="guideline")
+app.add_typer(calibration.app, name="calibration")
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("report")(report_command)
