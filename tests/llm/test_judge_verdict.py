@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.llm.backend import TokenChoice
+from accord.llm.backend import ChatResult, TokenChoice
+from accord.llm.judge import read_reply
 from accord.llm.judge_decision import Reading, decide
 from accord.llm.verdict import parse_reply, soft_verdict
 
@@ -89,3 +90,35 @@ def test_swapping_which_response_is_called_first_mirrors_the_decision(one, two, 
     # A win needs both orders to name the same response.
     assert (len(forwards.ranking) == 2) == (forwards.consistent and one != "TIE")
     assert 0.5 <= forwards.preference <= 1 and 0 <= forwards.confidence <= 1
+
+
+def _result(text: str, first: list[TokenChoice] | None) -> ChatResult:
+    return ChatResult(text=text, model="m", prompt_tokens=1, completion_tokens=1,
+                      latency_ms=1, logprobs=None if first is None else [first])
+
+
+def test_a_verdict_on_the_first_line_takes_the_first_tokens_probabilities():
+    reading = read_reply(("a", "b"), _result("B\nShorter.", _choices(B=0.8, A=0.15, T=0.05)), 1)
+
+    assert (reading.verdict, reading.read_from) == ("B", "text")
+    assert reading.probabilities == pytest.approx({"A": 0.15, "B": 0.8, "TIE": 0.05})
+    assert reading.verdict_mass == pytest.approx(1.0)
+
+
+def test_a_verdict_found_later_in_the_text_stands_without_probabilities():
+    first = _choices(A=0.5, Both=0.4, B=0.1)  # "A" here is the article of "A fair point…"
+    reading = read_reply(("a", "b"), _result("A fair point on both sides. [[B]]", first), 1)
+
+    assert (reading.verdict, reading.probabilities) == ("B", None)
+
+
+def test_a_reply_without_a_verdict_is_read_from_the_first_tokens_alternatives():
+    first = _choices(The=0.7, B=0.2, A=0.05)
+    reading = read_reply(("a", "b"), _result("The second one, clearly.", first), 1)
+    unreadable = read_reply(("a", "b"), _result("The second one.", _choices(The=0.9, It=0.1)),
+                            1)
+
+    assert (reading.verdict, reading.read_from) == ("B", "logprobs")
+    assert reading.verdict_mass == pytest.approx(0.25)
+    assert reading.probabilities["B"] == pytest.approx(0.2 / 0.25)
+    assert unreadable is None

@@ -109,6 +109,8 @@ def judge_command(
     retries: int = typer.Option(5, "--retries", help="Attempts per call on rate limits, "
                                 "server errors and timeouts."),
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for one answer."),
+    max_tokens: int = typer.Option(256, "--max-tokens", min=1, help="Longest reply (verdict "
+                                   "and reasons) per call."),
     logprobs: bool = typer.Option(True, "--logprobs/--no-logprobs", help="Ask for the first "
                                   "token's log-probabilities (a soft preference)."),
     price_input: float = typer.Option(0.0, "--price-input", help="Price per million prompt "
@@ -121,7 +123,7 @@ def judge_command(
     """Judge a project's pairs with an AI judge, both orders each; resumable."""
     setup = JudgeSetup(
         constitution=constitutions.load(constitution), backend=backend, seed=seed,
-        parse_attempts=parse_attempts, sampling=Sampling(temperature=0.0, max_tokens=256),
+        parse_attempts=parse_attempts, sampling=Sampling(temperature=0.0, max_tokens=max_tokens),
         top_logprobs=5 if logprobs else 0, prices=Prices(price_input, price_output),
     )
     name = judge or default_judge_name(model)

@@ -3,9 +3,11 @@
 For each task the judge draws a principle from its constitution (seeded per task), asks the
 model twice — the two responses in one order, then swapped, the first order itself drawn per
 task — and combines the two readings (``judge_decision``): a win only when both orders name
-the same response. A reply whose verdict cannot be read is asked again with a reminder, up
-to ``parse_attempts`` times; a pair that still has no verdict, or whose backend failed for
-good, raises ``JudgeFailure`` carrying the calls it paid for, so they reach the ledger.
+the same response. A reply is read from its text, or, where it names no verdict, from the
+first token's log-probabilities (``read_reply``); one that gives neither is asked again with
+a reminder, up to ``parse_attempts`` times. A pair that still has no verdict, or whose
+backend failed for good, raises ``JudgeFailure`` carrying the calls it paid for, so they
+reach the ledger.
 """
 
 from __future__ import annotations
@@ -18,16 +20,18 @@ from dataclasses import dataclass, field
 from accord.core.ai_judges import AiVerdict, PairTask
 from accord.core.errors import InvalidInput
 from accord.core.model_calls import ModelCall
-from accord.llm.backend import BackendError, ChatBackend, ChatRequest, Sampling
+from accord.llm.backend import BackendError, ChatBackend, ChatRequest, ChatResult, Sampling
 from accord.llm.constitution import Constitution, Principle
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.judge_decision import Reading, decide
 from accord.llm.verdict import (
     TEMPLATE_VERSION,
+    VERDICTS,
     judge_messages,
     parse_reply,
     reminder_messages,
     soft_verdict,
+    verdict_mass,
 )
 
 PURPOSE = "judge"
@@ -84,6 +88,30 @@ class JudgedPair:
 
 def _draw(seed: int, key: str) -> int:
     return hashlib.sha256(f"order\x1f{seed}\x1f{key}".encode()).digest()[0] & 1
+
+
+def read_reply(shown: tuple[str, str], result: ChatResult, attempt: int) -> Reading | None:
+    """One reply's verdict, or None when it has none to read.
+
+    A verdict on the first line is the first token, whose log-probabilities are then the
+    judge's probabilities of each verdict. A verdict found later in the text (``[[B]]``)
+    stands, without probabilities: the first token spoke of something else. A reply that
+    names none but whose first token's alternatives include A, B or TIE is read from them,
+    as AlpacaEval's weighted judges read only the first token; only a reply that gives
+    neither is asked again.
+    """
+    parsed = parse_reply(result.text)
+    mass = verdict_mass(result.logprobs)
+    if parsed.verdict is not None:
+        soft = soft_verdict(result.logprobs) if parsed.first_line else None
+        return Reading(shown, result.text, parsed.verdict, parsed.reasons, soft, attempt,
+                       verdict_mass=mass if parsed.first_line else None)
+    soft = soft_verdict(result.logprobs)
+    if soft is None:
+        return None
+    likeliest = max(VERDICTS, key=lambda verdict: soft[verdict])
+    return Reading(shown, result.text, likeliest, parsed.reasons, soft, attempt,
+                   read_from="logprobs", verdict_mass=mass)
 
 
 class PairJudge:
@@ -149,12 +177,11 @@ class PairJudge:
                 calls.append(failed_call(PURPOSE, model, str(error), elapsed))
                 raise JudgeFailure(f"shown {shown[0]}, {shown[1]}: {error}", calls) from error
             reply = result.text
-            parsed = parse_reply(reply)
             call = answered_call(PURPOSE, result, self.setup.prices)
-            if parsed.verdict is not None:
+            reading = read_reply(shown, result, attempt)
+            if reading is not None:
                 calls.append(call)
-                return Reading(shown, reply, parsed.verdict, parsed.reasons,
-                               soft_verdict(result.logprobs), attempt)
+                return reading
             calls.append(dataclasses.replace(call, error="no readable verdict (A, B or TIE) "
                                              f"in the reply: {reply[:SHOWN_REPLY_CHARS]!r}"))
             # Only the last unreadable reply is shown back, so the prompt does not grow.

@@ -36,6 +36,11 @@ class Reading:
     probabilities: dict[str, float] | None
     """P(A), P(B), P(TIE) from the first token's log-probabilities, when the backend gave them."""
     attempts: int = 1
+    read_from: str = "text"
+    """``text`` (the reply named its verdict) or ``logprobs`` (it did not, and the verdict is
+    the likeliest of A, B and TIE among the first token's alternatives)."""
+    verdict_mass: float | None = None
+    """The first token's probability of naming any verdict, where log-probabilities came."""
 
     @property
     def outcome(self) -> str:
@@ -53,7 +58,9 @@ class Reading:
 
     def as_record(self) -> dict:
         return {"shown": list(self.shown), "raw": self.raw, "verdict": self.verdict,
-                "attempts": self.attempts,
+                "attempts": self.attempts, "read_from": self.read_from,
+                "verdict_mass": None if self.verdict_mass is None
+                else round(self.verdict_mass, 6),
                 "probabilities": None if self.probabilities is None
                 else {k: round(v, 6) for k, v in self.probabilities.items()}}
 

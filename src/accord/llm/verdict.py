@@ -88,6 +88,9 @@ class ParsedReply:
     verdict: str | None
     """``A``, ``B``, ``TIE``, or None when the reply names none."""
     reasons: str
+    first_line: bool = False
+    """True when the verdict is the reply's first line, so its first token is the verdict
+    and that token's log-probabilities are the judge's probabilities of each verdict."""
 
 
 def parse_reply(text: str) -> ParsedReply:
@@ -97,7 +100,7 @@ def parse_reply(text: str) -> ParsedReply:
     if lines:
         verdict = _word(lines[0])
         if verdict is not None:
-            return ParsedReply(verdict, "\n".join(lines[1:]).strip())
+            return ParsedReply(verdict, "\n".join(lines[1:]).strip(), first_line=True)
     for pattern in _ANYWHERE:
         found = pattern.search(text)
         if found:
@@ -116,16 +119,14 @@ def _token_verdict(token: str) -> str | None:
     return None
 
 
-def soft_verdict(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] | None:
-    """P(A), P(B) and P(TIE) from the alternatives of the first token that is not blank,
-    renormalised over the alternatives that name a verdict; None when A and B get no mass
-    (no log-probabilities, no alternatives, or a first token that names no verdict)."""
+def _verdict_mass(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] | None:
+    """The probability the first token that is not blank gives each verdict, unnormalised;
+    None without at least two alternatives (the chosen token alone, from a server that gave
+    no alternatives, says nothing of the others: renormalised it would read as certainty)."""
     if not logprobs:
         return None
     for choices in logprobs:
         if len(choices) < 2:
-            # The chosen token alone (a server that gave no alternatives) says nothing of
-            # the others' probabilities: renormalised it would read as certainty.
             return None
         likeliest = max(choices, key=lambda c: c.logprob)
         if not likeliest.token.strip():
@@ -135,8 +136,25 @@ def soft_verdict(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] |
             verdict = _token_verdict(choice.token)
             if verdict is not None and math.isfinite(choice.logprob):
                 mass[verdict] += math.exp(choice.logprob)
-        total = sum(mass.values())
-        if mass[A] + mass[B] <= 0 or total <= 0:
-            return None
-        return {verdict: value / total for verdict, value in mass.items()}
+        return mass
     return None
+
+
+def soft_verdict(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] | None:
+    """P(A), P(B) and P(TIE) from the alternatives of the first token that is not blank,
+    renormalised over the alternatives that name a verdict (as AlpacaEval's weighted judges
+    do); None when no verdict gets any mass."""
+    mass = _verdict_mass(logprobs)
+    if mass is None:
+        return None
+    total = sum(mass.values())
+    if total <= 0:
+        return None
+    return {verdict: value / total for verdict, value in mass.items()}
+
+
+def verdict_mass(logprobs: list[list[TokenChoice]] | None) -> float | None:
+    """How much of the first token's probability went to a verdict at all (1 for a judge
+    that answered in the format, little for one that began with something else)."""
+    mass = _verdict_mass(logprobs)
+    return None if mass is None else min(sum(mass.values()), 1.0)
