@@ -123,6 +123,16 @@ def get_judge(conn: Connection, name: str) -> User:
     return User(row.id, name, "ai", bool(row.is_admin))
 
 
+def judge_of_project(conn: Connection, project: Project, name: str) -> User:
+    """The AI judge ``name`` of ``project``; anyone else — a person, a judge of other
+    projects, no one — is "not found", so the answer reveals nothing about other users."""
+    row = conn.execute(select(users.c.id, users.c.kind, users.c.is_admin)
+                       .where(users.c.name == name)).first()
+    if row is None or row.kind != "ai" or "annotator" not in roles_of(conn, project.id, row.id):
+        raise NotFound(f'project "{project.name}" has no AI judge "{name}"')
+    return User(row.id, name, "ai", bool(row.is_admin))
+
+
 def _unjudged(project_id: int, judge_id: int):
     judged = exists().where(assignments.c.task_id == tasks.c.id,
                             assignments.c.annotator_id == judge_id)

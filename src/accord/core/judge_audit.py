@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, select
 
-from accord.core.ai_judges import get_judge
+from accord.core.ai_judges import judge_of_project
 from accord.core.errors import InvalidInput
 from accord.core.judgments import pairs_from_ranking
 from accord.core.projects import Project
@@ -172,7 +172,7 @@ def judge_audit(conn: Connection, project: Project, judge_name: str, *, min_vote
     """The audit of ``judge_name`` on ``project`` as one JSON-ready document."""
     if min_votes < 1:
         raise InvalidInput(f"--min-votes must be at least 1, not {min_votes}")
-    judge = get_judge(conn, judge_name)
+    judge = judge_of_project(conn, project, judge_name)
     settings = conn.execute(select(users.c.ai_settings).where(users.c.id == judge.id)
                             ).scalar_one() or {}
     labels = audit_labels(conn, project, judge.id, min_votes=min_votes)
