@@ -6,6 +6,7 @@ import typer
 
 from accord.cli import calibration, database, guidelines, projects, server, train, users
 from accord.cli.exporting import export_command
+from accord.cli.generate import generate_command
 from accord.cli.importing import import_command
 from accord.cli.judge import judge_audit_command, judge_command, judge_route_command
 from accord.cli.report import report_command
@@ -25,6 +26,7 @@ app.add_typer(projects.app, name="project")
 app.add_typer(guidelines.app, name="guideline")
 app.add_typer(calibration.app, name="calibration")
 app.command("import")(import_command)
+app.command("generate")(generate_command)
 app.command("export")(export_command)
 app.command("report")(report_command)
 app.command("judge")(judge_command)

@@ -1,0 +1,136 @@
+"""``accord generate PROJECT``: candidate responses from models for a sample of the project's
+prompt pool, stored with their model, sampling and cost, then one comparison task each."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from accord.cli.context import fail, open_engine, print_json, reports_errors
+from accord.llm.backend import ChatBackend
+from accord.llm.backends import BACKENDS, BackendOptions, close_backend, open_backend
+from accord.llm.costs import Prices
+from accord.llm.generation import generate_candidates, make_plan
+from accord.llm.local_models import SMOLLM2
+from accord.llm.openai_backend import DEFAULT_TIMEOUT_S
+from accord.llm.prompt_sample import parse_mix
+from accord.llm.retries import Retries
+
+
+@reports_errors
+def generate_command(
+    project: str = typer.Argument(..., help="Name of the project whose prompt pool to use."),
+    backend: str = typer.Option(
+        "openai", "--backend",
+        help="openai (any OpenAI-compatible server: OpenAI, vLLM, SGLang, TGI, Ollama, "
+             "llama.cpp) or local (a transformers model in this process).",
+    ),
+    models: list[str] = typer.Option(
+        None, "--model", "-m",
+        help="Model to generate with; repeat for several (candidates cycle through them). "
+             f"Default for --backend local: {SMOLLM2}.",
+    ),
+    n: int = typer.Option(2, "-n", help="Candidates per prompt (2 to 16; 2 for pairwise "
+                                        "projects)."),
+    temperatures: list[float] = typer.Option(
+        None, "--temperature", "-t",
+        help="Sampling temperature; repeat for several (candidates cycle through every model "
+             "and temperature). Default 0.7.",
+    ),
+    top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling threshold."),
+    max_tokens: int = typer.Option(256, "--max-tokens", help="Longest candidate, in tokens."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Sampling seed; candidate i uses seed + i (reproducible where the "
+                             "backend honours seeds)."),
+    mix: str | None = typer.Option(
+        None, "--mix",
+        help="Target share of prompts per category, e.g. coding=0.3,qa=0.7; default: the "
+             "pool's own proportions.",
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", help="Prompts to take from the pool; default: as many as the mix "
+                              "allows."),
+    sample_seed: int = typer.Option(0, "--sample-seed",
+                                    help="Which prompts the sample takes (same seed, same "
+                                         "prompts: a rerun resumes)."),
+    concurrency: int = typer.Option(4, "--concurrency", "-c", help="Calls in flight at once."),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="Server URL (…/v1); default OPENAI_BASE_URL, else OpenAI."),
+    api_key: str | None = typer.Option(None, "--api-key",
+                                       help="Default: OPENAI_API_KEY."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, "--timeout",
+                                  help="Seconds to wait for one answer."),
+    attempts: int = typer.Option(5, "--attempts",
+                                 help="Tries per call (429, 5xx and timeouts are retried)."),
+    price_input: float = typer.Option(0.0, "--price-input",
+                                      help="Price per million prompt tokens."),
+    price_output: float = typer.Option(0.0, "--price-output",
+                                       help="Price per million completion tokens."),
+    json_output: bool = typer.Option(False, "--json", help="Print the summary as one JSON "
+                                                           "object."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Generate candidates for pool prompts (items of kind prompt) and create their tasks.
+
+    Running the same command again fills only what is missing. A prompt whose call fails for
+    good is reported on stderr as one line, the others go on, and the exit status is 1.
+    """
+    if backend not in BACKENDS:
+        fail(f'--backend must be one of {", ".join(BACKENDS)}, not "{backend}"')
+    models = list(models or ([SMOLLM2] if backend == "local" else []))
+    if not models:
+        fail("--backend openai needs --model (the model's name on the server)")
+    plan = make_plan(models, n, temperatures=temperatures or [0.7], top_p=top_p,
+                     max_tokens=max_tokens, seed=seed)
+    prices = Prices(price_input, price_output)
+    options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
+                             retries=Retries(attempts=attempts))
+    mix_shares = parse_mix(mix)
+    engine = open_engine()
+    backends: dict[str, ChatBackend] = {}
+    try:
+        for model in plan.models:
+            backends[model] = open_backend(backend, model, options)
+        with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+            report = generate_candidates(
+                engine, project, backends, plan, mix=mix_shares, limit=limit,
+                sample_seed=sample_seed, concurrency=concurrency, prices=prices,
+                progress=progress,
+                on_failure=lambda prompt, error: typer.echo(
+                    f"error: prompt {prompt}: {error}", err=True),
+            )
+    finally:
+        for opened in backends.values():
+            close_backend(opened)
+        engine.dispose()
+    for category, missing in report.short.items():
+        typer.echo(f"warning: category {category} is {missing} prompts short of its share",
+                   err=True)
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        typer.echo(f"{project}: {report.summary()}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar(*, enabled: bool) -> Iterator[object]:
+    """A rich progress bar on stderr counting candidates; ``None`` when disabled."""
+    if not enabled:
+        yield None
+        return
+    bar = Progress(TextColumn("Generating"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    row = bar.add_task("generate", total=None)
+
+    def advance(done: int, total: int) -> None:
+        bar.update(row, completed=done, total=total)
+
+    with bar:
+        yield advance
