@@ -299,6 +299,7 @@ def publish_version(
         project_id=project.id, version=version, status="published", text=text,
         dimensions=dimensions or [], edge_cases=edge_cases or {},
         escalation_rules=escalation_rules or [], change_note=change_note,
+        requires_recalibration=requires_recalibration,
         created_by=created_by, created_at=now, published_at=now,
     )).inserted_primary_key[0]
     store_examples(conn, version_id, rows, now)
