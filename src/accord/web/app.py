@@ -12,7 +12,16 @@ from accord import __version__
 from accord.db.engine import make_engine
 from accord.settings import Settings, load_settings
 from accord.web import docs, errors, pages
-from accord.web.api import calibration, guidelines, markdown, oversight, projects, review, work
+from accord.web.api import (
+    calibration,
+    guidelines,
+    judges,
+    markdown,
+    oversight,
+    projects,
+    review,
+    work,
+)
 from accord.web.database import Database
 from accord.web.security import SecurityMiddleware
 
@@ -60,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(calibration.router, prefix=API_PREFIX)
     app.include_router(guidelines.router, prefix=API_PREFIX)
     app.include_router(oversight.router, prefix=API_PREFIX)
+    app.include_router(judges.router, prefix=API_PREFIX)
     app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)
