@@ -18,6 +18,7 @@ from accord.quality.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
+from accord.quality.agreement.bootstrap import distinct_rows
 
 STATISTICS = [
     PercentAgreement(), PercentAgreement(tie_label=2, drop_ties=True), FleissKappa(),
@@ -110,3 +111,18 @@ def test_an_undefined_statistic_gives_an_undefined_interval():
 def test_invalid_settings_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         bootstrap_ci(FleissKappa(), simulated(10), **kwargs)
+
+
+@pytest.mark.parametrize("statistic", [s for s in STATISTICS
+                                       if not isinstance(s, MeanPairwiseCohen)], ids=repr)
+def test_resamples_counted_by_vote_pattern_equal_the_statistic_on_each_resample(statistic):
+    """Many items, few distinct vote patterns: resamples are counted per pattern, and each
+    still equals the statistic called on the resampled judgments. (Cohen's kappa has terms
+    per pair of annotators, nearly one pattern per item: it keeps item weights.)"""
+    judgments = simulated(1500, pool=8, seed=6)
+    items = np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
+    terms = statistic.item_terms(judgments).restricted(items)
+    assert distinct_rows([terms.matrix]) is not None  # the pattern path is the one taken
+    vectorised = bootstrap_ci(statistic, judgments, n_resamples=30, seed=8)
+    called = bootstrap_ci(lambda j: statistic(j), judgments, n_resamples=30, seed=8)
+    assert vectorised == pytest.approx(called, abs=1e-9)

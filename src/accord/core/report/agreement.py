@@ -28,11 +28,7 @@ from accord.quality.agreement import (
     krippendorff_alpha,
     pairwise_cohen,
 )
-from accord.quality.agreement.bootstrap import (
-    DRAWS_PER_BATCH,
-    TOTALS_PER_PRODUCT,
-    resample_draws,
-)
+from accord.quality.agreement.bootstrap import resampled_values
 
 BOOTSTRAP_RESAMPLES = 200
 BOOTSTRAP_SEED = 0
@@ -64,18 +60,9 @@ def intervals(statistics: list[ItemStatistic], judgments: Judgments,
     """
     rng = np.random.default_rng(seed)
     items = np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
-    terms = [statistic.item_terms(judgments).restricted(items) for statistic in statistics]
-    n = len(items)
-    weights = np.empty((min(n_resamples, max(1, DRAWS_PER_BATCH // max(n, 1))), n))
-    values: list[list[np.ndarray]] = [[] for _ in statistics]
-    for draws in resample_draws(n, n_resamples, rng):
-        for row, drawn in enumerate(draws):
-            weights[row] = np.bincount(drawn, minlength=n)
-        for found, term in zip(values, terms, strict=True):
-            step = max(1, TOTALS_PER_PRODUCT // max(term.width, 1))
-            found.extend(term.weighted(weights[start:min(start + step, len(draws))])
-                         for start in range(0, len(draws), step))
-    return [_percentile_interval(np.concatenate(found)) for found in values]
+    terms = [statistic.item_terms(judgments) for statistic in statistics]
+    values = resampled_values(terms, items, n_resamples, rng)
+    return [_percentile_interval(found) for found in values]
 
 
 def _comparison_judgments(arrays: ProjectArrays, pairs: PairItems) -> Judgments:

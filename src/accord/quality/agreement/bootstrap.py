@@ -9,6 +9,10 @@ ch. 13): the (1 - confidence)/2 and (1 + confidence)/2 quantiles of the resample
 For this package's statistics a resample is never built: a statistic is a function of sums
 over items (see :mod:`~accord.quality.agreement.terms`), so a resample is the item-count
 vector times the per-item term matrix, and a batch of resamples is one matrix product.
+Items often share their terms (200,000 pairs judged by five people have some twenty
+distinct patterns of votes): then a resample is the count of each distinct row among the
+drawn items, one ``bincount``, times the small matrix of distinct rows, the same sums
+without a weight per item.
 Other callables get each resampled :class:`Judgments` in turn, drawn from the same random
 stream, so both paths give the same interval for the same seed.
 """
@@ -16,6 +20,7 @@ stream, so both paths give the same interval for the same seed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -75,17 +80,62 @@ def resample_draws(n_items: int, n_resamples: int,
 def _resampled_terms(terms: ItemTerms, items: NDArray[np.intp], n_resamples: int,
                      rng: np.random.Generator) -> NDArray[np.float64]:
     """The statistic on each resample, from item weights (how often each item was drawn)."""
-    drawn_from = terms.restricted(items)
+    return resampled_values([terms], items, n_resamples, rng)[0]
+
+
+def resampled_values(terms: list[ItemTerms], items: NDArray[np.intp], n_resamples: int,
+                     rng: np.random.Generator) -> list[NDArray[np.float64]]:
+    """Each statistic's value on every resample, all from one set of draws of ``items``."""
+    drawn_from = [t.restricted(items) for t in terms]
     n = len(items)
-    step = max(1, TOTALS_PER_PRODUCT // max(terms.width, 1))
+    shared = distinct_rows([t.matrix for t in drawn_from])
+    values: list[list[NDArray[np.float64]]] = [[] for _ in terms]
+    if shared is not None:
+        pattern, tables = shared
+        n_patterns = len(tables[0])
+        for draws in resample_draws(n, n_resamples, rng):
+            rows = len(draws)
+            codes = pattern[draws] + (np.arange(rows) * n_patterns)[:, None]
+            counts = np.bincount(codes.ravel(), minlength=rows * n_patterns)
+            counts = counts.reshape(rows, n_patterns).astype(np.float64)
+            for found, term, table in zip(values, drawn_from, tables, strict=True):
+                found.append(term.combine(counts @ table))
+        return [np.concatenate(found) for found in values]
     weights = np.empty((min(n_resamples, max(1, DRAWS_PER_BATCH // max(n, 1))), n))
-    values = []
     for draws in resample_draws(n, n_resamples, rng):
         for row, drawn in enumerate(draws):
             weights[row] = np.bincount(drawn, minlength=n)
-        values.extend(drawn_from.weighted(weights[start:min(start + step, len(draws))])
-                      for start in range(0, len(draws), step))
-    return np.concatenate(values)
+        for found, term in zip(values, drawn_from, strict=True):
+            step = max(1, TOTALS_PER_PRODUCT // max(term.width, 1))
+            found.extend(term.weighted(weights[start:min(start + step, len(draws))])
+                         for start in range(0, len(draws), step))
+    return [np.concatenate(found) for found in values]
+
+
+def distinct_rows(matrices: list) -> tuple[NDArray[np.intp], list[NDArray[np.float64]]] | None:
+    """Each item's pattern (its rows of every matrix, taken together) and, per matrix, the
+    rows of each pattern; None when a matrix is sparse or most items have their own pattern.
+
+    Rows are told apart by a random projection, then checked exactly (a coincidence of
+    projections falls back to comparing the rows' bytes).
+    """
+    if not matrices or not all(isinstance(m, np.ndarray) for m in matrices):
+        return None
+    combined = np.ascontiguousarray(np.hstack(matrices), dtype=np.float64)
+    if len(combined) == 0:
+        return None
+    key = combined @ np.random.default_rng(0).random(combined.shape[1])
+    _, first, pattern = np.unique(key, return_index=True, return_inverse=True)
+    if len(first) * 4 > len(combined):
+        return None
+    rows = combined[first]
+    if not np.array_equal(rows[pattern], combined, equal_nan=True):
+        as_bytes = combined.view(np.dtype((np.void, combined.shape[1] * 8))).ravel()
+        _, first, pattern = np.unique(as_bytes, return_index=True, return_inverse=True)
+        rows = combined[first]
+    edges = np.cumsum([0] + [m.shape[1] for m in matrices])
+    return pattern.reshape(-1), [np.ascontiguousarray(rows[:, a:b])
+                                 for a, b in pairwise(edges)]
 
 
 def _resampled_calls(statistic: Statistic, judgments: Judgments, items: NDArray[np.intp],

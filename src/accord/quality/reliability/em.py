@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,18 +76,24 @@ def check_options(max_iter: int, tol: float, smoothing: float) -> None:
 
 
 def normalise_logits(logits: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
-    """Row-wise softmax of ``logits`` in place, and the sum of the rows' log normalisers.
+    """Row-wise softmax of ``logits``, and the sum of the rows' log normalisers.
 
-    Reductions run column by column: with a handful of classes that is several times faster
-    than NumPy's reductions along a short last axis.
+    The work runs on the transpose, one contiguous row per class: with a handful of classes
+    that is several times faster than NumPy's reductions along a short last axis or over
+    strided columns. The result is that transpose's view, shaped like ``logits``.
     """
-    columns = [logits[:, k] for k in range(logits.shape[1])]
-    top = reduce(np.maximum, columns)
-    logits -= top[:, None]
-    np.exp(logits, out=logits)
-    total = reduce(np.add, columns)
-    logits /= total[:, None]
-    return logits, float(top.sum() + np.log(total).sum())
+    classes = np.ascontiguousarray(logits.T)
+    rows = list(classes)
+    top = rows[0].copy()
+    for row in rows[1:]:
+        np.maximum(top, row, out=top)
+    classes -= top
+    np.exp(classes, out=classes)
+    total = rows[0].copy()
+    for row in rows[1:]:
+        total += row
+    classes /= total
+    return classes.T, float(top.sum() + np.log(total).sum())
 
 
 def e_step(
@@ -107,7 +112,7 @@ def class_priors(
 ) -> NDArray[np.float64]:
     """Mean posterior over the judged items, smoothed: the class priors' M step."""
     judged = posteriors if labelled is None else posteriors[labelled]
-    totals = judged.sum(axis=0) + smoothing
+    totals = np.ones(len(judged)) @ judged + smoothing  # a product: faster than sum(axis=0)
     return totals / totals.sum()
 
 
