@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from accord.core import access, audit
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -157,11 +158,15 @@ def draft_in(conn: Connection, project: Project, fields: dict[str, Any], now: da
                        "edit it, or publish it first")
     document = merge(_current_document(conn, project), fields)
     example_rows(conn, project, document.examples)  # before the insert: errors change nothing
-    version_id = conn.execute(insert(guideline_versions).values(
-        project_id=project.id, version=next_version(conn, project.id), status="draft",
-        text="", dimensions=[], edge_cases=[], escalation_rules=[], change_note="",
-        created_by=actor_id, created_at=now,
-    )).inserted_primary_key[0]
+    try:
+        version_id = conn.execute(insert(guideline_versions).values(
+            project_id=project.id, version=next_version(conn, project.id), status="draft",
+            text="", dimensions=[], edge_cases=[], escalation_rules=[], change_note="",
+            created_by=actor_id, created_at=now,
+        )).inserted_primary_key[0]
+    except IntegrityError:  # two managers started a draft at the same moment
+        raise Conflict(f'someone else just started a draft of "{project.name}": '
+                       "reload and edit that one") from None
     _write(conn, project, version_id, document, now)
     return _view(conn, project, _rows(conn, project, guideline_versions.c.id == version_id)[0])
 
