@@ -57,9 +57,9 @@ def choose(pool: Sequence[PoolPrompt], mix: dict[str, float] | None, limit: int 
            seed: int = 0) -> Selection:
     """The prompts to generate for, in pool order.
 
-    Without ``mix`` the shares are the pool's own. Without ``limit`` the sample is as large as
-    the mix allows: the whole pool, or with a mix the most prompts for which every category
-    has its share.
+    Without ``mix`` the shares are the pool's own. Without ``limit`` (or without ``mix`` and
+    with a limit beyond the pool) the sample is as large as the mix allows: the whole pool,
+    or with a mix the most prompts for which every category has its share.
     """
     by_category: dict[str, list[PoolPrompt]] = defaultdict(list)
     for prompt in pool:
@@ -79,7 +79,11 @@ def choose(pool: Sequence[PoolPrompt], mix: dict[str, float] | None, limit: int 
     if total_weight == 0:
         return Selection([], {})
     shares = {name: weight / total_weight for name, weight in weights.items()}
-    size = limit if limit is not None else _largest_fitting(shares, by_category)
+    size = _largest_fitting(shares, by_category)
+    if limit is not None:
+        # The pool's own shares always fit, so a limit beyond the pool takes the pool; a
+        # mix asks for what it asks, and categories that cannot follow are reported short.
+        size = limit if mix is not None else min(limit, size)
     wanted = _apportion(size, shares)
     picked: list[PoolPrompt] = []
     short: dict[str, int] = {}
