@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select, update
 from accord.core import ai_judges, claims, submissions
 from accord.core.importing.alpaca_eval import import_alpaca_eval
 from accord.core.importing.alpaca_records import task_id
-from accord.core.judge_audit import judge_audit
+from accord.core.judge_audit import audit_section, judge_audit
 from accord.core.judgments import Judgment
 from accord.core.projects import Project, get_project
 from accord.db.tables import tasks, users
@@ -193,3 +193,17 @@ def test_the_audit_runs_on_an_alpaca_eval_import(engine, tmp_path):
     # Imported verdicts carry no record of two display orders: consistency is not measured.
     assert (audit["swap_consistency"], audit["swap_measured"]) == (None, 0)
     assert audit["judgments"] == len(task_names)
+
+
+def test_the_report_section_audits_every_ai_judge_of_the_project(engine):
+    project, _, _, _ = planted_project(engine, seed=2)
+    with engine.begin() as conn:
+        ai_judges.ensure_judge(conn, project, "judge-idle", {"model": "idle"})
+
+    with engine.connect() as conn:
+        section = audit_section(conn, project)
+        single = judge_audit(conn, project, JUDGE)
+
+    assert [entry["judge"] for entry in section] == ["judge-audited", "judge-idle"]
+    assert section[0] == single
+    assert (section[1]["judgments"], section[1]["pairs"]) == (0, 0)

@@ -31,6 +31,7 @@ from accord.core.judgments import pairs_from_ranking
 from accord.core.projects import Project
 from accord.db.tables import (
     annotations,
+    memberships,
     pairwise_outcomes,
     responses,
     task_responses,
@@ -194,3 +195,18 @@ def judge_audit(conn: Connection, project: Project, judge_name: str, *, min_vote
                       "rows": "judge", "columns": "reference",
                       "matrix": confusion.tolist()},
     }
+
+
+def project_judges(conn: Connection, project: Project) -> list[str]:
+    """The names of the project's AI judges (annotators of kind ``ai``), sorted."""
+    return sorted(conn.execute(
+        select(users.c.name).join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.project_id == project.id, memberships.c.role == "annotator",
+               users.c.kind == "ai")).scalars())
+
+
+def audit_section(conn: Connection, project: Project, *, min_votes: int = 1) -> list[dict]:
+    """One audit per AI judge of the project: a report section that says, judge by judge,
+    how far each agrees with people and with itself."""
+    return [judge_audit(conn, project, name, min_votes=min_votes)
+            for name in project_judges(conn, project)]
