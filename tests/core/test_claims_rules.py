@@ -104,3 +104,16 @@ def test_the_calibration_score_gives_partial_credit_on_kway_rankings():
     tie = [["a", "c"], ["b"]]
     assert calibration.agreement([(tie, reference)]) == 2 / 3
     assert calibration.agreement([]) is None
+
+
+def test_gold_is_never_handed_out_alone_once_production_work_runs_out(engine):
+    project = make_project(engine, overlap=1, gold_rate=1.0)
+    import_lines(engine, project, item("q-1", gold=[["a"], ["b"]]), item("q-2"),
+                 item("q-3", gold=[["a"], ["b"]]))
+    me = make_user(engine, "ann", project=project, roles=("annotator",)).user
+    other = make_user(engine, "other", project=project, roles=("annotator",)).user
+    with engine.begin() as conn:
+        assert claims.claim_next(conn, project, other, utcnow()).task.id == "q-1"
+        assert claims.claim_next(conn, project, other, utcnow()).task.id == "q-3"
+        assert claims.claim_next(conn, project, other, utcnow()).task.id == "q-2"
+        assert claims.claim_next(conn, project, me, utcnow()) is None  # q-2 is full

@@ -175,10 +175,6 @@ def claim_or_wait(
     params = {"project_id": project.id, "user_id": user.id}
     if gate.round_id is not None:
         return _calibration_claim(conn, project, user, now, rng, rules, gate, params, sheltered)
-    if project.gold_rate > 0 and rng.random() < project.gold_rate:
-        task = _select(conn, params, gold=True, sheltered=sheltered)
-        if task is not None:
-            return _lease(conn, project, user, task, now, rng)
     task = None
     if rules.rotation is not None:
         avoid = fatigue_rules.streak_category(conn, project.id, user.id, rules.rotation.after)
@@ -186,7 +182,11 @@ def claim_or_wait(
             task = _select(conn, {**params, "avoid_category": avoid}, gold=False,
                            sheltered=sheltered, rotate=True)
     task = task or _select(conn, params, gold=False, sheltered=sheltered)
-    return None if task is None else _lease(conn, project, user, task, now, rng)
+    if task is None:
+        return None  # gold is mixed into production work, never handed out alone
+    if project.gold_rate > 0 and rng.random() < project.gold_rate:
+        task = _select(conn, params, gold=True, sheltered=sheltered) or task
+    return _lease(conn, project, user, task, now, rng)
 
 
 def claim_next(
