@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from accord.quality.reliability.pairs import pair_order
+
 FIRST = 1
 """``outcome`` value: the pair's ``first`` response won the majority."""
 SECOND = -1
@@ -95,10 +97,7 @@ def _empty() -> PairMajorities:
 
 def _pair_groups(task, first, second) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The order that sorts votes by (task, first, second), and each sorted vote's group."""
-    order = np.lexsort((second, first, task))
-    t, f, s = task[order], first[order], second[order]
-    starts = np.ones(len(order), dtype=bool)
-    starts[1:] = (t[1:] != t[:-1]) | (f[1:] != f[:-1]) | (s[1:] != s[:-1])
+    order, starts = pair_order(task, first, second)
     return order, np.cumsum(starts) - 1
 
 

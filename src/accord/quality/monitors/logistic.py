@@ -44,37 +44,59 @@ def grouped_logistic(
     max_iter: int = 30,
     tol: float = 1e-9,
 ) -> LogisticFit:
-    """Fit ``y ~ sigmoid(a + b x)`` separately in each group ``0 … n_groups-1``."""
+    """Fit ``y ~ sigmoid(a + b x)`` separately in each group ``0 … n_groups-1``.
+
+    A group stops stepping once it has converged, diverged or met a singular Hessian, and
+    once at least half of the rows belong to stopped groups the rows still stepping are
+    taken apart: a separated group (one annotator whose every choice the covariate
+    explains) creeps toward ``DIVERGED`` for many steps, and those steps then cost its own
+    rows only.
+    """
     a, b = np.zeros(n_groups), np.zeros(n_groups)
-    converged = diverging = np.zeros(n_groups, dtype=bool)
-    h00 = h01 = h11 = np.zeros(n_groups)
+    h00, h01, h11 = np.zeros(n_groups), np.zeros(n_groups), np.zeros(n_groups)
+    converged = np.zeros(n_groups, dtype=bool)
+    stopped = np.zeros(n_groups, dtype=bool)
+    rows_group, rows_x, rows_y = group, x, y
 
     def sums(weights: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.bincount(group, weights=weights, minlength=n_groups)
+        if n_groups == 1:
+            return np.array([weights.sum()])
+        return np.bincount(rows_group, weights=weights, minlength=n_groups)
 
     for _ in range(max_iter):
-        eta = b[group] * x
+        live = ~stopped
+        eta = b[rows_group] * rows_x
         if intercept:
-            eta += a[group]
+            eta += a[rows_group]
         p = expit(eta)
-        residual, weight = y - p, p * (1.0 - p)
-        weighted_x = weight * x
-        g1, h11 = sums(residual * x), sums(weighted_x * x)
+        residual, weight = rows_y - p, p * (1.0 - p)
+        weighted_x = weight * rows_x
+        g1, s11 = sums(residual * rows_x), sums(weighted_x * rows_x)
+        h11 = np.where(live, s11, h11)
         if intercept:
-            g0, h00, h01 = sums(residual), sums(weight), sums(weighted_x)
+            g0, s00, s01 = sums(residual), sums(weight), sums(weighted_x)
+            h00, h01 = np.where(live, s00, h00), np.where(live, s01, h01)
             with np.errstate(divide="ignore", invalid="ignore"):
-                det = h00 * h11 - h01 * h01
-                da, db = (h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det
+                det = s00 * s11 - s01 * s01
+                da, db = (s11 * g0 - s01 * g1) / det, (s00 * g1 - s01 * g0) / det
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
-                da, db = np.zeros(n_groups), g1 / h11
-        step = np.isfinite(da) & np.isfinite(db)
+                da, db = np.zeros(n_groups), g1 / s11
+        step = live & np.isfinite(da) & np.isfinite(db)
         a, b = np.where(step, a + da, a), np.where(step, b + db, b)
-        small = np.maximum(np.abs(da) / (1 + np.abs(a)), np.abs(db) / (1 + np.abs(b))) < tol
-        converged = step & small
+        with np.errstate(invalid="ignore"):
+            small = np.maximum(np.abs(da) / (1 + np.abs(a)), np.abs(db) / (1 + np.abs(b))) < tol
+        converged |= step & small
         diverging = (np.abs(a) > DIVERGED) | (np.abs(b) > DIVERGED)
-        if np.all(converged | ~step | diverging):
+        stopped |= converged | (live & ~step) | diverging
+        if stopped.all():
             break
+        if n_groups > 1:
+            moving = ~stopped[rows_group]
+            if moving.sum() * 2 <= len(moving):
+                rows_group, rows_x, rows_y = (rows_group[moving], rows_x[moving],
+                                              rows_y[moving])
+    diverging = (np.abs(a) > DIVERGED) | (np.abs(b) > DIVERGED)
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = h00 / (h00 * h11 - h01 * h01) if intercept else 1.0 / h11
     fitted = converged & ~diverging & (variance > 0)

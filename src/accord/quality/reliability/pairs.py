@@ -87,29 +87,37 @@ def oriented_pairs(
     return np.minimum(first, second), np.maximum(first, second), outcome ^ turned
 
 
-def pair_index(
+def pair_order(
     task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
-    """Each outcome's pair number (pairs ordered by task, first, second) and each pair's
-    first outcome in that order.
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """The stable order that sorts outcomes by (task, first, second), and in that order where
+    each pair's run starts.
 
     One sort of one int64 key ``(task * R + first) * R + second`` where it fits, several
     times faster than a lexsort of three columns.
     """
     if len(task) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.intp)
+        return np.zeros(0, np.intp), np.zeros(0, bool)
     span = int(max(first.max(), second.max())) + 1
+    starts = np.ones(len(task), dtype=bool)
     if (int(task.max()) + 1) * span * span < 2**63:
-        key = (task * span + first) * span + second
+        key = (task.astype(np.int64) * span + first) * span + second
         order = np.argsort(key, kind="stable")
         ordered = key[order]
-        starts = np.ones(len(order), dtype=bool)
         starts[1:] = ordered[1:] != ordered[:-1]
     else:
         order = np.lexsort((second, first, task))
         t, f, s = task[order], first[order], second[order]
-        starts = np.ones(len(order), dtype=bool)
         starts[1:] = (t[1:] != t[:-1]) | (f[1:] != f[:-1]) | (s[1:] != s[:-1])
+    return order, starts
+
+
+def pair_index(
+    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Each outcome's pair number (pairs ordered by task, first, second) and each pair's
+    first outcome in that order."""
+    order, starts = pair_order(task, first, second)
     index = np.empty(len(order), dtype=np.int64)
     index[order] = np.cumsum(starts) - 1
     return index, order[starts]
