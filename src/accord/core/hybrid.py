@@ -162,14 +162,20 @@ class _Judged:
     status: str
     category: str
     ranking: list[list[str]]
-    details: dict | None
+    consistent: bool | None
+    confidence: float | None
     method: str | None
+
+
+# Only the two figures routing needs are read out of ``details``, not the raw replies.
+CONSISTENT = annotations.c.details["consistent"].as_boolean()
+CONFIDENCE = annotations.c.details["confidence"].as_float()
 
 
 def _judged(conn: Connection, project_id: int, judge_id: int) -> list[_Judged]:
     rows = conn.execute(
         select(tasks.c.id, tasks.c.external_id, tasks.c.status, prompts.c.category,
-               annotations.c.ranking, annotations.c.details, task_consensus.c.method)
+               annotations.c.ranking, CONSISTENT, CONFIDENCE, task_consensus.c.method)
         .join(tasks, tasks.c.id == annotations.c.task_id)
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .outerjoin(task_consensus, task_consensus.c.task_id == tasks.c.id)
@@ -213,14 +219,13 @@ def _same(first: list[list[str]], second: list[list[str]]) -> bool:
 def reason_for(task: _Judged, rule: HybridRule, flagged: set[int],
                people: dict[int, list], trusted: bool) -> str | None:
     """Why ``task`` goes to people, or None when the judge may settle it."""
-    details = task.details or {}
-    confidence = details.get("confidence")
+    confidence = task.confidence
     checks = (
         ("category", task.category in rule.human_categories),
         ("flagged", task.task_id in flagged or task.status == "escalated"),
-        ("inconsistent", details.get("consistent") is False),
+        ("inconsistent", task.consistent is False),
         ("low_confidence", confidence is not None and confidence < rule.min_confidence),
-        ("unmeasured", "consistent" not in details or confidence is None),
+        ("unmeasured", task.consistent is None or confidence is None),
         ("human_disagrees", any(not _same(r, task.ranking) for r in people.get(task.task_id, ()))),
         ("judge_untrusted", not trusted),
         ("settling_off", not rule.settle),
@@ -246,7 +251,7 @@ def _settle(conn: Connection, project: Project, task: _Judged, judge: str,
         .values(status="resolved", queue=QUEUE_FULL, completed_at=now)).rowcount
     if not moved:
         return False
-    confidence = (task.details or {}).get("confidence")
+    confidence = task.confidence
     conn.execute(delete(task_consensus).where(task_consensus.c.task_id == task.task_id))
     conn.execute(insert(task_consensus).values(
         task_id=task.task_id, method=METHOD, ranking=task.ranking, margin=None,

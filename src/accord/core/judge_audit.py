@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, case, func, select
 
 from accord.core.ai_judges import judge_of_project
 from accord.core.errors import InvalidInput
@@ -154,17 +154,19 @@ def _agreement(labels: AuditLabels, mask: np.ndarray) -> dict:
 
 
 def _self_consistency(conn: Connection, project_id: int, judge_id: int) -> dict:
-    details = conn.execute(select(annotations.c.details).where(
-        annotations.c.project_id == project_id, annotations.c.annotator_id == judge_id,
-        annotations.c.kind == "comparison")).scalars().all()
-    measured = [d for d in details if isinstance(d, dict) and "consistent" in d]
-    confidences = [d["confidence"] for d in measured if d.get("confidence") is not None]
+    """Counted in SQL from two figures of ``details``; the raw replies stay in the table."""
+    consistent = annotations.c.details["consistent"].as_boolean()
+    confidence = annotations.c.details["confidence"].as_float()
+    judgments, measured, agreeing, mean_confidence = conn.execute(
+        select(func.count(), func.count(consistent),
+               func.sum(case((consistent, 1), else_=0)), func.avg(confidence))
+        .where(annotations.c.project_id == project_id, annotations.c.annotator_id == judge_id,
+               annotations.c.kind == "comparison")).one()
     return {
-        "judgments": len(details),
-        "swap_measured": len(measured),
-        "swap_consistency": _number(sum(bool(d["consistent"]) for d in measured)
-                                    / len(measured)) if measured else None,
-        "mean_confidence": _number(float(np.mean(confidences))) if confidences else None,
+        "judgments": judgments,
+        "swap_measured": measured,
+        "swap_consistency": _number(agreeing / measured) if measured else None,
+        "mean_confidence": None if mean_confidence is None else _number(float(mean_confidence)),
     }
 
 
