@@ -26,33 +26,21 @@ from accord.core.judge_audit import judge_audit
 from accord.core.projects import get_project
 from accord.db.types import utcnow
 from accord.llm import constitution as constitutions
-from accord.llm.backend import ChatBackend, Sampling
+from accord.llm.backend import Sampling
+from accord.llm.backends import BackendOptions, close_backend, open_backend
 from accord.llm.costs import Prices
 from accord.llm.judge import JudgeSetup, PairJudge
 from accord.llm.judge_run import JudgeRun, run_judge
-from accord.llm.openai_backend import Endpoint, OpenAIBackend
+from accord.llm.local_models import SMOLLM2
+from accord.llm.openai_backend import DEFAULT_TIMEOUT_S
 from accord.llm.retries import Retries
 
-BACKENDS = ("openai", "local")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._@-]+")
 
 
 def default_judge_name(model: str) -> str:
     """``judge-`` and the model's name, with characters a user name cannot hold replaced."""
     return ("judge-" + _UNSAFE_NAME.sub("-", model).strip("-"))[:120]
-
-
-def make_backend(backend: str, model: str, *, base_url: str | None, timeout_s: float,
-                 attempts: int, seed: int) -> ChatBackend:
-    """The backend the options name; the local one loads its model only when asked for."""
-    if backend == "openai":
-        return OpenAIBackend(model, Endpoint.resolve(base_url), timeout_s=timeout_s,
-                             retries=Retries(attempts=attempts, seed=seed))
-    if backend == "local":
-        from accord.llm.local_backend import LocalBackend  # torch loads only for this backend
-
-        return LocalBackend(model)
-    raise InvalidInput(f'--backend must be one of {", ".join(BACKENDS)}, not "{backend}"')
 
 
 @contextmanager
@@ -86,49 +74,62 @@ def _route_after(project_name: str, judge: str) -> dict | None:
 @reports_errors
 def judge_command(
     project: str = typer.Argument(..., help="Name of the project whose pairs to judge."),
-    model: str = typer.Option(..., "--model", help="The model that judges (as the backend "
-                              "names it; for --backend local, a local model's name or path)."),
     backend: str = typer.Option("openai", "--backend", help="openai (any OpenAI-compatible "
                                 "server: OpenAI, vLLM, SGLang, TGI, Ollama, llama.cpp) or "
-                                "local (transformers in this process)."),
-    base_url: str | None = typer.Option(
-        None, "--base-url", help="The server's URL ending in /v1 (default: OPENAI_BASE_URL, "
-                                 "else OpenAI). The key comes from OPENAI_API_KEY."),
+                                "local (a transformers model in this process)."),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="The model that judges, as the backend names it. Default "
+                                    f"for --backend local: {SMOLLM2}."),
     judge: str | None = typer.Option(None, "--judge", help="The judge's user name (default: "
                                      "judge-MODEL). One name stands for one model."),
     constitution: Path | None = typer.Option(
         None, "--constitution", dir_okay=False,
         help="A constitution file (TOML: name, version, [[principles]]); default: Accord's "
              "helpful-harmless-v1."),
-    seed: int = typer.Option(0, "--seed", help="Seeds each task's principle and first order."),
-    concurrency: int = typer.Option(4, "--concurrency", help="Model calls in flight at once."),
+    seed: int = typer.Option(0, "--seed", help="Seeds each task's principle and which order "
+                             "is shown first (same seed, same draws)."),
+    concurrency: int = typer.Option(4, "--concurrency", "-c", help="Calls in flight at once."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Judge at most this many "
                                      "tasks in this run."),
     parse_attempts: int = typer.Option(3, "--parse-attempts", help="Replies asked for, per "
                                        "order, until one names a verdict."),
-    retries: int = typer.Option(5, "--retries", help="Attempts per call on rate limits, "
-                                "server errors and timeouts."),
-    timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for one answer."),
     max_tokens: int = typer.Option(256, "--max-tokens", min=1, help="Longest reply (verdict "
                                    "and reasons) per call."),
     logprobs: bool = typer.Option(True, "--logprobs/--no-logprobs", help="Ask for the first "
                                   "token's log-probabilities (a soft preference)."),
-    price_input: float = typer.Option(0.0, "--price-input", help="Price per million prompt "
-                                      "tokens, for the cost ledger."),
-    price_output: float = typer.Option(0.0, "--price-output", help="Price per million "
-                                       "completion tokens."),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="Server URL (…/v1); default OPENAI_BASE_URL, else OpenAI."),
+    api_key: str | None = typer.Option(None, "--api-key", help="Default: OPENAI_API_KEY."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, "--timeout",
+                                  help="Seconds to wait for one answer."),
+    attempts: int = typer.Option(5, "--attempts",
+                                 help="Tries per call (429, 5xx and timeouts are retried)."),
+    price_input: float = typer.Option(0.0, "--price-input",
+                                      help="Price per million prompt tokens."),
+    price_output: float = typer.Option(0.0, "--price-output",
+                                       help="Price per million completion tokens."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ):
-    """Judge a project's pairs with an AI judge, both orders each; resumable."""
+    """Judge a project's pairs with an AI judge, in both orders each.
+
+    Running the same command again judges only the tasks this judge has not judged. A task
+    that fails is reported on stderr and left for the next run, and the exit status is 1.
+    When the project lets this judge settle tasks (accord judge-route), it routes them after.
+    """
+    if model is None:
+        if backend != "local":
+            raise InvalidInput("--backend openai needs --model (the model's name on the server)")
+        model = SMOLLM2
     setup = JudgeSetup(
         constitution=constitutions.load(constitution), backend=backend, seed=seed,
         parse_attempts=parse_attempts, sampling=Sampling(temperature=0.0, max_tokens=max_tokens),
         top_logprobs=5 if logprobs else 0, prices=Prices(price_input, price_output),
     )
     name = judge or default_judge_name(model)
-    chat = make_backend(backend, model, base_url=base_url, timeout_s=timeout,
-                        attempts=retries, seed=seed)
+    options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
+                             retries=Retries(attempts=attempts, seed=seed))
+    chat = open_backend(backend, model, options)
     engine = open_engine()
     try:
         with _progress_bar(not quiet and not json_output and sys.stderr.isatty()) as progress:
@@ -136,9 +137,7 @@ def judge_command(
                             concurrency=concurrency, limit=limit, progress=progress)
     finally:
         engine.dispose()
-        close = getattr(chat, "close", None)
-        if close is not None:
-            close()
+        close_backend(chat)
     routing = _route_after(project, name)
     _print_run(run, routing, json_output)
     if run.failed:

@@ -20,7 +20,8 @@ response is better, from token probabilities) and ``details`` (how the verdict w
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -179,8 +180,9 @@ def pending_pairs(conn: Connection, project_id: int, judge_id: int, *, after: in
     return pairs, passed, rows[-1].id
 
 
-def walk_pending(conn_factory, project_id: int, judge_id: int, passed: list[str],
-                 *, limit: int | None = None) -> Iterator[PairTask]:
+def walk_pending(conn_factory: Callable[[], AbstractContextManager[Connection]],
+                 project_id: int, judge_id: int, passed: list[str], *,
+                 limit: int | None = None) -> Iterator[PairTask]:
     """Every unjudged pair of the project, read a chunk at a time, each chunk in a short
     transaction of its own (``conn_factory()`` opens one), so no read stays open while the
     model works. Tasks of more than two responses are appended to ``passed``."""

@@ -24,7 +24,7 @@ from accord.core.projects import Project, get_project
 from accord.core.users import User
 from accord.db.types import utcnow
 from accord.llm.judge import JudgedPair, JudgeFailure, PairJudge
-from accord.llm.pool import run_bounded
+from accord.llm.pool import check_concurrency, run_bounded
 
 Progress = Callable[[int, int], None]
 """Called with (tasks done, tasks to do) after each task."""
@@ -79,6 +79,7 @@ def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: Pa
               concurrency: int = 4, limit: int | None = None, progress: Progress | None = None,
               clock: Callable[[], datetime] = utcnow) -> JudgeRun:
     """Judge the project's unjudged pairs (at most ``limit``) and store each verdict."""
+    check_concurrency(concurrency)  # before anything is written
     model = pair_judge.backend.model
     project, judge, pending = start(engine, project_name, judge_name,
                                     pair_judge.setup.ai_settings(model))
