@@ -6,6 +6,9 @@ imported task's prompt carries the task's id). A generated response belongs to i
 under a stable id, so a rerun finds what is there and asks only for what is missing; a
 task is created once, when all its candidates exist, with an id derived from its prompt's
 and its candidates' ids.
+
+Candidates and tasks are written in bulk through the importer's writers (keys reserved up
+front, one statement per table), so storing answers costs little next to waiting for them.
 """
 
 from __future__ import annotations
@@ -13,16 +16,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, exists, insert, select
-from sqlalchemy.exc import IntegrityError
+import orjson
+from sqlalchemy import Connection, and_, exists, select
 
 from accord.core.importing.existing import LOOKUP_CHUNK
 from accord.core.importing.items import canonical_hash
+from accord.core.importing.store import EXPERTISE_COLUMNS, LINK_COLUMNS, TASK_COLUMNS
+from accord.core.importing.writers import writer_for
 from accord.core.projects import Project
-from accord.db.tables import prompts, responses, task_expertise, task_responses, tasks
+from accord.db.tables import prompts, responses, tasks
 from accord.db.types import utcnow
 
 GENERATED = "generated"
+RESPONSE_COLUMNS = ("id", "prompt_id", "external_id", "content", "model", "sampling", "origin",
+                    "prompt_tokens", "completion_tokens", "cost", "created_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,43 +110,71 @@ def stored_tasks(conn: Connection, project_id: int, external_ids: Sequence[str])
     return found
 
 
-def store_candidate(conn: Connection, prompt_id: int, candidate: Candidate) -> int | None:
-    """Insert the candidate; None when one with its id is already there (a second run of
-    the same plan got there first). Runs in a savepoint, so the caller's work stays."""
-    values = {
-        "prompt_id": prompt_id, "external_id": candidate.external_id,
-        "content": candidate.content, "model": candidate.model, "sampling": candidate.sampling,
-        "origin": GENERATED, "prompt_tokens": candidate.prompt_tokens,
-        "completion_tokens": candidate.completion_tokens, "cost": candidate.cost,
-        "created_at": utcnow(),
-    }
-    try:
-        with conn.begin_nested():
-            return conn.execute(insert(responses).values(values)).inserted_primary_key[0]
-    except IntegrityError:
-        return None
+def store_candidates(conn: Connection, rows: Sequence[tuple[int, Candidate]],
+                     ) -> tuple[dict[tuple[int, str], int], int]:
+    """Insert the candidates (``(prompt id, candidate)`` pairs) not stored yet, in bulk.
+
+    Returns the ``responses.id`` of every one, stored before or now, and how many are new.
+    A candidate already there (another run of the same plan stored it) is kept as it is.
+    """
+    if not rows:
+        return {}, 0
+    ids = stored_candidates(conn, sorted({p for p, _ in rows}),
+                            sorted({c.external_id for _, c in rows}))
+    fresh: dict[tuple[int, str], Candidate] = {}
+    for prompt_id, candidate in rows:
+        key = (prompt_id, candidate.external_id)
+        if key not in ids:
+            fresh.setdefault(key, candidate)
+    if fresh:
+        writer = writer_for(conn)
+        now = writer.timestamp(utcnow())
+        new_ids = writer.allocate("responses", len(fresh))
+        writer.insert("responses", RESPONSE_COLUMNS, [
+            (response_id, prompt_id, c.external_id, c.content, c.model, _json(c.sampling),
+             GENERATED, c.prompt_tokens, c.completion_tokens, c.cost, now)
+            for response_id, ((prompt_id, _), c) in zip(new_ids, fresh.items(), strict=True)
+        ])
+        ids.update(zip(fresh, new_ids, strict=True))
+    return ids, len(fresh)
 
 
-def create_task(conn: Connection, project: Project, prompt_id: int, external_id: str,
-                response_ids: Sequence[int], domains: Sequence[str], metadata: dict,
-                ) -> int | None:
-    """A comparison task over ``response_ids`` in that order; None when ``external_id``
-    is taken already."""
-    if stored_tasks(conn, project.id, [external_id]):
-        return None
-    now = utcnow()
-    digest = canonical_hash({"prompt_id": prompt_id, "responses": list(response_ids),
-                             "metadata": metadata})
-    task_id = conn.execute(insert(tasks).values(
-        project_id=project.id, external_id=external_id, kind="comparison", prompt_id=prompt_id,
-        overlap=project.overlap, priority=0, is_gold=False, requires_expertise=bool(domains),
-        metadata=metadata, content_hash=digest, created_at=now,
-    )).inserted_primary_key[0]
-    conn.execute(insert(task_responses), [
-        {"task_id": task_id, "response_id": response_id, "position": position}
-        for position, response_id in enumerate(response_ids)
-    ])
-    if domains:
-        conn.execute(insert(task_expertise), [{"task_id": task_id, "tag": tag}
-                                              for tag in dict.fromkeys(domains)])
-    return task_id
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """A comparison task over a prompt's candidates, in ``response_ids`` order."""
+
+    prompt_id: int
+    external_id: str
+    response_ids: tuple[int, ...]
+    domains: tuple[str, ...]
+    metadata: dict
+
+
+def create_tasks(conn: Connection, project: Project, new_tasks: Sequence[NewTask]) -> int:
+    """Create the tasks whose external id is free, in bulk; returns how many were created."""
+    taken = stored_tasks(conn, project.id, [t.external_id for t in new_tasks])
+    fresh = list({t.external_id: t for t in new_tasks if t.external_id not in taken}.values())
+    if not fresh:
+        return 0
+    writer = writer_for(conn)
+    now = writer.timestamp(utcnow())
+    task_ids = writer.allocate("tasks", len(fresh))
+    task_rows, link_rows, expertise_rows = [], [], []
+    for task_id, task in zip(task_ids, fresh, strict=True):
+        digest = canonical_hash({"prompt_id": task.prompt_id,
+                                 "responses": list(task.response_ids),
+                                 "metadata": task.metadata})
+        task_rows.append((task_id, project.id, task.external_id, "comparison", task.prompt_id,
+                          project.overlap, 0, False, None, bool(task.domains),
+                          _json(task.metadata), digest, now))
+        link_rows.extend((task_id, response_id, position)
+                         for position, response_id in enumerate(task.response_ids))
+        expertise_rows.extend((task_id, tag) for tag in dict.fromkeys(task.domains))
+    writer.insert("tasks", TASK_COLUMNS, task_rows)
+    writer.insert("task_responses", LINK_COLUMNS, link_rows)
+    writer.insert("task_expertise", EXPERTISE_COLUMNS, expertise_rows)
+    return len(fresh)
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()

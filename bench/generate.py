@@ -1,0 +1,139 @@
+"""Accord's overhead on candidate generation: 1,000 chat requests to a local fake server.
+
+    .venv/bin/python bench/generate.py                      # 1,000 requests, 16 at a time
+    .venv/bin/python bench/generate.py --requests 2000 --concurrency 32 --delay 0.05
+
+The fake OpenAI server (``tests/llm/fake_openai.py``) runs in its own process and answers
+each request after a fixed delay. The same requests are sent twice, alternately, several
+rounds: once by the bare ``openai`` client on a thread pool of the same size, once by
+Accord's generator end to end (prompt sampling, retries policy, the bounded pool, every
+answer stored in SQLite with its ledger entry, the tasks created). The best round of each
+and the median round of each are compared; Accord's overhead is the difference as a share
+of the bare client's time (target: under 5 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import openai  # noqa: E402
+from tests.live import free_port  # noqa: E402
+
+from accord.core.importing import import_items  # noqa: E402
+from accord.core.projects import create_project  # noqa: E402
+from accord.db import migrate  # noqa: E402
+from accord.db.engine import make_engine  # noqa: E402
+from accord.llm.backends import BackendOptions, open_backend  # noqa: E402
+from accord.llm.generation import generate_candidates, make_plan  # noqa: E402
+
+CANDIDATES = 2
+MODELS = ["bench-model-a", "bench-model-b"]
+MAX_TOKENS = 64
+
+
+def question(n: int) -> str:
+    return f"Question {n}: how would you explain topic {n % 97} to a new colleague?"
+
+
+def start_server(delay: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.llm.fake_openai", "--port", str(port), "--delay",
+         str(delay)], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, f"http://127.0.0.1:{port}/v1"
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("the fake server did not start")
+
+
+def bare_client(base_url: str, requests: int, concurrency: int) -> float:
+    client = openai.OpenAI(base_url=base_url, api_key="bench", max_retries=0)
+
+    def ask(n: int) -> str:
+        completion = client.chat.completions.create(
+            model=MODELS[n % CANDIDATES],
+            messages=[{"role": "user", "content": question(n // CANDIDATES)}],
+            temperature=0.7, top_p=1.0, max_tokens=MAX_TOKENS)
+        return completion.choices[0].message.content
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        answers = list(pool.map(ask, range(requests)))
+    seconds = time.perf_counter() - started
+    client.close()
+    assert len(answers) == requests and all(answers)
+    return seconds
+
+
+def accord_generator(base_url: str, requests: int, concurrency: int, folder: Path,
+                     round_: int) -> float:
+    url = f"sqlite:///{folder / f'generate-{round_}.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        project = create_project(conn, "bench", ranking_mode="kway", allow_ties=True)
+    prompts = requests // CANDIDATES
+    import_items(engine, project, [{"id": f"p-{n}", "kind": "prompt", "prompt": question(n),
+                                    "category": "qa"} for n in range(prompts)])
+    options = BackendOptions(base_url=base_url, api_key="bench")
+    backends = {model: open_backend("openai", model, options) for model in MODELS}
+    plan = make_plan(MODELS, CANDIDATES, max_tokens=MAX_TOKENS)
+    started = time.perf_counter()
+    report = generate_candidates(engine, "bench", backends, plan, concurrency=concurrency)
+    seconds = time.perf_counter() - started
+    for backend in backends.values():
+        backend.close()
+    engine.dispose()
+    assert report.generated == requests and report.tasks_created == prompts, report
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--delay", type=float, default=0.05, help="server seconds a request")
+    parser.add_argument("--rounds", type=int, default=5)
+    arguments = parser.parse_args()
+    server, base_url = start_server(arguments.delay)
+    bare, accord = [], []
+    try:
+        bare_client(base_url, 100, arguments.concurrency)  # warm the server up
+        with tempfile.TemporaryDirectory() as tmp:
+            for round_ in range(arguments.rounds):
+                bare.append(bare_client(base_url, arguments.requests, arguments.concurrency))
+                accord.append(accord_generator(base_url, arguments.requests,
+                                               arguments.concurrency, Path(tmp), round_))
+                print(f"round {round_ + 1}: bare openai {bare[-1]:.2f} s, "
+                      f"accord generate {accord[-1]:.2f} s", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    ideal = arguments.requests / arguments.concurrency * arguments.delay
+    print(f"{arguments.requests} requests, concurrency {arguments.concurrency}, "
+          f"server delay {arguments.delay * 1000:.0f} ms (ideal {ideal:.2f} s)")
+    for name, pick in (("best", min), ("median", statistics.median)):
+        plain, ours = pick(bare), pick(accord)
+        print(f"{name:>6}: bare openai {plain:5.2f} s ({arguments.requests / plain:4.0f} "
+              f"requests/s), accord generate {ours:5.2f} s ({arguments.requests / ours:4.0f} "
+              f"requests/s, stored in SQLite), overhead {(ours - plain) / plain * 100:+5.1f} %")
+
+
+if __name__ == "__main__":
+    main()
