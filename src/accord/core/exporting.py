@@ -9,7 +9,8 @@ chunk's last task (a merge join), so that no query names thousands of ids. Raw a
 exports stream one joined query each. Memory grows with the chunk size, never with the project.
 
 A comparison task is exported once it has all its annotations (``submitted >= overlap``) and
-is not open or escalated: complete, waiting for adjudication, or resolved.
+is not open or escalated: complete, waiting for adjudication, or resolved; a task the
+project's AI judge settled (see :mod:`accord.core.hybrid`) is exported with the judge's label.
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ from sqlalchemy import (
     Select,
     Text,
     cast,
+    exists,
     func,
     literal,
     null,
+    or_,
     select,
 )
 
@@ -57,6 +60,9 @@ from accord.db.tables import (
 )
 from accord.quality.consensus import PairMajorities, majority_pairs
 
+AI_JUDGE = "ai_judge"  # task_consensus.method of a task the AI judge settled
+# Its own name, so that the test stays apart from the text query's join to the consensus.
+_SETTLED = task_consensus.alias("settled")
 EXPORTED_STATUSES = ("complete", "needs_adjudication", "resolved")
 CHUNK_ROWS = 20_000  # outcome rows fetched per round trip; a chunk holds about this many
 STREAM_ROWS = 2_000  # rows per fetch for the raw and SFT streams
@@ -131,7 +137,8 @@ def _exported(project_id: int, chosen: TaskFilter | None = None
         tasks.c.project_id == project_id,
         tasks.c.kind == "comparison",
         tasks.c.status.in_(EXPORTED_STATUSES),
-        tasks.c.submitted >= tasks.c.overlap,
+        or_(tasks.c.submitted >= tasks.c.overlap, exists().where(
+            _SETTLED.c.task_id == tasks.c.id, _SETTLED.c.method == AI_JUDGE)),
     ]
     if chosen is not None and chosen.categories:
         conditions.append(tasks.c.prompt_id.in_(
@@ -247,10 +254,11 @@ def _task_text_query(project_id: int, chosen: TaskFilter | None, consensus: bool
     # type's per-row processing, which costs more than the query.
     ranking = (cast(task_consensus.c.ranking, Text) if consensus else null()
                ).label("consensus_json")
+    method = (task_consensus.c.method if consensus else null()).label("consensus_method")
     query = (
         select(tasks.c.id, tasks.c.external_id,
                cast(prompts.c.messages, Text).label("messages_json"), prompts.c.category,
-               ranking)
+               ranking, method)
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .where(*_exported(project_id, chosen))
         .order_by(tasks.c.id)
@@ -329,6 +337,8 @@ def decided_chunks(
         block = fetched[np.isin(fetched[:, 0], [r[0] for r in task_rows])]
         if not len(block):
             continue
+        block, sources = provenance.split(
+            block, versions, [r[0] for r in task_rows if r[5] == AI_JUDGE] if consensus else ())
         majorities = majority_pairs(block[:, 0], block[:, 1], block[:, 2], block[:, 3],
                                     block[:, 4])
         counts.tasks += len(np.unique(majorities.task))
@@ -339,7 +349,7 @@ def decided_chunks(
                 decided,
                 {r[0]: r for r in task_rows},
                 {r[1]: r for r in response_rows},
-                provenance.rows(block, versions),
+                sources,
             )
 
 

@@ -125,8 +125,9 @@ def _caveats(by_source: Counter[str], counts: ExportCounts, project: Project) ->
     if by_source.get("imported"):
         lines.append("- Imported labels come from their source data set, one label per task: "
                      "their agreement is not measured by Accord.")
-    if by_source.get("ai") or by_source.get("mixed"):
-        lines.append("- Some labels are by AI judges (source `ai` or `mixed`).")
+    if by_source.get("ai") or by_source.get("ai_judge"):
+        lines.append("- Some labels are by AI judges (source `ai`, or `ai_judge` where the "
+                     "project's judge settled the task); people's labels never count them.")
     if counts.ties_dropped:
         lines.append(f"- {counts.ties_dropped:,} pairs were ties or even splits and are not "
                      "in the export.")

@@ -14,7 +14,7 @@ from accord.core.errors import InvalidInput
 from accord.core.exporting import TaskFilter
 
 PAIRS = ("all", "best-vs-rest")
-SOURCES = ("human", "ai", "imported", "adjudicated", "mixed")
+SOURCES = ("human", "ai", "ai_judge", "imported", "adjudicated", "mixed")
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,11 @@ Fields, in order:
 ``chosen_model``, ``rejected_model``
     The models that wrote the two responses (null when unknown).
 ``source``
-    ``human``, ``ai`` or ``imported`` (the kind all the task's annotators share), ``mixed``
-    when kinds differ, ``adjudicated`` when a reviewer adjudicated the task.
+    Where the label came from (see :mod:`accord.core.label_source`): ``ai_judge`` when the
+    project's AI judge settled the task, ``adjudicated`` when a reviewer decided it, else
+    ``human`` or ``imported`` (the kind of the people who judged it) or ``mixed`` (both),
+    and ``ai`` when only AI judges judged it. AI judges' verdicts on a task that people
+    judged are never counted in its label.
 ``guideline_version``
     The newest guideline version among the task's annotations (null when none).
 
@@ -124,7 +127,7 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
     # Rows are unpacked by position: it is the hot loop of the export, and a fetched row's
     # positional access is several times cheaper than its attribute access.
     for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in kept:
-        _, external_id, messages_json, category, _ = task_rows[task_id]
+        _, external_id, messages_json, category, _, _ = task_rows[task_id]
         source, version = provenance.get(task_id, UNKNOWN)
         if filtering and ((wanted_sources and source not in wanted_sources) or (
                 versions and version not in versions)):
