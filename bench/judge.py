@@ -1,0 +1,101 @@
+"""The AI judge's throughput against a fake server that answers after a fixed delay.
+
+    .venv/bin/python bench/judge.py                          # 200 pairs, delay 50 ms
+    .venv/bin/python bench/judge.py --pairs 400 --delay 0.1 --concurrency 1 4 16
+
+The fake OpenAI server (``tests/llm/fake_openai.py``, answering as a consistent judge with
+first-token log-probabilities) runs in its own process. For each concurrency the same
+project is judged from scratch, end to end: a principle per task, two calls per pair, every
+verdict stored in SQLite with its outcomes and ledger entries. Printed: pairs per second, and
+the share of the ideal rate (concurrency / (2 * delay)) that Accord reaches, which shows what
+the bounded pool and the single writer cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.factories import add_comparisons  # noqa: E402
+from tests.live import free_port  # noqa: E402
+
+from accord.core.projects import create_project  # noqa: E402
+from accord.db import migrate  # noqa: E402
+from accord.db.engine import make_engine  # noqa: E402
+from accord.llm import constitution  # noqa: E402
+from accord.llm.backends import BackendOptions, open_backend  # noqa: E402
+from accord.llm.judge import JudgeSetup, PairJudge  # noqa: E402
+from accord.llm.judge_run import run_judge  # noqa: E402
+
+SERVER = """
+import sys, uvicorn
+sys.path.insert(0, {root!r})
+from tests.llm.fake_openai import FakeOpenAI
+from tests.llm.judge_replies import longer_with
+fake = FakeOpenAI(delay_s={delay}, reply=longer_with(0.9, 0.05))
+uvicorn.run(fake.app, host="127.0.0.1", port={port}, log_level="warning", access_log=False)
+"""
+
+
+def start_server(delay: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER.format(root=str(ROOT), delay=delay,
+                                                                   port=port)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server, f"http://127.0.0.1:{port}/v1"
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    raise SystemExit("the fake server did not start")
+
+
+def one_run(folder: Path, base_url: str, pairs: int, concurrency: int) -> float:
+    engine = make_engine(f"sqlite:///{folder / f'judge-{concurrency}.db'}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        project = create_project(conn, "bench")
+    add_comparisons(engine, project, pairs)
+    backend = open_backend("openai", "bench-judge", BackendOptions(base_url=base_url))
+    judge = PairJudge(backend, JudgeSetup(constitution=constitution.load(), backend="openai"))
+    started = time.perf_counter()
+    run = run_judge(engine, "bench", "judge-bench", judge, concurrency=concurrency)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    if run.judged != pairs:
+        raise SystemExit(f"only {run.judged} of {pairs} pairs judged: {run.failures[:3]}")
+    return pairs / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=0.05, help="seconds per answer")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    arguments = parser.parse_args()
+    server, base_url = start_server(arguments.delay)
+    try:
+        with tempfile.TemporaryDirectory(prefix="accord-judge-bench-") as folder:
+            for concurrency in arguments.concurrency:
+                rate = one_run(Path(folder), base_url, arguments.pairs, concurrency)
+                ideal = concurrency / (2 * arguments.delay)
+                print(f"concurrency {concurrency:>3}: {rate:8.1f} pairs/s "
+                      f"({rate / ideal:6.1%} of the ideal {ideal:.1f} pairs/s at "
+                      f"{arguments.delay * 1000:.0f} ms an answer)")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
