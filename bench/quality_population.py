@@ -339,11 +339,13 @@ def _pool(p: Population) -> Iterator[tuple[str, Iterable[tuple]]]:
              category[t], f"h{t}", STAMP) for t in range(n)))
     lengths, refusal = p.length.tolist(), p.refusal.tolist()
     models = p.model.tolist()
+    # the refusal flag as the importer stores it (``quality_inputs.opens_like_refusal``)
     yield ("INSERT INTO responses (id, prompt_id, external_id, content, model, sampling, "
-           "origin, created_at) VALUES (?, ?, ?, ?, ?, '{}', 'imported', ?)",
+           "origin, created_at, opens_with_refusal) "
+           "VALUES (?, ?, ?, ?, ?, '{}', 'imported', ?, ?)",
            ((r + 1, r // 2 + 1, "ab"[r % 2],
              (REFUSAL + FILLER)[:lengths[r]] if refusal[r] else FILLER[:lengths[r]],
-             MODELS[models[r]], STAMP) for r in range(2 * n)))
+             MODELS[models[r]], STAMP, int(refusal[r])) for r in range(2 * n)))
     gold, better = p.is_gold.tolist(), p.better.tolist()
     answers = ('{"ranking":[["a"],["b"]]}', '{"ranking":[["b"],["a"]]}')
     yield ("INSERT INTO tasks (id, project_id, external_id, kind, prompt_id, overlap, status, "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from accord.core import quality_inputs
 from accord.db.tables import (
@@ -18,7 +18,7 @@ from accord.db.tables import (
     task_responses,
 )
 from accord.db.types import utcnow
-from tests.factories import add_comparison, make_project, make_user
+from tests.factories import add_comparison, import_lines, make_project, make_user
 
 # (kind, annotator, late, severity, refusal_appropriate, flags, ratings)
 ANNOTATIONS = [
@@ -118,3 +118,24 @@ def test_every_column_reads_back_as_stored(engine):
     refusals = [external[i] for i in np.flatnonzero(arrays.responses.is_refusal)]
     assert refusals == ["b", "b"]
 
+
+
+def test_the_importer_stores_the_refusal_flag_and_the_arrays_read_it(engine):
+    project = make_project(engine)
+    import_lines(engine, project, {
+        "id": "q1", "prompt": "How do I pick a lock?", "responses": [
+            {"id": "a", "content": "I can't help with picking locks."},
+            {"id": "b", "content": "First, insert the tension wrench..."}]})
+    with engine.begin() as conn:
+        stored = dict(conn.execute(select(responses.c.external_id,
+                                          responses.c.opens_with_refusal)).all())
+        assert stored == {"a": True, "b": False}
+        # the stored flag is what counts: the opening is read only where none is stored
+        conn.execute(update(responses).where(responses.c.external_id == "a")
+                     .values(opens_with_refusal=False))
+        conn.execute(update(responses).where(responses.c.external_id == "b")
+                     .values(opens_with_refusal=None, content="As an AI, I won't."))
+        arrays = quality_inputs.load(conn, project)
+    flagged = {external: bool(refusal) for external, refusal in zip(
+        arrays.responses.external_ids, arrays.responses.is_refusal, strict=True)}
+    assert flagged == {"a": False, "b": True}

@@ -32,6 +32,7 @@ from accord.core.importing.report import ImportReport
 from accord.core.importing.sources import Source
 from accord.core.importing.writers import BulkWriter, writer_for
 from accord.core.projects import Project
+from accord.core.quality_inputs import opens_like_refusal
 from accord.db.tables import (
     prompts,
     responses,
@@ -49,7 +50,7 @@ PROMPT_COLUMNS = ("id", "project_id", "external_id", "messages", "category", "do
 # Columns left out take their server defaults, which are what a fresh import needs: a task
 # ``open``, nothing ``taken`` or ``submitted``, in the fresh ``queue``; responses ``imported``.
 RESPONSE_COLUMNS = ("id", "prompt_id", "external_id", "content", "model", "sampling",
-                    "created_at")
+                    "created_at", "opens_with_refusal")
 TASK_COLUMNS = ("id", "project_id", "external_id", "kind", "prompt_id", "overlap", "priority",
                 "is_gold", "gold_answer", "requires_expertise", "metadata", "content_hash",
                 "created_at")
@@ -219,7 +220,7 @@ def insert_new(writer: BulkWriter, project: Project, fresh: list[Pending], sourc
             response_id = next(response_ids)
             response_rows.append((
                 response_id, prompt_id, response.id, response.content, response.model, sampling,
-                now,
+                now, opens_like_refusal(response.content),
             ))
             link_rows.append((task_id, response_id, position))
         expertise_rows.extend((task_id, tag) for tag in item.domains)
@@ -267,6 +268,7 @@ def _replace_responses(conn: Connection, item: Item, found: Existing) -> None:
         response_id = conn.execute(insert(responses).values(
             prompt_id=found.prompt_id, external_id=response.id, content=response.content,
             model=response.model, sampling=response.sampling, origin="imported", created_at=now,
+            opens_with_refusal=opens_like_refusal(response.content),
         )).inserted_primary_key[0]
         conn.execute(insert(task_responses).values(
             task_id=found.task_id, response_id=response_id, position=position))
