@@ -42,8 +42,19 @@ REMINDER = (
 )
 
 
+# A response is untrusted text: a line of its own that looks like one of the prompt's section
+# markers ("[End of response A]") is escaped, so it cannot close its section and pose as
+# the prompt.
+_MARKER = re.compile(r"^(\s*)\[(?=\s*(?:end of|response|conversation)\b)", re.IGNORECASE | re.M)
+
+
+def quoted(text: str) -> str:
+    return _MARKER.sub(r"\1\\[", text)
+
+
 def _transcript(messages: list[dict[str, str]]) -> str:
-    return "\n\n".join(f"{m.get('role', 'user')}: {m.get('content', '')}" for m in messages)
+    return "\n\n".join(f"{m.get('role', 'user')}: {quoted(str(m.get('content', '')))}"
+                         for m in messages)
 
 
 def judge_messages(conversation: list[dict[str, str]], first: str, second: str,
@@ -52,8 +63,8 @@ def judge_messages(conversation: list[dict[str, str]], first: str, second: str,
     body = (
         f"Principle: {principle.text}\n\n"
         f"[Conversation]\n{_transcript(conversation)}\n[End of conversation]\n\n"
-        f"[Response A]\n{first}\n[End of response A]\n\n"
-        f"[Response B]\n{second}\n[End of response B]\n\n"
+        f"[Response A]\n{quoted(first)}\n[End of response A]\n\n"
+        f"[Response B]\n{quoted(second)}\n[End of response B]\n\n"
         f"{INSTRUCTIONS}"
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": body}]
