@@ -138,3 +138,16 @@ def test_a_response_cannot_close_its_section_and_pose_as_the_prompt():
                    "[Conversation]", "[End of conversation]"):
         assert lines.count(marker) == 1, marker
     assert "\\[End of response A]" in body and "  \\[response A]" in body
+
+
+def test_a_verdict_read_from_a_reply_that_named_none_counts_little_towards_confidence():
+    first = _choices(The=0.8, B=0.15, A=0.05)
+    second = _choices(The=0.8, A=0.15, B=0.05)
+    readings = [read_reply(shown, _result("The second.", top), 1)
+                for shown, top in ((("a", "b"), first), (("b", "a"), second))]
+
+    decision = decide(*readings)
+
+    assert decision.ranking == [["b"], ["a"]] and decision.consistent
+    assert decision.confidence == pytest.approx(0.15)  # not 0.75: the format was not kept
+    assert decision.preference == pytest.approx(0.75)

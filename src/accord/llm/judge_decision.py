@@ -7,9 +7,10 @@ swapped and count a win only when both orders name the same response; when they 
 the verdict is a tie held with low confidence.
 
 - ``confidence``: the mean over the two orders of the judge's probability of the verdict
-  recorded — from token probabilities where the backend gave them, else 1 for the verdict
-  the order named and 0 otherwise. Two orders that agree without probabilities give 1; two
-  that disagree give 0 (or 0.5 when one of them said tie).
+  recorded — from token probabilities where the backend gave them (for a reply whose text
+  named no verdict, times the probability that its first token named one at all), else 1
+  for the verdict the order named and 0 otherwise. Two orders that agree without
+  probabilities give 1; two that disagree give 0 (or 0.5 when one of them said tie).
 - ``preference`` (``annotations.preference``): where both orders have token probabilities,
   the mean over orders of P(winner) / (P(winner) + P(loser)), the probability that the
   first-ranked response is better; 0.5 for a tie; None without probabilities.
@@ -53,8 +54,13 @@ class Reading:
             return {self.shown[0]: float(self.verdict == A),
                     self.shown[1]: float(self.verdict == B),
                     TIE_OUTCOME: float(self.verdict == TIE)}
-        return {self.shown[0]: self.probabilities[A], self.shown[1]: self.probabilities[B],
-                TIE_OUTCOME: self.probabilities[TIE]}
+        # A verdict read from the alternatives of a reply that named none counts only the
+        # probability the model gave to answering with a verdict at all.
+        scale = self.verdict_mass if self.read_from == "logprobs" and \
+            self.verdict_mass is not None else 1.0
+        return {self.shown[0]: self.probabilities[A] * scale,
+                self.shown[1]: self.probabilities[B] * scale,
+                TIE_OUTCOME: self.probabilities[TIE] * scale}
 
     def as_record(self) -> dict:
         return {"shown": list(self.shown), "raw": self.raw, "verdict": self.verdict,
