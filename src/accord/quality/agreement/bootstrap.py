@@ -94,10 +94,10 @@ def resampled_values(terms: list[ItemTerms], items: NDArray[np.intp], n_resample
         pattern, tables = shared
         n_patterns = len(tables[0])
         for draws in resample_draws(n, n_resamples, rng):
-            rows = len(draws)
-            codes = pattern[draws] + (np.arange(rows) * n_patterns)[:, None]
-            counts = np.bincount(codes.ravel(), minlength=rows * n_patterns)
-            counts = counts.reshape(rows, n_patterns).astype(np.float64)
+            # how often each item was drawn, then summed per pattern: two small bincounts,
+            # cheaper than looking up the pattern of each of the n draws
+            counts = np.stack([np.bincount(pattern, weights=np.bincount(drawn, minlength=n),
+                                           minlength=n_patterns) for drawn in draws])
             for found, term, table in zip(values, drawn_from, tables, strict=True):
                 found.append(term.combine(counts @ table))
         return [np.concatenate(found) for found in values]
