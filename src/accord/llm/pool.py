@@ -1,10 +1,13 @@
 """Model calls run side by side, at most ``concurrency`` at a time, results as they finish.
 
 Calls to a model spend nearly all their time waiting on the network (or, for a local model,
-inside torch, which releases the GIL), so threads are enough. Jobs are read lazily and at
-most twice ``concurrency`` are queued, so a run over a million prompts holds a few dozen in
-memory. The caller consumes outcomes on its own thread and writes them to the database
-there: one writer, however many calls are in flight.
+inside torch, which releases the GIL), so threads are enough. Each of ``concurrency``
+workers takes the next job from the shared iterator, so jobs are read lazily and a run over
+a million prompts never lists them all as futures. The caller consumes outcomes on its own
+thread and writes them to the database there: one writer, however many calls are in flight.
+Workers hand outcomes over a queue and go straight on to their next job; the caller's
+thread only wakes to write (a futures-based loop that woke it to refill was measurably
+slower once the client, not the server, was the bottleneck).
 
     for outcome in run_bounded(prompts, ask_model, concurrency=8):
         if outcome.error: report(outcome.job, outcome.error)
@@ -13,9 +16,10 @@ there: one writer, however many calls are in flight.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,7 +27,6 @@ from accord.core.errors import InvalidInput
 
 T = TypeVar("T")
 R = TypeVar("R")
-QUEUED_PER_WORKER = 2
 MAX_CONCURRENCY = 1024
 
 
@@ -35,6 +38,11 @@ class Outcome(Generic[T, R]):
     result: R | None
     error: Exception | None
     elapsed_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class _WorkerDone:
+    error: BaseException | None = None  # the jobs iterator itself failed
 
 
 def check_concurrency(concurrency: int) -> int:
@@ -50,40 +58,54 @@ def run_bounded(jobs: Iterable[T], work: Callable[[T], R], concurrency: int,
     """``work(job)`` for every job on ``concurrency`` threads; outcomes in finishing order.
 
     An exception from ``work`` becomes the outcome's ``error`` and the others go on. When the
-    consumer stops early (an error of its own, Ctrl-C), queued jobs are dropped and the calls
-    in flight are left to finish or time out.
+    consumer stops early (an error of its own, Ctrl-C), no further job is started; the calls
+    in flight finish or time out on their own (the threads are daemons, so they never keep
+    the process alive).
     """
     check_concurrency(concurrency)
     source = iter(jobs)
-    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="accord-llm")
-    pending: dict[Future, T] = {}
-    finished = False
-    try:
-        while True:
-            while not finished and len(pending) < concurrency * QUEUED_PER_WORKER:
-                job = next(source, _END)
+    taking = threading.Lock()
+    stop = threading.Event()
+    outcomes: queue.SimpleQueue = queue.SimpleQueue()
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                with taking:
+                    job = next(source, _END)
                 if job is _END:
-                    finished = True
                     break
-                pending[executor.submit(_timed, work, job)] = job
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                result, error, elapsed_ms = future.result()
-                yield Outcome(job, result, error, elapsed_ms)
+                outcomes.put(_timed(work, job))
+        except BaseException as failure:  # the iterator broke: the consumer re-raises it
+            outcomes.put(_WorkerDone(failure))
+            return
+        outcomes.put(_WorkerDone())
+
+    workers = [threading.Thread(target=worker, name=f"accord-llm-{i}", daemon=True)
+               for i in range(concurrency)]
+    for thread in workers:
+        thread.start()
+    running = len(workers)
+    try:
+        while running:
+            item = outcomes.get()
+            if isinstance(item, _WorkerDone):
+                running -= 1
+                if item.error is not None:
+                    raise item.error
+                continue
+            yield item
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+        stop.set()
 
 
 _END = object()
 
 
-def _timed(work: Callable[[T], R], job: T) -> tuple[R | None, Exception | None, int]:
+def _timed(work: Callable[[T], R], job: T) -> Outcome[T, R]:
     started = time.perf_counter()
     try:
         result, error = work(job), None
     except Exception as failure:  # every failure is reported with its job
         result, error = None, failure
-    return result, error, round((time.perf_counter() - started) * 1000)
+    return Outcome(job, result, error, round((time.perf_counter() - started) * 1000))
