@@ -12,6 +12,7 @@ from accord.quality.reliability import (
     majority_vote,
     pair_reliability,
 )
+from accord.quality.reliability.pairs import pair_order
 
 
 def pairwise_crowd(accuracies, n_pairs=600, seed=0):
@@ -163,3 +164,20 @@ def test_swapping_every_pair_swaps_the_outcomes_and_keeps_the_annotators():
     np.testing.assert_allclose(mirrored.reliability.accuracy, forward.reliability.accuracy)
     confusion = forward.reliability.confusion
     np.testing.assert_allclose(confusion[:, swapped][:, :, swapped], confusion)
+
+
+def test_a_pair_order_computed_by_the_caller_gives_the_same_fit_and_a_wrong_one_is_refused():
+    task, first, second, annotator, outcome, _ = planted_pairs_with_ties(300, 10, 3, 0.2, 9)
+    lower, upper = np.minimum(first, second), np.maximum(first, second)
+    outcome = np.where((first > second) & (outcome != TIE), 1 - outcome, outcome)
+    order = pair_order(task, lower, upper)
+    given = pair_reliability(task, lower, upper, annotator, outcome, order=order)
+    sorted_here = pair_reliability(task, lower, upper, annotator, outcome)
+    np.testing.assert_array_equal(given.outcome, sorted_here.outcome)
+    np.testing.assert_array_equal(given.confidence, sorted_here.confidence)
+    shuffled = (order[0][::-1].copy(), order[1])
+    with pytest.raises(ValueError, match="does not sort these outcomes by pair"):
+        pair_reliability(task, lower, upper, annotator, outcome, order=shuffled)
+    with pytest.raises(ValueError, match="the pair order has 3 entries for 900 outcomes"):
+        pair_reliability(task, lower, upper, annotator, outcome, order=(order[0][:3],
+                                                                          order[1][:3]))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from accord.quality.reliability.pairs import pair_order
+from accord.quality.reliability.pairs import PairOrder, pair_order
 
 FIRST = 1
 """``outcome`` value: the pair's ``first`` response won the majority."""
@@ -95,9 +95,10 @@ def _empty() -> PairMajorities:
     return PairMajorities(ints, ints, ints, np.zeros(0, dtype=np.int8), ints, floats, floats)
 
 
-def _pair_groups(task, first, second) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _pair_groups(task, first, second, known: PairOrder | None
+                 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The order that sorts votes by (task, first, second), and each sorted vote's group."""
-    order, starts = pair_order(task, first, second)
+    order, starts = pair_order(task, first, second, known)
     return order, np.cumsum(starts) - 1
 
 
@@ -107,6 +108,8 @@ def majority_pairs(
     loser: ArrayLike,
     tie: ArrayLike,
     strength: ArrayLike | None = None,
+    *,
+    order: PairOrder | None = None,
 ) -> PairMajorities:
     """The majority outcome, agreement and margin of every (task, pair) among the votes.
 
@@ -115,6 +118,8 @@ def majority_pairs(
     the annotator's preference strength, ``0`` where none was given (it counts as
     :data:`DEFAULT_STRENGTH`); omitted, every vote has the default strength. Each annotator
     should vote at most once per (task, pair); the function counts votes, not annotators.
+    ``order``: the votes' :func:`~accord.quality.reliability.pairs.pair_order` (pairs named
+    lower id first), when the caller has it.
     """
     task_ids = _as_int64("task", task, None)
     n = len(task_ids)
@@ -131,9 +136,9 @@ def majority_pairs(
     second = np.maximum(winners, losers)
     direction = np.where(ties, 0, np.where(winners == first, FIRST, SECOND))
     signed = direction * np.where(given == 0, DEFAULT_STRENGTH, given)
-    order, group = _pair_groups(task_ids, first, second)
-    return _tally(task_ids[order], first[order], second[order], direction[order],
-                  signed[order], group)
+    sorting, group = _pair_groups(task_ids, first, second, order)
+    return _tally(task_ids[sorting], first[sorting], second[sorting], direction[sorting],
+                  signed[sorting], group)
 
 
 def _tally(task, first, second, direction, signed, group) -> PairMajorities:

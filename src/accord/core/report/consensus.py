@@ -74,11 +74,12 @@ def compute(arrays: ProjectArrays, pairs: PairItems,
     o = arrays.outcomes
     models = _models(arrays if models_from is None else models_from)
     winner, loser = winner_loser(arrays)
-    majorities = majority_pairs(o.task, winner, loser, is_tie(arrays), o.strength)
+    majorities = majority_pairs(o.task, winner, loser, is_tie(arrays), o.strength,
+                                order=pairs.order)
     if len(o.task) == 0:
         return Consensus(majorities, None, None, _task_agreement(arrays, majorities), models)
     weighted = pair_reliability(o.task, o.first, o.second, o.annotator, o.outcome,
-                                n_annotators=len(arrays.annotators.ids))
+                                n_annotators=len(arrays.annotators.ids), order=pairs.order)
     accuracy = np.nan_to_num(weighted.reliability.accuracy, nan=0.5)
     rankings = rank_responses(o.task, o.first, o.second, o.outcome,
                               weight=np.clip(accuracy[o.annotator], 0.05, None))

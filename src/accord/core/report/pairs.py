@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.core.quality_inputs import OUTCOME_TIE, ProjectArrays
+from accord.quality.reliability.pairs import PairOrder, pair_order
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class PairItems:
     first: NDArray[np.int64]
     second: NDArray[np.int64]
     n_items: int
+    order: PairOrder
+    """The outcomes' :func:`~accord.quality.reliability.pairs.pair_order`, which the engine's
+    functions take instead of sorting the same outcomes again."""
 
 
 def pair_keys(*triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
@@ -52,17 +56,13 @@ def pair_items(arrays: ProjectArrays) -> PairItems:
     o = arrays.outcomes
     if len(o.task) == 0:
         empty = np.zeros(0, np.int64)
-        return PairItems(empty, empty, empty, empty, 0)
-    (key,) = pair_keys((o.task, o.first, o.second))
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    starts = np.ones(len(key), dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    item = np.empty(len(key), dtype=np.int64)
+        return PairItems(empty, empty, empty, empty, 0, (np.zeros(0, np.intp), np.zeros(0, bool)))
+    order, starts = pair_order(o.task, o.first, o.second)
+    item = np.empty(len(order), dtype=np.int64)
     item[order] = np.cumsum(starts) - 1
     heads = order[starts]
     return PairItems(item, o.task[heads].astype(np.int64), o.first[heads].astype(np.int64),
-                     o.second[heads].astype(np.int64), len(heads))
+                     o.second[heads].astype(np.int64), len(heads), (order, starts))
 
 
 def winner_loser(arrays: ProjectArrays) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

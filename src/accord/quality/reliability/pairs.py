@@ -87,21 +87,37 @@ def oriented_pairs(
     return np.minimum(first, second), np.maximum(first, second), outcome ^ turned
 
 
+PairOrder = tuple[NDArray[np.intp], NDArray[np.bool_]]
+"""What :func:`pair_order` returns: the sorting order and where each pair's run starts."""
+
+
+def _keys(task: NDArray[np.int64], first: NDArray[np.int64],
+          second: NDArray[np.int64]) -> NDArray[np.int64] | None:
+    """One int64 per outcome, ordered as (task, first, second), or None when it cannot fit."""
+    span = int(max(first.max(), second.max())) + 1
+    if (int(task.max()) + 1) * span * span >= 2**63:
+        return None
+    return (task.astype(np.int64) * span + first) * span + second
+
+
 def pair_order(
-    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]
-) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64],
+    known: PairOrder | None = None,
+) -> PairOrder:
     """The stable order that sorts outcomes by (task, first, second), and in that order where
     each pair's run starts.
 
     One sort of one int64 key ``(task * R + first) * R + second`` where it fits, several
-    times faster than a lexsort of three columns.
+    times faster than a lexsort of three columns. ``known``: the order a caller already
+    computed for the same outcomes; it is checked (no sort) and returned.
     """
     if len(task) == 0:
         return np.zeros(0, np.intp), np.zeros(0, bool)
-    span = int(max(first.max(), second.max())) + 1
+    key = _keys(task, first, second)
+    if known is not None:
+        return _checked(key, task, first, second, known)
     starts = np.ones(len(task), dtype=bool)
-    if (int(task.max()) + 1) * span * span < 2**63:
-        key = (task.astype(np.int64) * span + first) * span + second
+    if key is not None:
         order = np.argsort(key, kind="stable")
         ordered = key[order]
         starts[1:] = ordered[1:] != ordered[:-1]
@@ -112,12 +128,27 @@ def pair_order(
     return order, starts
 
 
+def _checked(key, task, first, second, known: PairOrder) -> PairOrder:
+    """``known`` if it sorts these outcomes into runs of equal pairs; else a ValueError."""
+    order, starts = known
+    if len(order) != len(task) or len(starts) != len(task):
+        raise ValueError(f"the pair order has {len(order)} entries for {len(task)} outcomes")
+    if key is None:
+        return pair_order(task, first, second)
+    ordered = key[order]
+    steps = np.diff(ordered)
+    if (steps < 0).any() or not starts[0] or not np.array_equal(starts[1:], steps != 0):
+        raise ValueError("the pair order given does not sort these outcomes by pair")
+    return order, starts
+
+
 def pair_index(
-    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]
+    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64],
+    known: PairOrder | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
     """Each outcome's pair number (pairs ordered by task, first, second) and each pair's
     first outcome in that order."""
-    order, starts = pair_order(task, first, second)
+    order, starts = pair_order(task, first, second, known)
     index = np.empty(len(order), dtype=np.int64)
     index[order] = np.cumsum(starts) - 1
     return index, order[starts]
@@ -136,6 +167,7 @@ def pair_reliability(
     max_iter: int = MAX_ITER,
     tol: float = PAIR_TOL,
     smoothing: float = SMOOTHING,
+    order: PairOrder | None = None,
 ) -> PairReliability:
     """The reliability-weighted outcome of every (task, pair), with annotator confusions.
 
@@ -143,7 +175,8 @@ def pair_reliability(
     ``annotator`` and their ``outcome``. ``ties``: whether a tie is a class (three classes)
     or not (two); by default, whether any outcome is a tie. ``model`` picks a confusion
     matrix per annotator, exchangeable under swapping the sides (``"dawid_skene"``), or one
-    accuracy per annotator (``"one_coin"``).
+    accuracy per annotator (``"one_coin"``). ``order``: :func:`pair_order` of these
+    outcomes (each pair named ``first < second``), when the caller has it.
     """
     if model not in M_STEPS:
         raise ValueError(f"model is {model!r}: use 'dawid_skene' or 'one_coin'")
@@ -157,7 +190,7 @@ def pair_reliability(
         i = int(np.argmax(outcomes == TIE))
         raise ValueError(f"outcome[{i}] is a tie, but ties are not allowed")
     n_classes = 3 if (any_tie if ties is None else ties) else 2
-    index, heads = pair_index(tasks, lower, upper)
+    index, heads = pair_index(tasks, lower, upper, order)
     annotators = as_ids("annotator", annotator, n, "task")
     judgments = Incidence.of(index, annotators, outcomes, len(heads), n_annotators, n_classes)
     fitted = em.fit(judgments, majority_of(judgments).posteriors, M_STEPS[model],
