@@ -262,5 +262,5 @@ def test_tasks_of_more_than_two_responses_are_passed_over_and_counted(engine, fa
     run = run_judge(engine, project.name, "judge-k", pair_judge(fake_openai))
 
     assert (run.pending, run.judged, run.passed_over) == (3, 2, ["three-way"])
-    assert "1 tasks of more than two responses passed over" in run.summary()
+    assert "1 task of more than two responses passed over" in run.summary()
     assert {row.external_id for row in stored(engine)} == {"item-0", "item-1"}

@@ -61,7 +61,9 @@ class JudgeRun:
                 f"({self.wins} wins, {self.ties} ties, {self.inconsistent} inconsistent "
                 f"across orders), {self.failed} failed")
         if self.passed_over:
-            text += f", {len(self.passed_over)} tasks of more than two responses passed over"
+            count = len(self.passed_over)
+            text += (f", {count} task{'s' if count > 1 else ''} of more than two responses "
+                     "passed over")
         return text
 
 
