@@ -66,9 +66,13 @@ def intervals(statistics: list[ItemStatistic], judgments: Judgments,
 
 
 def _comparison_judgments(arrays: ProjectArrays, pairs: PairItems) -> Judgments:
-    outcome = arrays.outcomes.outcome.astype(np.int64)
-    return Judgments(pairs.item, arrays.outcomes.annotator, outcome, n_items=pairs.n_items,
-                     n_annotators=len(arrays.annotators.ids), n_categories=3)
+    """One judgment per outcome, laid out by pair item (the order ``pairs`` already has):
+    the statistics do not depend on the order, and the pairwise ones need it sorted."""
+    order = pairs.order[0]
+    outcome = arrays.outcomes.outcome.astype(np.int64)[order]
+    return Judgments(pairs.item[order], arrays.outcomes.annotator[order], outcome,
+                     n_items=pairs.n_items, n_annotators=len(arrays.annotators.ids),
+                     n_categories=3)
 
 
 def _figures(judgments: Judgments) -> dict:
