@@ -57,18 +57,21 @@ def crowd(n_classes: int, seed: int = 0):
     return item, annotator, label, truth
 
 
-def measure(run: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Best wall time of ``repeat`` runs, peak traced MiB of one more, and its result."""
-    best = np.inf
+def measure(run: Callable[[], Any], repeat: int) -> tuple[float, float, float, Any]:
+    """Best wall time of ``repeat`` runs and the CPU time of that run (the machine is shared:
+    CPU seconds move less when it is busy), peak traced MiB of one more, and its result."""
+    best, cpu = np.inf, np.inf
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         run()
-        best = min(best, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        if seconds < best:
+            best, cpu = seconds, time.process_time() - cpu_start
     tracemalloc.start()
     result = run()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return best, peak, result
+    return best, cpu, peak, result
 
 
 def reliability(n_classes: int, repeat: int) -> None:
@@ -88,14 +91,16 @@ def reliability(n_classes: int, repeat: int) -> None:
     }
     print(f"\n{len(item):,} judgments, {N_ITEMS:,} items, {POOL} annotators, "
           f"{n_classes} classes")
-    print(f"{'method':24} {'seconds':>8} {'peak MiB':>9} {'accuracy':>9} {'steps':>6}")
+    print(f"{'method':24} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'accuracy':>9} "
+          f"{'steps':>6}")
     for name, run in runs.items():
-        seconds, peak, result = measure(run, repeat if "crowd" not in name else 1)
+        seconds, cpu, peak, result = measure(run, repeat if "crowd" not in name else 1)
         if isinstance(result, tuple):
             labels, steps = result
         else:
             labels, steps = result.labels, getattr(result, "iterations", "")
-        print(f"{name:24} {seconds:8.3f} {peak:9.0f} {(labels == truth).mean():9.5f} {steps:>6}")
+        print(f"{name:24} {seconds:8.3f} {cpu:7.3f} {peak:9.0f} {(labels == truth).mean():9.5f} "
+              f"{steps:>6}")
 
 
 def comparisons(seed: int = 0):
@@ -133,16 +138,16 @@ def rankings(repeat: int) -> None:
         "model_ratings, 1000 bootstrap": lambda: model_ratings(counts, n_bootstrap=1000),
     }
     for name, run in runs.items():
-        seconds, peak, result = measure(run, repeat)
-        print(f"{name:32} {seconds:8.3f} s {peak:7.1f} MiB")
+        seconds, cpu, peak, result = measure(run, repeat)
+        print(f"{name:32} {seconds:8.3f} s ({cpu:.3f} s CPU) {peak:7.1f} MiB")
     order = np.argsort(result.rating)
     print("planted order recovered:", bool((order == np.arange(N_MODELS)).all()),
           f"| widest 95% interval: {np.max(result.upper - result.lower):.1f} points")
     task, first, second, outcome = task_outcomes()
     for method in ("bradley_terry", "copeland"):
-        seconds, peak, _ = measure(
+        seconds, cpu, peak, _ = measure(
             lambda m=method: rank_responses(task, first, second, outcome, method=m), repeat)
-        print(f"rank_responses {method:17} {seconds:8.3f} s {peak:7.1f} MiB "
+        print(f"rank_responses {method:17} {seconds:8.3f} s ({cpu:.3f} s CPU) {peak:7.1f} MiB "
               f"({len(task):,} outcomes, 50,000 tasks)")
 
 
