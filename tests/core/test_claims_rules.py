@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from accord.core import calibration, claims, submissions
-from accord.core.fatigue_rules import break_due
+from accord.core import calibration, claims, fatigue_rules, submissions
 from accord.core.judgments import Judgment
 from accord.core.work_rules import BreakRule
 from accord.db.tables import assignments, tasks
@@ -81,19 +80,61 @@ def test_expired_and_skipped_gold_leases_leave_the_counters_alone(engine):
     assert statuses == ["submitted", "skipped"]
 
 
-def test_a_break_is_due_only_after_a_long_stretch_without_a_pause():
-    steady = [(at(m), at(m + 4)) for m in range(0, 65, 5)]  # 0 to 64, gaps of one minute
-    assert break_due(steady, at(65), RULE) == at(74)
-    assert break_due(steady, at(74), RULE) is None  # the pause is complete
-    assert break_due(steady[:12], at(60), RULE) is None  # 59 minutes so far
+def work_through(engine, spans, lease_minutes=45):
+    """One annotator works the (start, end) minutes given, one task each; returns a function
+    asking ``fatigue_rules.break_until`` at a minute."""
+    project = make_project(engine, lease_seconds=lease_minutes * 60)
+    import_lines(engine, project, *[item(f"q-{i}") for i in range(len(spans))])
+    me = make_user(engine, "ann", project=project, roles=("annotator",)).user
+    held = []
+    with engine.begin() as conn:
+        for start, _ in spans:
+            held.append(claims.claim_next(conn, project, me, at(start)).assignment_id)
+        for assignment_id, (_, end) in zip(held, spans, strict=True):
+            if end is not None:
+                submissions.submit(conn, me, assignment_id,
+                                   Judgment(ranking=[["a"], ["b"]], strength=1), at(end))
+
+    def ask(minute):
+        with engine.connect() as conn:
+            return fatigue_rules.break_until(conn, project.id, project.lease_seconds, me.id,
+                                             RULE, at(minute))
+    return ask
 
 
-def test_a_pause_of_the_break_length_starts_a_new_stretch():
-    split = [(at(0), at(40)), (at(50), at(80))]  # 40 min, a 10-minute pause, 30 min
-    assert break_due(split, at(81), RULE) is None
-    joined = [(at(0), at(40)), (at(49), at(80))]
-    assert break_due(joined, at(81), RULE) == at(90)
-    assert break_due([], at(0), RULE) is None
+def test_a_break_is_due_only_after_a_long_stretch_without_a_pause(engine):
+    ask = work_through(engine, [(m, m + 4) for m in range(0, 65, 5)])  # 0 to 64, 1-min gaps
+    assert ask(65) == at(74)
+    assert ask(73) == at(74)
+    assert ask(74) is None  # the pause is complete
+
+
+def test_a_stretch_shorter_than_the_work_limit_needs_no_break(engine):
+    ask = work_through(engine, [(m, m + 4) for m in range(0, 60, 5)])  # 0 to 59
+    assert ask(60) is None
+
+
+def test_a_pause_of_the_break_length_starts_a_new_stretch(engine):
+    assert work_through(engine, [(0, 40), (50, 80)])(81) is None  # 40, pause 10, 30
+
+
+def test_a_pause_shorter_than_the_break_does_not(engine):
+    assert work_through(engine, [(0, 40), (49, 80)])(81) == at(90)
+
+
+def test_a_lease_held_across_a_pause_bridges_it(engine):
+    # The first task is held from 0 to 45 while others are done: no pause until 70.
+    assert work_through(engine, [(0, 45), (5, 10), (30, 70)])(71) == at(80)
+
+
+def test_an_unfinished_lease_counts_until_now_but_not_past_its_expiry(engine):
+    ask = work_through(engine, [(0, None)], lease_minutes=70)
+    assert ask(65) == at(75)  # held since 0: working now
+    assert ask(80) is None  # expired at 70: a pause since
+
+
+def test_no_work_needs_no_break():
+    assert fatigue_rules.break_due(None, None, T0, RULE) is None
 
 
 def test_the_calibration_score_gives_partial_credit_on_kway_rankings():

@@ -73,7 +73,7 @@ _PRODUCTION_ORDER = " ORDER BY t.queue, t.priority DESC, t.id LIMIT 1"
 _GOLD_SQL = f"""
 SELECT t.id, t.external_id, t.kind, p.messages, p.category, t.is_gold, t.queue
 FROM tasks t JOIN prompts p ON p.id = t.prompt_id
-WHERE t.project_id = :project_id AND t.is_gold AND t.status = 'open'{_ELIGIBLE}"""
+WHERE t.project_id = :project_id AND t.is_gold = TRUE AND t.status = 'open'{_ELIGIBLE}"""
 _GOLD_ORDER = " ORDER BY t.priority DESC, t.id LIMIT 1"
 _OTHER_CATEGORY = " AND p.category <> :avoid_category"
 _STATEMENTS: dict[tuple[str, bool, bool, bool], Statement] = {}

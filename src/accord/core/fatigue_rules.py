@@ -16,8 +16,7 @@ The time is always the caller's ``now``, so tests move a clock instead of sleepi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -25,11 +24,34 @@ from accord.core.work_rules import BreakRule
 from accord.db import raw
 from accord.db.raw import Statement
 
-_RECENT = Statement(
-    "SELECT leased_at, finished_at, lease_expires_at FROM assignments "
-    "WHERE annotator_id = :user_id AND project_id = :project_id AND leased_at >= :horizon "
-    "ORDER BY leased_at"
+# Seconds since 1970 of a stored time: SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" text.
+_EPOCH = {
+    "sqlite": "(CAST(strftime('%s', {0}) AS REAL) + CAST(substr({0}, 20) AS REAL))",
+    "postgresql": "EXTRACT(EPOCH FROM {0})",
+}
+_LEAST = {"sqlite": "MIN", "postgresql": "LEAST"}
+# The latest stretch in one pass, in the database: each assignment starts a new stretch when
+# it begins ``pause`` or more after every earlier one has ended.
+_STRETCH_SQL = """
+WITH spans AS (
+  SELECT {began} AS began,
+         {least}({finished}, {expires}) AS ended
+  FROM assignments
+  WHERE annotator_id = :user_id AND project_id = :project_id AND leased_at >= :horizon
+), marked AS (
+  SELECT began, ended, MAX(ended) OVER (
+    ORDER BY began ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+  FROM spans
 )
+SELECT MAX(CASE WHEN before IS NULL OR began - before >= :pause THEN began END), MAX(ended)
+FROM marked"""
+_STRETCH = {
+    dialect: Statement(_STRETCH_SQL.format(
+        began=epoch.format("leased_at"), least=_LEAST[dialect],
+        finished=epoch.format("COALESCE(finished_at, :now)"),
+        expires=epoch.format("lease_expires_at")))
+    for dialect, epoch in _EPOCH.items()
+}
 _LAST_CATEGORIES = Statement(
     "SELECT p.category FROM assignments a JOIN tasks t ON t.id = a.task_id "
     "JOIN prompts p ON p.id = t.prompt_id "
@@ -38,43 +60,39 @@ _LAST_CATEGORIES = Statement(
 )
 
 
-def break_due(intervals: Iterable[tuple[datetime, datetime]], now: datetime,
+def break_due(stretch_start: float | None, stretch_end: float | None, now: datetime,
               rule: BreakRule) -> datetime | None:
     """When the current break ends, or None when the annotator may work now.
 
-    ``intervals``: (start, end) of each assignment, in order of start.
+    ``stretch_start`` and ``stretch_end``: the latest stretch of continuous work, in seconds
+    since 1970 (None when there was no work).
     """
-    pause = timedelta(minutes=rule.break_minutes)
-    start = end = None
-    for began, ended in intervals:
-        if end is None or began - end >= pause:
-            start, end = began, ended
-        else:
-            end = max(end, ended)
-    if start is None or now - end >= pause:
+    if stretch_start is None or stretch_end is None:
         return None
-    if end - start >= timedelta(minutes=rule.work_minutes):
-        return end + pause
-    return None
+    pause = rule.break_minutes * 60
+    if now.timestamp() - stretch_end >= pause:
+        return None  # rested since
+    if stretch_end - stretch_start < rule.work_minutes * 60:
+        return None
+    return datetime.fromtimestamp(round(stretch_end + pause, 6), UTC)
 
 
 def break_until(conn: Connection, project_id: int, lease_seconds: int, user_id: int,
                 rule: BreakRule, now: datetime) -> datetime | None:
-    """When the annotator's break ends, or None; reads only the assignments that can matter.
+    """When the annotator's break ends, or None.
 
-    Only assignments ending after ``now - work - 2 * break`` can belong to a stretch that
-    decides the answer, and an assignment never ends later than its lease expires.
+    An assignment never ends later than its lease expires, so nothing that started before
+    ``now - work - 2 * break - lease`` can change the answer: if the stretch reaches back
+    that far it is longer than ``work_minutes`` whichever of its assignments comes first.
     """
     horizon = now - timedelta(minutes=rule.work_minutes + 2 * rule.break_minutes,
                               seconds=lease_seconds)
-    rows = raw.execute(conn, _RECENT, {"user_id": user_id, "project_id": project_id,
-                                       "horizon": raw.time_param(conn, horizon)})
-    intervals = []
-    for leased, finished, expires in rows:
-        began, expires = raw.read_time(leased), raw.read_time(expires)
-        ended = raw.read_time(finished) if finished is not None else now
-        intervals.append((began, max(began, min(ended, expires))))
-    return break_due(intervals, now, rule)
+    start, end = raw.execute(conn, _STRETCH[conn.dialect.name], {
+        "user_id": user_id, "project_id": project_id, "now": raw.time_param(conn, now),
+        "horizon": raw.time_param(conn, horizon), "pause": rule.break_minutes * 60.0,
+    }).fetchone()
+    return break_due(None if start is None else float(start),
+                     None if end is None else float(end), now, rule)
 
 
 def streak_category(conn: Connection, project_id: int, user_id: int, after: int) -> str | None:

@@ -67,6 +67,7 @@ class WorkRules:
 
 
 SECTIONS = ("calibration", "exposure", "breaks", "rotation")
+NO_RULES = WorkRules()
 _FIELDS = {
     "calibration": ("tasks", "pass_threshold"),
     "exposure": ("per_day",),
@@ -153,10 +154,13 @@ def rules_of(project: Project) -> WorkRules:
     The claim asks for them on every request; the cache key is the settings as stored, so a
     change takes effect at the next claim. The cache holds one entry per project.
     """
-    key = (project.id, repr(sorted((k, repr(project.settings.get(k))) for k in SECTIONS)))
+    settings = project.settings
+    if not any(name in settings for name in SECTIONS):
+        return NO_RULES  # the common case costs four dictionary look-ups
+    key = (project.id, repr([settings.get(name) for name in SECTIONS]))
     found = _PARSED.get(key)
     if found is None:
-        found = parse(project.settings)
+        found = parse(settings)
         for stale in [k for k in _PARSED if k[0] == project.id]:
             del _PARSED[stale]
         _PARSED[key] = found

@@ -242,11 +242,15 @@ tasks = Table(
     CheckConstraint("submitted >= 0 AND submitted <= taken", name="submitted_within_taken"),
     CheckConstraint("queue IN (0, 1, 2)", name="queue"),
     Index(None, "project_id", "status"),
-    Index(None, "project_id", "is_gold"),  # gold mixing and calibration find gold tasks
 )
 # The claim walks this index in order: queue, then priority (highest first), then import order.
 Index(
     "ix_tasks_claim_queue", tasks.c.project_id, tasks.c.queue, tasks.c.priority.desc(), tasks.c.id
+)
+# Gold tasks hold no slots and leave that queue; gold mixing and calibration walk this one.
+Index(
+    "ix_tasks_gold_queue", tasks.c.project_id, tasks.c.is_gold, tasks.c.priority.desc(),
+    tasks.c.id,
 )
 
 # A worked example belongs to one guideline version and, like the version, is never edited:
@@ -302,8 +306,9 @@ assignments = Table(
     CheckConstraint("status IN ('active', 'submitted', 'expired', 'skipped')", name="status"),
     Index(None, "status", "lease_expires_at"),
     Index(None, "annotator_id", "project_id", "status"),
-    # An annotator's recent work: breaks, rotation, exposure and calibration rounds.
-    Index(None, "annotator_id", "project_id", "leased_at"),
+    # An annotator's recent work: breaks, rotation, exposure and calibration rounds (with the
+    # task, so counting what they saw needs no visit to the assignment row).
+    Index(None, "annotator_id", "project_id", "leased_at", "task_id"),
 )
 
 annotations = Table(
