@@ -59,6 +59,8 @@ class PairTask:
     messages: list[dict]
     responses: tuple[tuple[str, str], tuple[str, str]]
     """(external id, content) of the two responses, in imported order."""
+    response_ids: dict[str, int]
+    """External id → database id of the two responses (for the pairwise outcomes)."""
 
 
 @dataclass(frozen=True)
@@ -161,14 +163,15 @@ def pending_pairs(conn: Connection, project_id: int, judge_id: int, *, after: in
     ).all()
     if not rows:
         return [], [], 0
-    shown: dict[int, list[tuple[str, str]]] = {row.id: [] for row in rows}
-    for task_id, external_id, content in conn.execute(
-        select(task_responses.c.task_id, responses.c.external_id, responses.c.content)
+    shown: dict[int, list[tuple[str, str, int]]] = {row.id: [] for row in rows}
+    for task_id, external_id, content, response_id in conn.execute(
+        select(task_responses.c.task_id, responses.c.external_id, responses.c.content,
+               responses.c.id)
         .join(responses, responses.c.id == task_responses.c.response_id)
         .where(task_responses.c.task_id.in_(list(shown)))
         .order_by(task_responses.c.task_id, task_responses.c.position)
     ):
-        shown[task_id].append((external_id, content))
+        shown[task_id].append((external_id, content, response_id))
     pairs, passed = [], []
     for row in rows:
         found = shown[row.id]
@@ -176,7 +179,8 @@ def pending_pairs(conn: Connection, project_id: int, judge_id: int, *, after: in
             passed.append(row.external_id)
             continue
         pairs.append(PairTask(row.id, row.external_id, row.category, list(row.messages),
-                              (found[0], found[1])))
+                              (found[0][:2], found[1][:2]),
+                              {rid: response_id for rid, _, response_id in found}))
     return pairs, passed, rows[-1].id
 
 
@@ -237,10 +241,7 @@ def record_verdict(conn: Connection, project: Project, judge: User, task: PairTa
         flags=[], active_ms=judgment.active_ms, late=False, created_at=now,
         details=verdict.details,
     )).inserted_primary_key[0]
-    ids = dict(conn.execute(
-        select(responses.c.external_id, responses.c.id)
-        .join(task_responses, task_responses.c.response_id == responses.c.id)
-        .where(task_responses.c.task_id == task.id)).all())
+    ids = task.response_ids
     position = {rid: i for i, rid in enumerate(verdict.display_order)}
     rows = [
         {"annotation_id": annotation_id, "task_id": task.id, "annotator_id": judge.id,
