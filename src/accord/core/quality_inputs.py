@@ -125,8 +125,9 @@ def _statements(dialect: str, narrow: bool = False) -> dict[str, Statement]:
             f"WHERE {_in_project('an.project_id', dialect)} AND an.ratings IS NOT NULL "
             "ORDER BY an.id"
         ),
+        # an outcome's task and annotator are its annotation's: not read twice
         "outcomes": Statement(
-            f"SELECT po.annotation_id, {_id_pair('po.task_id', 'po.annotator_id', narrow)}, "
+            "SELECT po.annotation_id, "
             f"{_id_pair('po.winner_id', 'po.loser_id', narrow)}, "
             # packed: strength (any), loser and winner positions (16 bits each), tie (1 bit)
             "((CAST(COALESCE(po.strength, 0) AS BIGINT) * 65536 + po.loser_position) * 65536 "
@@ -156,8 +157,7 @@ def _annotation_row(narrow: bool) -> np.dtype:
 
 
 def _outcome_row(narrow: bool) -> np.dtype:
-    return _columns("annotation", *_pair_fields("task", "annotator", narrow),
-                    *_pair_fields("winner", "loser", narrow), "packed")
+    return _columns("annotation", *_pair_fields("winner", "loser", narrow), "packed")
 
 
 def _pair_fields(first: str, second: str, narrow: bool) -> tuple[str, ...]:
@@ -471,11 +471,11 @@ def _load_annotations(conn, statements, params, tasks, annotators, narrow) -> An
     )
 
 
-def _load_outcomes(conn, statements, params, tasks, responses, annotators,
+def _load_outcomes(conn, statements, params, responses, annotations: Annotations,
                    narrow) -> Outcomes:
     table = _records(conn, statements["outcomes"], params, _outcome_row(narrow))
     packed = table["packed"]
-    task, annotator = _unpair(table, "task", "annotator", narrow)
+    row = _dense(annotations.ids, table["annotation"])
     winner_id, loser_id = _unpair(table, "winner", "loser", narrow)
     winner = _dense(responses.ids, winner_id)
     loser = _dense(responses.ids, loser_id)
@@ -484,8 +484,8 @@ def _load_outcomes(conn, statements, params, tasks, responses, annotators,
     outcome = np.where(tie, OUTCOME_TIE, np.where(winner == first, OUTCOME_FIRST, OUTCOME_SECOND))
     return Outcomes(
         annotation=table["annotation"].copy(),
-        task=_dense(tasks.ids, task),
-        annotator=_dense(annotators.ids, annotator),
+        task=annotations.task[row],
+        annotator=annotations.annotator[row],
         first=first,
         second=second,
         outcome=outcome.astype(np.int8),
@@ -504,7 +504,7 @@ def load(conn: Connection, project: Project) -> ProjectArrays:
     tasks = _load_tasks(conn, statements, params)
     responses = _load_responses(conn, statements, params)
     annotations = _load_annotations(conn, statements, params, tasks, annotators, narrow)
-    outcomes = _load_outcomes(conn, statements, params, tasks, responses, annotators, narrow)
+    outcomes = _load_outcomes(conn, statements, params, responses, annotations, narrow)
     return ProjectArrays(annotators, tasks, responses, annotations, outcomes)
 
 
