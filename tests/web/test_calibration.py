@@ -204,3 +204,43 @@ def test_calibration_rules_are_checked_before_anything_is_stored(engine):
             update_rules(conn, project.name, changes=changes)
     with engine.connect() as conn:
         assert get_project(conn, "prefs").settings == {}
+
+
+def test_managers_read_and_change_the_rules_over_the_api(api, engine):
+    project = make_project(engine)
+    lead = make_user(engine, "lead", project=project, roles=("manager",)).token
+    token = annotator(engine, project)
+
+    changed = api.put("/api/v1/projects/prefs/rules", headers=bearer(lead), json={
+        "gold_rate": 0.1, "rules": {"calibration": {"tasks": 3},
+                                    "exposure": {"per_day": 12}}})
+    assert changed.status_code == 200, changed.text
+    assert changed.json() == {"gold_rate": 0.1, "rules": {
+        "calibration": {"tasks": 3, "pass_threshold": 0.8}, "exposure": {"per_day": 12}}}
+    refused = api.put("/api/v1/projects/prefs/rules", headers=bearer(lead),
+                      json={"rules": {"exposure": None, "rotation": {"after": 0}}})
+    assert refused.status_code == 422
+    assert "settings.rotation.after must be a whole number" in refused.json()["error"]["message"]
+    after = api.get("/api/v1/projects/prefs/rules", headers=bearer(lead)).json()
+    assert after == changed.json()  # the refused change left everything as it was
+    assert api.get("/api/v1/projects/prefs/rules", headers=bearer(token)).status_code == 403
+    assert api.put("/api/v1/projects/prefs/rules", headers=bearer(token),
+                   json={"rules": {"exposure": None}}).status_code == 403
+
+
+def test_the_feedback_page_renders_the_explanation_sanitised(api, engine):
+    project = make_project(engine)
+    import_lines(engine, project, item("c-0", gold=REFERENCE, explanation=(
+        "Better: <script>alert(1)</script> [link](javascript:alert(2)) **a**")), item("p-0"))
+    with engine.begin() as conn:
+        update_rules(conn, project.name, changes={"calibration": {"tasks": 1}})
+    token = annotator(engine, project)
+    log_in(api, "ann", "pw")
+    got = claim(api, token).json()
+    submit(api, token, got["assignment_id"], REFERENCE)
+
+    page = api.get(f"/projects/prefs/calibration/{got['assignment_id']}").text
+
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert 'href="javascript' not in page
+    assert "<strong>a</strong>" in page and "Calibration passed" in page

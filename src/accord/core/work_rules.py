@@ -21,8 +21,10 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from accord.core.errors import InvalidInput
-from accord.core.projects import Project, get_project
+from accord.core import access
+from accord.core.errors import Forbidden, InvalidInput
+from accord.core.projects import Project, get_project, project_for_member
+from accord.core.users import User
 from accord.db.tables import projects
 
 
@@ -215,3 +217,24 @@ def update_rules(
         values["gold_rate"] = float(gold_rate)
     conn.execute(update(projects).where(projects.c.id == project.id).values(**values))
     return get_project(conn, project_name)
+
+
+def _managed(conn: Connection, user: User, project_name: str) -> Project:
+    project, roles = project_for_member(conn, project_name, user)
+    if not access.can_manage(user, roles):
+        raise Forbidden(f'the work rules of "{project.name}" are for its managers')
+    return project
+
+
+def rules_for(conn: Connection, user: User, project_name: str) -> tuple[Project, dict]:
+    """A manager's view: the project and its rules in force, as JSON sections."""
+    project = _managed(conn, user, project_name)
+    return project, as_settings(rules_of(project))
+
+
+def change_rules(conn: Connection, user: User, project_name: str, changes: dict | None,
+                 gold_rate: float | None) -> tuple[Project, dict]:
+    """``update_rules`` for a manager of the project (the API's PUT)."""
+    _managed(conn, user, project_name)
+    project = update_rules(conn, project_name, changes=changes, gold_rate=gold_rate)
+    return project, as_settings(rules_of(project))

@@ -1,4 +1,5 @@
-"""Calibration rounds for managers: see every round, start a new one for an annotator."""
+"""For managers: a project's work rules (gold rate, calibration, exposure, breaks,
+rotation), its calibration rounds, and a new round for an annotator."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request
 
-from accord.core import calibration
-from accord.web.api.schemas import CalibrationRoundIn, CalibrationRoundOut
+from accord.core import calibration, work_rules
+from accord.web.api.schemas import (
+    CalibrationRoundIn,
+    CalibrationRoundOut,
+    WorkRulesIn,
+    WorkRulesOut,
+)
 from accord.web.deps import Caller
 from accord.web.sources import now
 
@@ -28,3 +34,17 @@ async def start_round(project: str, body: CalibrationRoundIn, me: Caller,
     """Send an annotator through a new calibration round (after a failed one, for example)."""
     started = await me.run(calibration.restart, project, body.user, now(request))
     return CalibrationRoundOut(**asdict(started))
+
+
+@router.get("/projects/{project}/rules", response_model=WorkRulesOut)
+async def read_rules(project: str, me: Caller) -> WorkRulesOut:
+    """The gold rate and the work rules in force (managers only)."""
+    found, rules = await me.run(work_rules.rules_for, project)
+    return WorkRulesOut(gold_rate=found.gold_rate, rules=rules)
+
+
+@router.put("/projects/{project}/rules", response_model=WorkRulesOut)
+async def change_rules(project: str, body: WorkRulesIn, me: Caller) -> WorkRulesOut:
+    """Replace the named rule sections and maybe the gold rate; checked whole first."""
+    found, rules = await me.run(work_rules.change_rules, project, body.rules, body.gold_rate)
+    return WorkRulesOut(gold_rate=found.gold_rate, rules=rules)

@@ -90,6 +90,17 @@ class CalibrationRoundOut(BaseModel):
     finished_at: datetime | None
 
 
+class WorkRulesOut(BaseModel):
+    gold_rate: float
+    rules: dict = Field(description="the rules in force: calibration, exposure, breaks, "
+                                    "rotation (see docs/calibration.md)")
+
+
+class WorkRulesIn(Strict):
+    gold_rate: float | None = Field(None, description="share of claims that get gold, 0 to 1")
+    rules: dict | None = Field(None, description="sections to replace; null turns one off")
+
+
 class CalibrationRoundIn(Strict):
     user: str = Field(description="the annotator who gets a new calibration round")
 
