@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from accord.core.errors import InvalidInput
 from accord.core.generated import pool_prompts
+from accord.core.importing import import_items
 from accord.db.tables import model_calls, prompts, responses, task_expertise, tasks
 from accord.llm.costs import Prices
 from accord.llm.generation import generate_candidates, make_plan
@@ -161,3 +162,14 @@ def test_a_mix_naming_an_empty_category_is_refused(engine, fake_openai):
         generate_candidates(engine, "gen", fake_backends(fake_openai.base_url, ["m"]),
                             make_plan(["m"], 2), mix=parse_mix("legal=1"))
     assert fake_openai.fake.requests == []
+
+
+def test_reimporting_the_pool_after_generation_changes_nothing(engine, fake_openai):
+    items = [{"id": f"p-{i}", "kind": "prompt", "prompt": f"question {i}", "category": "qa"}
+             for i in range(3)]
+    project = pool_project(engine, {}, extra=items)
+    generate_candidates(engine, "gen", fake_backends(fake_openai.base_url, ["m"]),
+                        make_plan(["m"], 2))
+    report = import_items(engine, project, items)
+    assert (report.new, report.unchanged, report.updated) == (0, 3, 0)
+    assert len(generated_tasks(engine, project)) == 3
