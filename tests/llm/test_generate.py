@@ -173,3 +173,24 @@ def test_reimporting_the_pool_after_generation_changes_nothing(engine, fake_open
     report = import_items(engine, project, items)
     assert (report.new, report.unchanged, report.updated) == (0, 3, 0)
     assert len(generated_tasks(engine, project)) == 3
+
+
+def test_answers_received_before_ctrl_c_are_kept_and_the_rerun_completes(engine, fake_openai):
+    project = pool_project(engine, {"qa": 6})
+    plan = make_plan(["m"], 2)
+    backends = fake_backends(fake_openai.base_url, ["m"])
+
+    def interrupt_after_five(done: int, total: int) -> None:
+        if done == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        generate_candidates(engine, "gen", backends, plan, concurrency=1,
+                            progress=interrupt_after_five)
+    kept = ledger(engine, project)
+    assert (kept["responses"], kept["calls"]) == (5, 5)
+    assert len(generated_tasks(engine, project)) == 2
+
+    rerun = generate_candidates(engine, "gen", backends, plan, concurrency=2)
+    assert (rerun.already_stored, rerun.generated, rerun.tasks_created) == (5, 7, 4)
+    assert ledger(engine, project)["responses"] == 12
