@@ -194,3 +194,18 @@ def test_answers_received_before_ctrl_c_are_kept_and_the_rerun_completes(engine,
     rerun = generate_candidates(engine, "gen", backends, plan, concurrency=2)
     assert (rerun.already_stored, rerun.generated, rerun.tasks_created) == (5, 7, 4)
     assert ledger(engine, project)["responses"] == 12
+
+
+def test_a_sample_larger_than_a_chunk_is_generated_chunk_by_chunk(engine, fake_openai):
+    project = pool_project(engine, {"qa": 4, "coding": 3})
+    plan = make_plan(["m1", "m2"], 2)
+    backends = fake_backends(fake_openai.base_url, plan.models)
+    seen: list[tuple[int, int]] = []
+    report = generate_candidates(engine, "gen", backends, plan, concurrency=3,
+                                 chunk_prompts=2, progress=lambda d, t: seen.append((d, t)))
+    assert (report.generated, report.tasks_created, report.failed) == (14, 7, {})
+    assert len(generated_tasks(engine, project)) == 7
+    assert seen[-1] == (14, 14)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    again = generate_candidates(engine, "gen", backends, plan, chunk_prompts=3)
+    assert (again.already_stored, again.tasks_existing, again.calls) == (14, 7, 0)

@@ -29,12 +29,13 @@ from accord.llm.backend import ChatBackend, ChatRequest, ChatResult
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.generation_plan import Plan, make_plan
 from accord.llm.generation_writer import CandidateWriter, Job, OpenPrompt
-from accord.llm.pool import run_bounded
+from accord.llm.pool import Outcome, run_bounded
 from accord.llm.prompt_sample import choose
 
 __all__ = ["GenerationReport", "Plan", "generate_candidates", "make_plan"]
 
 PURPOSE = "generate"
+CHUNK_PROMPTS = 5000
 Progress = Callable[[int, int], None]
 OnFailure = Callable[[str, str], None]
 
@@ -78,13 +79,14 @@ def generate_candidates(
     engine: Engine, project: str, backends: Mapping[str, ChatBackend], plan: Plan, *,
     mix: dict[str, float] | None = None, limit: int | None = None, sample_seed: int = 0,
     concurrency: int = 4, prices: Prices | None = None, progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
+    on_failure: OnFailure | None = None, chunk_prompts: int = CHUNK_PROMPTS,
 ) -> GenerationReport:
     """Fill ``project`` with the plan's candidates for a sample of its pool, and their tasks.
 
     A failed call is reported through ``on_failure(prompt id, message)`` (once per prompt)
     and in the report; the other prompts go on. Interrupted (Ctrl-C), the answers received
-    are written before the exception goes on.
+    are written before the exception goes on. ``progress(done, total)`` counts candidates,
+    those found stored included.
     """
     missing_backends = [m for m in plan.models if m not in backends]
     if missing_backends:
@@ -94,44 +96,55 @@ def generate_candidates(
         target = get_project(conn, project)
         _check_fits(target, plan)
         selection = choose(pool_prompts(conn, target.id), mix, limit, sample_seed)
-        report = GenerationReport(target.name, prompts=len(selection.prompts),
-                                  wanted=len(selection.prompts) * len(plan.slots),
-                                  short=selection.short)
-        open_prompts, jobs = _outstanding(conn, target, plan, selection.prompts, report)
-    writer = CandidateWriter(engine, target, plan, open_prompts)
-    writer.flush()  # tasks of prompts whose candidates a killed run stored
+    report = GenerationReport(target.name, prompts=len(selection.prompts),
+                              wanted=len(selection.prompts) * len(plan.slots),
+                              short=selection.short)
+    writer = CandidateWriter(engine, target, plan)
+    handled = 0
 
     def ask(job: Job) -> ChatResult:
-        request = ChatRequest(open_prompts[job.prompt.id].text.messages, job.slot.sampling)
-        result = backends[job.slot.model].complete(request)
+        result = backends[job.slot.model].complete(ChatRequest(job.messages, job.slot.sampling))
         if not result.text.strip():
             raise _EmptyAnswer(result)
         return result
 
-    if progress:
-        progress(0, len(jobs))
     try:
-        for done, outcome in enumerate(run_bounded(jobs, ask, concurrency), start=1):
-            job, error = outcome.job, outcome.error
-            if error is None:
-                writer.answered(job, outcome.result, answered_call(PURPOSE, outcome.result,
-                                                                   prices))
-            else:
-                message = _failure_message(error)
-                call = (answered_call(PURPOSE, error.result, prices)
-                        if isinstance(error, _EmptyAnswer)
-                        else failed_call(PURPOSE, job.slot.model, message, outcome.elapsed_ms))
-                writer.failed(replace(call, error=message))
-                if job.prompt.external_id not in report.failed:
-                    report.failed[job.prompt.external_id] = message
-                    if on_failure:
-                        on_failure(job.prompt.external_id, message)
+        # A chunk of prompts at a time: memory and the writer's bookkeeping stay bounded
+        # however large the sample; the pool drains once per chunk, a call's wait at most.
+        for start in range(0, len(selection.prompts), chunk_prompts):
+            with engine.connect() as conn:
+                open_prompts, jobs = _outstanding(
+                    conn, target, plan, selection.prompts[start:start + chunk_prompts], report)
+            writer.track(open_prompts)
+            writer.flush()  # tasks of prompts whose candidates a killed run stored
             if progress:
-                progress(done, len(jobs))
+                progress(report.already_stored + handled, report.wanted)
+            for outcome in run_bounded(jobs, ask, concurrency):
+                _take(outcome, writer, report, prices, on_failure)
+                handled += 1
+                if progress:
+                    progress(report.already_stored + handled, report.wanted)
     finally:
         writer.flush()
         _add_written(report, writer)
     return report
+
+
+def _take(outcome: Outcome, writer: CandidateWriter, report: GenerationReport,
+          prices: Prices, on_failure: OnFailure | None) -> None:
+    """Hand one finished call to the writer; report a prompt's first failure."""
+    job, error = outcome.job, outcome.error
+    if error is None:
+        writer.answered(job, outcome.result, answered_call(PURPOSE, outcome.result, prices))
+        return
+    message = _failure_message(error)
+    call = (answered_call(PURPOSE, error.result, prices) if isinstance(error, _EmptyAnswer)
+            else failed_call(PURPOSE, job.slot.model, message, outcome.elapsed_ms))
+    writer.failed(replace(call, error=message))
+    if job.prompt.external_id not in report.failed:
+        report.failed[job.prompt.external_id] = message
+        if on_failure:
+            on_failure(job.prompt.external_id, message)
 
 
 class _EmptyAnswer(Exception):
@@ -154,8 +167,8 @@ def _outstanding(conn: Connection, project: Project, plan: Plan, prompts: list[P
     task_ids = [plan.task_id(p.external_id) for p in prompts]
     done = stored_tasks(conn, project.id, task_ids)
     todo = [p for p, task_id in zip(prompts, task_ids, strict=True) if task_id not in done]
-    report.tasks_existing = len(prompts) - len(todo)
-    report.already_stored = report.tasks_existing * len(plan.slots)
+    report.tasks_existing += len(prompts) - len(todo)
+    report.already_stored += (len(prompts) - len(todo)) * len(plan.slots)
     stored = stored_candidates(conn, [p.id for p in todo], plan.response_ids)
     texts = prompt_texts(conn, [p.id for p in todo])
     open_prompts: dict[int, OpenPrompt] = {}
@@ -164,8 +177,10 @@ def _outstanding(conn: Connection, project: Project, plan: Plan, prompts: list[P
         have = {slot.index: stored[(prompt.id, slot.response_id)] for slot in plan.slots
                 if (prompt.id, slot.response_id) in stored}
         report.already_stored += len(have)
-        open_prompts[prompt.id] = OpenPrompt(prompt, texts[prompt.id], have)
-        jobs.extend(Job(prompt, slot) for slot in plan.slots if slot.index not in have)
+        text = texts[prompt.id]
+        open_prompts[prompt.id] = OpenPrompt(prompt, text, have)
+        jobs.extend(Job(prompt, slot, text.messages) for slot in plan.slots
+                    if slot.index not in have)
     return open_prompts, jobs
 
 

@@ -38,8 +38,11 @@ RETRIES = 3
 
 @dataclass(frozen=True, slots=True)
 class Job:
+    """One call to make: a prompt's messages for one slot of the plan."""
+
     prompt: PoolPrompt
     slot: Slot
+    messages: list[dict]
 
 
 @dataclass
@@ -66,17 +69,20 @@ class Written:
 
 
 class CandidateWriter:
-    def __init__(self, engine: Engine, project: Project, plan: Plan,
-                 open_prompts: dict[int, OpenPrompt]) -> None:
+    def __init__(self, engine: Engine, project: Project, plan: Plan) -> None:
         self._engine = engine
         self._project = project
         self._plan = plan
         self._slots = plan.slots
-        self._open = open_prompts
+        self._open: dict[int, OpenPrompt] = {}
         self._answers: list[tuple[Job, ChatResult, ModelCall]] = []
         self._calls: list[ModelCall] = []
         self._since = time.perf_counter()
         self.written = Written()
+
+    def track(self, open_prompts: dict[int, OpenPrompt]) -> None:
+        """Prompts whose task is missing; each leaves once its task is written."""
+        self._open.update(open_prompts)
 
     def answered(self, job: Job, result: ChatResult, call: ModelCall) -> None:
         self._answers.append((job, result, call))
