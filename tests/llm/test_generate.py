@@ -209,3 +209,15 @@ def test_a_sample_larger_than_a_chunk_is_generated_chunk_by_chunk(engine, fake_o
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     again = generate_candidates(engine, "gen", backends, plan, chunk_prompts=3)
     assert (again.already_stored, again.tasks_existing, again.calls) == (14, 7, 0)
+
+
+def test_a_generated_refusal_is_flagged_as_imported_ones_are(engine, fake_openai):
+    pool_project(engine, {"safety": 1})
+    fake_openai.fake.reply = lambda body: (
+        "I can't help with that." if body["model"] == "careful" else "Here is how: first …")
+    plan = make_plan(["careful", "eager"], 2)
+    generate_candidates(engine, "gen", fake_backends(fake_openai.base_url, plan.models), plan)
+    with engine.connect() as conn:
+        flags = dict(conn.execute(select(responses.c.model,
+                                         responses.c.opens_with_refusal)).all())
+    assert flags == {"careful": True, "eager": False}

@@ -24,12 +24,14 @@ from accord.core.importing.items import canonical_hash
 from accord.core.importing.store import EXPERTISE_COLUMNS, LINK_COLUMNS, TASK_COLUMNS
 from accord.core.importing.writers import writer_for
 from accord.core.projects import Project
+from accord.core.quality_inputs import opens_like_refusal
 from accord.db.tables import prompts, responses, tasks
 from accord.db.types import utcnow
 
 GENERATED = "generated"
 RESPONSE_COLUMNS = ("id", "prompt_id", "external_id", "content", "model", "sampling", "origin",
-                    "prompt_tokens", "completion_tokens", "cost", "created_at")
+                    "prompt_tokens", "completion_tokens", "cost", "created_at",
+                    "opens_with_refusal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +134,8 @@ def store_candidates(conn: Connection, rows: Sequence[tuple[int, Candidate]],
         new_ids = writer.allocate("responses", len(fresh))
         writer.insert("responses", RESPONSE_COLUMNS, [
             (response_id, prompt_id, c.external_id, c.content, c.model, _json(c.sampling),
-             GENERATED, c.prompt_tokens, c.completion_tokens, c.cost, now)
+             GENERATED, c.prompt_tokens, c.completion_tokens, c.cost, now,
+             opens_like_refusal(c.content))
             for response_id, ((prompt_id, _), c) in zip(new_ids, fresh.items(), strict=True)
         ])
         ids.update(zip(fresh, new_ids, strict=True))
