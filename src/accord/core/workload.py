@@ -23,7 +23,7 @@ WAITING_CAP = 1000
 _WAITING = text(f"""
 SELECT COUNT(*) FROM (
   SELECT 1 FROM tasks t
-  WHERE t.project_id = :project_id AND t.queue < {QUEUE_FULL}
+  WHERE t.project_id = :project_id AND t.queue < {QUEUE_FULL} AND NOT t.is_gold
     AND NOT EXISTS (
       SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.annotator_id = :user_id)
     AND (NOT t.requires_expertise OR NOT EXISTS (
@@ -62,6 +62,8 @@ def start_of_day(now: datetime) -> datetime:
 
 
 def waiting_for(conn: Connection, project: Project, user: User) -> int:
+    """Production tasks the caller could still take. Gold tasks never count: they are mixed
+    into production work, never handed out alone (see ``core.claims``)."""
     return conn.execute(_WAITING, {"project_id": project.id, "user_id": user.id}).scalar_one()
 
 
