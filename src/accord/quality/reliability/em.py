@@ -112,7 +112,8 @@ def class_priors(
 ) -> NDArray[np.float64]:
     """Mean posterior over the judged items, smoothed: the class priors' M step."""
     judged = posteriors if labelled is None else posteriors[labelled]
-    totals = np.ones(len(judged)) @ judged + smoothing  # a product: faster than sum(axis=0)
+    # the E step's posteriors are laid out class by class, so this sums contiguous columns
+    totals = judged.sum(axis=0) + smoothing
     return totals / totals.sum()
 
 
