@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from accord.cli.main import app
 from accord.core import claims, submissions
+from accord.core.importing.alpaca_eval import import_alpaca_eval
 from accord.core.judgments import Judgment
 from accord.core.users import get_user
 from accord.db.tables import task_consensus
@@ -105,3 +106,28 @@ def test_report_with_an_unknown_guideline_version_is_one_line(engine, db_url, mo
     assert result.exit_code == 1
     assert result.stderr.strip() == ('error: guideline version 4 does not exist in project '
                                      '"prefs" (versions: none published)')
+
+
+def test_report_of_a_project_judged_by_an_ai_prints_its_judge_apart(engine, db_url,
+                                                                     monkeypatch, tmp_path):
+    project = make_project(engine, "judged", overlap=1, allow_ties=True)
+    verdicts = tmp_path / "judge_annotations.json"
+    verdicts.write_text(orjson.dumps([
+        {"instruction": f"q{i}", "output_1": f"reference {i}", "generator_1": "reference",
+         "output_2": f"answer {i}", "generator_2": "model-x", "annotator": "judge-1",
+         "preference": 1.8} for i in range(3)]).decode())
+    import_alpaca_eval(engine, project, verdicts)
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    text = runner.invoke(app, ["report", "judged", "--html", str(tmp_path / "r.html")])
+    as_json = runner.invoke(app, ["report", "judged", "--json"])
+
+    assert text.exit_code == 0, text.output
+    assert "judge-1" in text.stdout and "n/a" in text.stdout
+    assert "judge-1" in (tmp_path / "r.html").read_text()
+    report = orjson.loads(as_json.stdout)
+    assert (report["counts"]["annotations"], report["counts"]["ai_annotations"]) == (0, 3)
+    assert report["judges"]["judges"] == [{"name": "judge-1", "annotations": 3}]
+    (row,) = report["consensus"]["win_rates"]
+    assert row["n_total"] == 3
