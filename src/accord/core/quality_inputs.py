@@ -506,37 +506,3 @@ def load(conn: Connection, project: Project) -> ProjectArrays:
     annotations = _load_annotations(conn, statements, params, tasks, annotators, narrow)
     outcomes = _load_outcomes(conn, statements, params, responses, annotations, narrow)
     return ProjectArrays(annotators, tasks, responses, annotations, outcomes)
-
-
-def subset(arrays: ProjectArrays, keep: NDArray[np.bool_]) -> ProjectArrays:
-    """``arrays`` with only the annotations where ``keep`` (one entry per annotation) holds,
-    their pairwise outcomes and their ratings.
-
-    Annotators, tasks and responses stay as they are, so every dense index keeps its meaning
-    and a figure computed on the part lines up with one computed on the whole.
-    """
-    a, o = arrays.annotations, arrays.outcomes
-    if len(keep) != len(a.ids):
-        raise ValueError(f"keep has {len(keep)} entries for {len(a.ids)} annotations")
-    if keep.all():
-        return arrays
-    new_row = np.cumsum(keep) - 1
-    r = a.ratings
-    rated = keep[r.row]
-    ratings = Ratings(new_row[r.row[rated]], r.response_key[rated], r.dimension[rated],
-                      r.dimension_names, r.value[rated])
-    annotations = Annotations(
-        ids=a.ids[keep], task=a.task[keep], annotator=a.annotator[keep],
-        created_at=a.created_at[keep], active_ms=a.active_ms[keep],
-        guideline_version_id=a.guideline_version_id[keep], late=a.late[keep],
-        refusal_appropriate=a.refusal_appropriate[keep], severity=a.severity[keep],
-        flags=a.flags[keep], ratings=ratings,
-        preference=None if a.preference is None else a.preference[keep])
-    kept = keep[np.searchsorted(a.ids, o.annotation)] if len(o.annotation) else np.zeros(0, bool)
-    outcomes = Outcomes(
-        annotation=o.annotation[kept], task=o.task[kept], annotator=o.annotator[kept],
-        first=o.first[kept], second=o.second[kept], outcome=o.outcome[kept],
-        winner_position=o.winner_position[kept], loser_position=o.loser_position[kept],
-        strength=o.strength[kept])
-    return ProjectArrays(arrays.annotators, arrays.tasks, arrays.responses, annotations,
-                         outcomes)
