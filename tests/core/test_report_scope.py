@@ -169,3 +169,14 @@ def test_ai_judges_count_in_the_figures_when_asked(engine, judged):
     assert report["judges"]["counted_in_figures"] is True
     (row,) = report["consensus"]["win_rates"]
     assert row["n_total"] == 4 * n
+
+
+def test_the_stored_consensus_is_the_peoples_not_the_judges(engine, judged):
+    with engine.begin() as conn:
+        report = build_report(conn, judged, utcnow())
+    assert report["consensus"]["stored"]["stored"] == TASKS_PER_VERSION
+    with engine.connect() as conn:
+        stored = conn.execute(select(task_consensus.c.ranking, task_consensus.c.agreement)).all()
+    assert sorted(ranking[0][0] for ranking, _ in stored) == ["a"] * 6 + ["b"] * 6
+    # the three people agree on every task; the judge, were it counted, would dissent on half
+    assert [agreement for _, agreement in stored] == [1.0] * TASKS_PER_VERSION
