@@ -125,9 +125,13 @@ def test_report_of_a_project_judged_by_an_ai_prints_its_judge_apart(engine, db_u
 
     assert text.exit_code == 0, text.output
     assert "judge-1" in text.stdout and "n/a" in text.stdout
+    assert "AI judges (3 annotations, not counted in the figures above)" in text.stdout
+    # no person judged these tasks: the audit has nothing to measure the judge against
+    assert "agrees with people n/a  kappa n/a on 0 pairs" in text.stdout
     assert "judge-1" in (tmp_path / "r.html").read_text()
     report = orjson.loads(as_json.stdout)
     assert (report["counts"]["annotations"], report["counts"]["ai_annotations"]) == (0, 3)
     assert report["judges"]["judges"] == [{"name": "judge-1", "annotations": 3}]
+    assert [(a["judge"], a["pairs"]) for a in report["judges"]["audit"]] == [("judge-1", 0)]
     (row,) = report["consensus"]["win_rates"]
     assert row["n_total"] == 3

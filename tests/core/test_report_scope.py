@@ -147,9 +147,12 @@ def test_ai_judges_are_counted_apart_from_people(engine, judged):
     assert all(rows[p]["counted_in_figures"] and rows[p]["agreement_with_consensus"] == 1.0
                for p in PEOPLE)
     assert not any(alert.get("annotator") == "judge-1" for alert in report["monitors"]["alerts"])
+    audit = report["judges"].pop("audit")
     assert report["judges"] == {"annotations": n, "judges": [{"name": "judge-1",
                                                               "annotations": n}],
-                                "counted_in_figures": False, "audit": None}
+                                "counted_in_figures": False}
+    # the judge audit: always "a" against people who chose "a" on half the tasks
+    assert [(a["judge"], a["pairs"], a["agreement"]) for a in audit] == [("judge-1", n, 0.5)]
     # the model win rates rate the models: every verdict counts, the judge's included
     (row,) = report["consensus"]["win_rates"]
     assert row["n_total"] == 4 * n

@@ -346,7 +346,7 @@ annotations = Table(
     Column("late", Boolean, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
     # How an AI judge reached its verdict (prompt template version, constitution, principle,
-    # model, raw reply per display order); NULL for a person's annotation (migration 0008).
+    # model, raw reply per display order); NULL for a person's annotation (migration 0006).
     Column("details", Document),
     Index(None, "project_id", "created_at"),
     Index(None, "task_id"),

@@ -7,6 +7,23 @@ def _f(value, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _judge_lines(judges: dict) -> list[str]:
+    """AI judges, counted apart from people, each with its audit against them."""
+    if not judges.get("judges"):
+        return []
+    counted = "counted in the figures above" if judges.get("counted_in_figures") else \
+        "not counted in the figures above"
+    lines = ["", f"AI judges ({judges['annotations']} annotations, {counted})"]
+    audits = {audit["judge"]: audit for audit in judges.get("audit") or []}
+    for judge in judges["judges"]:
+        audit = audits.get(judge["name"])
+        figures = "" if audit is None else (
+            f"  agrees with people {_f(audit['agreement'])}  kappa {_f(audit['kappa'])} on "
+            f"{audit['pairs']} pairs  swap consistency {_f(audit['swap_consistency'])}")
+        lines.append(f"  {judge['name']:<20} {judge['annotations']:>6} annotations{figures}")
+    return lines
+
+
 def render_text(report: dict) -> str:
     a, c, counts = report["agreement"], report["consensus"], report["counts"]
     lines = [
@@ -45,6 +62,7 @@ def render_text(report: dict) -> str:
         lines.append(f"  {row['name']:<20} {row['annotations']:>6} annotations  reliability "
                      f"{_f(row['reliability'])}  agrees with consensus "
                      f"{_f(row['agreement_with_consensus'])}")
+    lines += _judge_lines(report.get("judges") or {})
     alerts = report["monitors"]["alerts"]
     lines += ["", f"Alerts ({len(alerts)})"]
     lines += [f"  [{x['severity']}] {x['monitor']}: {x['message']}" for x in alerts] or ["  none"]

@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
-from accord.core import quality_inputs
+from accord.core import judge_audit, quality_inputs
 from accord.core.projects import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report.pairs import pair_items
@@ -100,4 +100,8 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
     if store_consensus and not scope.is_cut:
         report["consensus"]["stored"] = store.store(conn, arrays, agreed,
                                                     project.agreement_threshold, now)
+    if report["judges"]["judges"]:
+        # Each AI judge measured against people (agreement, Cohen's kappa, swap
+        # consistency) over the whole project: an audit is the judge's, not the cut's.
+        report["judges"]["audit"] = judge_audit.audit_section(conn, project)
     return report

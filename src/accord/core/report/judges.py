@@ -2,9 +2,9 @@
 
 The report's figures count people (``report.scope``); here are the AI judges whose
 annotations fall in the report's cut, each with its count, and whether the figures counted
-them this time (``include_ai``). ``audit`` is where a judge audit — each judge's agreement
-with the human consensus (``core.judge_audit``) — belongs in the report; it stays ``null``
-here, as the audit is run and reported on its own.
+them this time (``include_ai``). ``audit`` is filled by ``build_report`` with one judge
+audit per AI judge of the project — agreement and Cohen's kappa with the human consensus or
+gold, swap consistency (``core.judge_audit``) — and stays ``null`` when no judge is in the cut.
 """
 
 from __future__ import annotations

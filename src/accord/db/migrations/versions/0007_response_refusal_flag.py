@@ -1,7 +1,7 @@
 """response refusal flag: whether a response opens like a refusal, known at import
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-27 04:00:00.000000
 
 The over-refusal monitor of the quality report needs to know which responses open like a
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
