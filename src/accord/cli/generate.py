@@ -4,14 +4,11 @@ prompt pool, stored with their model, sampling and cost, then one comparison tas
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from accord.cli.context import fail, open_engine, print_json, reports_errors
+from accord.cli.progress import counting_bar
 from accord.llm.backend import ChatBackend
 from accord.llm.backends import BACKENDS, BackendOptions, close_backend, open_backend
 from accord.llm.costs import Prices
@@ -96,7 +93,7 @@ def generate_command(
     try:
         for model in plan.models:
             backends[model] = open_backend(backend, model, options)
-        with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+        with counting_bar("Generating", enabled=not quiet and sys.stderr.isatty()) as progress:
             report = generate_candidates(
                 engine, project, backends, plan, mix=mix_shares, limit=limit,
                 sample_seed=sample_seed, concurrency=concurrency, prices=prices,
@@ -119,18 +116,3 @@ def generate_command(
         raise typer.Exit(1)
 
 
-@contextmanager
-def _progress_bar(*, enabled: bool) -> Iterator[object]:
-    """A rich progress bar on stderr counting candidates; ``None`` when disabled."""
-    if not enabled:
-        yield None
-        return
-    bar = Progress(TextColumn("Generating"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    row = bar.add_task("generate", total=None)
-
-    def advance(done: int, total: int) -> None:
-        bar.update(row, completed=done, total=total)
-
-    with bar:
-        yield advance

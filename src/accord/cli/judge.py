@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from accord.cli.context import open_engine, print_json, reports_errors, transaction
+from accord.cli.progress import counting_bar
 from accord.core import hybrid
 from accord.core.errors import InvalidInput
 from accord.core.judge_audit import judge_audit
@@ -43,20 +40,6 @@ def default_judge_name(model: str) -> str:
     return ("judge-" + _UNSAFE_NAME.sub("-", model).strip("-"))[:120]
 
 
-@contextmanager
-def _progress_bar(enabled: bool) -> Iterator[object]:
-    if not enabled:
-        yield None
-        return
-    bar = Progress(TextColumn("Judging"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    row = bar.add_task("judging", total=None)
-
-    def advance(done: int, total: int) -> None:
-        bar.update(row, completed=done, total=total)
-
-    with bar:
-        yield advance
 
 
 def _route_after(project_name: str, judge: str) -> dict | None:
@@ -132,7 +115,8 @@ def judge_command(
     chat = open_backend(backend, model, options)
     engine = open_engine()
     try:
-        with _progress_bar(not quiet and not json_output and sys.stderr.isatty()) as progress:
+        with counting_bar("Judging", enabled=not quiet and not json_output
+                          and sys.stderr.isatty()) as progress:
             run = run_judge(engine, project, name, PairJudge(chat, setup),
                             concurrency=concurrency, limit=limit, progress=progress)
     finally:
