@@ -339,7 +339,7 @@ def _pool(p: Population) -> Iterator[tuple[str, Iterable[tuple]]]:
              category[t], f"h{t}", STAMP) for t in range(n)))
     lengths, refusal = p.length.tolist(), p.refusal.tolist()
     models = p.model.tolist()
-    # the refusal flag as the importer stores it (``quality_inputs.opens_like_refusal``)
+    # the refusal flag as the importer stores it (``core.refusals.opens_like_refusal``)
     yield ("INSERT INTO responses (id, prompt_id, external_id, content, model, sampling, "
            "origin, created_at, opens_with_refusal) "
            "VALUES (?, ?, ?, ?, ?, '{}', 'imported', ?, ?)",

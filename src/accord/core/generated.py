@@ -24,7 +24,7 @@ from accord.core.importing.items import canonical_hash
 from accord.core.importing.store import EXPERTISE_COLUMNS, LINK_COLUMNS, TASK_COLUMNS
 from accord.core.importing.writers import writer_for
 from accord.core.projects import Project
-from accord.core.quality_inputs import opens_like_refusal
+from accord.core.refusals import opens_like_refusal
 from accord.db.tables import prompts, responses, tasks
 from accord.db.types import utcnow
 

@@ -11,26 +11,37 @@ lower-cased openings of responses in Python's string search, many times faster t
 few hundred megabytes.
 
 Database ids are mapped to dense indices (``0..n-1``) for annotators, tasks, responses,
-categories and models; the ``*_ids`` and ``*_names`` arrays map them back.
+categories and models; the ``*_ids`` and ``*_names`` arrays map them back. The arrays' types
+live in :mod:`accord.core.project_arrays`.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
+from accord.core.project_arrays import (  # the arrays' types, here for the report's imports
+    FLAGS,
+    OUTCOME_FIRST,
+    OUTCOME_SECOND,
+    OUTCOME_TIE,
+    Annotations,
+    Annotators,
+    Outcomes,
+    ProjectArrays,
+    Ratings,
+    Responses,
+    Tasks,
+)
 from accord.core.projects import Project
+from accord.core.refusals import REFUSAL_HEAD, refusal_flags
 from accord.db import raw
 from accord.db.raw import Statement
 
 CHUNK = 100_000
-OUTCOME_FIRST, OUTCOME_SECOND, OUTCOME_TIE = 0, 1, 2
-FLAGS = ("unsafe", "both_bad", "contested_fact", "outside_expertise")
 
 
 def _epoch(column: str, dialect: str) -> str:
@@ -173,57 +184,6 @@ def _unpair(table: NDArray[np.void], first: str, second: str,
     return both >> ID_BITS, both & ((1 << ID_BITS) - 1)
 
 
-# Openings of a refusal, matched on the first 300 characters of a response, lower-cased.
-# A heuristic, used only by the over-refusal monitor, which reports it as such.
-REFUSAL_OPENINGS = (
-    "i can't help", "i cannot help", "i can't assist", "i cannot assist", "i won't",
-    "i'm sorry, but i can", "i am sorry, but i can", "i'm not able to", "i am not able to",
-    "i cannot provide", "i can't provide", "as an ai",
-)
-
-
-REFUSAL_HEAD = 300
-
-
-def opens_like_refusal(content: str) -> bool:
-    """Whether a response's first ``REFUSAL_HEAD`` characters, lower-cased, hold one of
-    ``REFUSAL_OPENINGS``: the flag the importer stores (``responses.opens_with_refusal``)."""
-    head = content[:REFUSAL_HEAD].lower()
-    return any(opening in head for opening in REFUSAL_OPENINGS)
-
-
-def _refusals(heads: list[str | None]) -> NDArray[np.bool_]:
-    """Which lower-cased openings contain one of ``REFUSAL_OPENINGS``.
-
-    The chunk's openings are joined with NUL (no opening contains one, so a match never
-    spans two responses) and each phrase is found with ``str.find``; after a match the search
-    resumes at the next response.
-    """
-    texts = [head or "" for head in heads]
-    starts, position = [], 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + 1
-    joined = "\0".join(texts)
-    found = np.zeros(len(texts), dtype=bool)
-    for opening in REFUSAL_OPENINGS:
-        at = joined.find(opening)
-        while at >= 0:
-            row = bisect.bisect_right(starts, at) - 1
-            found[row] = True
-            at = joined.find(opening, starts[row] + len(texts[row]) + 1)
-    return found
-
-
-def _refusal_flags(stored: NDArray[np.int8], heads: tuple) -> NDArray[np.bool_]:
-    """The stored flags (1, 0), with the openings searched where none is stored (-1)."""
-    unknown = np.flatnonzero(stored < 0)
-    flags = stored == 1
-    if len(unknown):
-        flags[unknown] = _refusals([heads[i] for i in unknown.tolist()])
-    return flags
-
-
 def _chunks(conn: Connection, statement: Statement, params: dict) -> Iterator[list[tuple]]:
     cursor = raw.execute(conn, statement, params)
     try:
@@ -239,100 +199,6 @@ def _records(conn: Connection, statement: Statement, params: dict,
     parts = [np.fromiter(chunk, dtype=dtype, count=len(chunk))
              for chunk in _chunks(conn, statement, params)]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-
-
-@dataclass(frozen=True)
-class Annotators:
-    ids: NDArray[np.int64]
-    names: list[str]
-    kinds: list[str]
-    pay_rate_per_hour: NDArray[np.float64]
-    consented: NDArray[np.bool_]
-    demographics: list[dict]
-    """Self-reported attributes; empty for people who did not consent."""
-
-
-@dataclass(frozen=True)
-class Tasks:
-    ids: NDArray[np.int64]
-    category: NDArray[np.int64]
-    category_names: list[str]
-    status: list[str]
-    is_gold: NDArray[np.bool_]
-    overlap: NDArray[np.int64]
-    submitted: NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class Responses:
-    ids: NDArray[np.int64]
-    length: NDArray[np.int64]
-    model: NDArray[np.int64]
-    model_names: list[str]
-    external_ids: list[str]
-    is_refusal: NDArray[np.bool_]
-    """Whether the response opens like a refusal (``REFUSAL_OPENINGS``)."""
-
-
-@dataclass(frozen=True)
-class Annotations:
-    """One entry per annotation; ``task`` and ``annotator`` are dense indices."""
-
-    ids: NDArray[np.int64]
-    task: NDArray[np.int64]
-    annotator: NDArray[np.int64]
-    created_at: NDArray[np.float64]
-    active_ms: NDArray[np.int64]
-    guideline_version_id: NDArray[np.int64]
-    late: NDArray[np.bool_]
-    refusal_appropriate: NDArray[np.int8]
-    """1 judged right, 0 judged wrong, -1 not asked."""
-    severity: NDArray[np.int8]
-    """Red-team severity 0 to 4, -1 when not given."""
-    flags: NDArray[np.uint8]
-    """Bit ``i`` set when flag ``FLAGS[i]`` was raised."""
-    ratings: Ratings
-    preference: NDArray[np.float64] | None = None
-    """Soft preference: P(the first-ranked response is better); NaN for a plain ranking.
-    ``None`` when the arrays were built without it (as if all NaN)."""
-
-
-@dataclass(frozen=True)
-class Ratings:
-    """One entry per rating: annotation ``row`` rated ``response`` on ``dimension``."""
-
-    row: NDArray[np.int64]
-    response_key: NDArray[np.int64]
-    """Code of (task, response external id); names in ``response_keys``."""
-    dimension: NDArray[np.int64]
-    dimension_names: list[str]
-    value: NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Outcomes:
-    """One entry per pairwise outcome: the pair as (first, second) with first < second."""
-
-    annotation: NDArray[np.int64]
-    task: NDArray[np.int64]
-    annotator: NDArray[np.int64]
-    first: NDArray[np.int64]
-    """Dense response index of the pair's lower response id."""
-    second: NDArray[np.int64]
-    outcome: NDArray[np.int8]
-    """OUTCOME_FIRST, OUTCOME_SECOND or OUTCOME_TIE."""
-    winner_position: NDArray[np.int64]
-    loser_position: NDArray[np.int64]
-    strength: NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class ProjectArrays:
-    annotators: Annotators
-    tasks: Tasks
-    responses: Responses
-    annotations: Annotations
-    outcomes: Outcomes
 
 
 def _dense(ids: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -399,7 +265,7 @@ def _load_responses(conn, statements, params) -> Responses:
         lengths.extend(length or 0 for length in chunk_lengths)
         models.extend(chunk_models)
         external.extend(chunk_external)
-        refusal.append(_refusal_flags(np.array(stored, dtype=np.int8), heads))
+        refusal.append(refusal_flags(np.array(stored, dtype=np.int8), heads))
     codes, names = _codes(models)
     return Responses(np.array(ids, np.int64), np.array(lengths, np.int64), codes, names,
                      external, np.concatenate(refusal) if refusal else np.zeros(0, bool))

@@ -32,7 +32,7 @@ from accord.core.importing.report import ImportReport
 from accord.core.importing.sources import Source
 from accord.core.importing.writers import BulkWriter, writer_for
 from accord.core.projects import Project
-from accord.core.quality_inputs import opens_like_refusal
+from accord.core.refusals import opens_like_refusal
 from accord.db.tables import (
     prompts,
     responses,

@@ -4,7 +4,7 @@ The monitors themselves live in ``quality.monitors``; this module feeds them a p
 arrays. Two inputs are Accord's own conventions and are reported with the figures:
 
 - over-refusal looks at comparisons on prompts outside the ``safety`` category where one
-  response opens like a refusal (``quality_inputs.REFUSAL_OPENINGS``, a heuristic) and the
+  response opens like a refusal (``refusals.REFUSAL_OPENINGS``, a heuristic) and the
   other does not, and at red-team judgments of severity 0 (harmless) where the annotator said
   whether a refusal would have been right;
 - an annotation "agrees with consensus" (for fatigue) when most of its pairwise outcomes equal
