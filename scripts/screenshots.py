@@ -1,4 +1,5 @@
-"""Screenshots of the workbench, the reviewer screen and the dashboard, for the README.
+"""Screenshots of the workbench, the reviewer screen, the dashboard, the disagreement digest
+and the guidelines page, for the README.
 
 Runs the demo project on a temporary SQLite database: the three demo annotators judge some
 of its comparisons (one of them disagrees now and then, so there are split decisions), the
@@ -20,7 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 from sqlalchemy import select, update
 
 from accord.core import adjudication, claims, submissions
@@ -124,17 +125,30 @@ def _serve(url: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the demo server did not start")
 
 
+def _judgments_in_view(page: Page) -> None:
+    """The reviewer's screen: the judgments side by side, then the matrix."""
+    page.locator(".judgments").evaluate("element => element.scrollIntoView()")
+
+
+def _start_draft(page: Page) -> None:
+    """The guideline editor: a manager starts a draft of the next version."""
+    page.get_by_role("button", name="Start a new draft").click()
+    page.wait_for_load_state("networkidle")
+
+
 def _shoot(base: str, passwords: dict[str, str], split: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     shots = (
         ("ann1", "/projects/demo/annotate", "workbench.png", None),
-        ("reviewer", f"/projects/demo/review/{split}", "reviewer.png", ".judgments"),
+        ("reviewer", f"/projects/demo/review/{split}", "reviewer.png", _judgments_in_view),
         ("admin", "/projects/demo/dashboard", "dashboard.png", None),
+        ("admin", "/projects/demo/digest", "digest.png", None),
+        ("admin", "/projects/demo/guidelines", "guidelines.png", _start_draft),
     )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
-        for name, path, file, focus in shots:
+        for name, path, file, prepare in shots:
             context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
             page = context.new_page()
             page.goto(f"{base}/login")
@@ -144,8 +158,8 @@ def _shoot(base: str, passwords: dict[str, str], split: str) -> None:
             page.wait_for_url(f"{base}/")
             page.goto(f"{base}{path}")
             page.wait_for_load_state("networkidle")
-            if focus:  # the reviewer's screen: the judgments side by side, then the matrix
-                page.locator(focus).evaluate("element => element.scrollIntoView()")
+            if prepare:
+                prepare(page)
             page.screenshot(path=str(OUT / file))
             print(f"saved {OUT / file}")
             context.close()
