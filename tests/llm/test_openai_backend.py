@@ -8,7 +8,13 @@ from accord.core.errors import InvalidInput
 from accord.core.model_calls import call_totals, record_calls
 from accord.llm.backend import BackendError, ChatRequest, Sampling, TokenChoice
 from accord.llm.costs import Prices, answered_call, failed_call
-from accord.llm.openai_backend import KEYLESS, OPENAI_URL, Endpoint, OpenAIBackend
+from accord.llm.openai_backend import (
+    KEYLESS,
+    OPENAI_URL,
+    Endpoint,
+    OpenAIBackend,
+    length_field,
+)
 from accord.llm.pool import run_bounded
 from accord.llm.retries import Backoff, Retries, retry_after_seconds
 from tests.factories import make_project
@@ -181,3 +187,9 @@ def test_ledger_costs_are_tokens_times_prices(fake_openai, engine):
 def test_prices_must_not_be_negative():
     with pytest.raises(InvalidInput, match="--price-output must be a price of zero or more"):
         Prices(1.0, -2.0)
+
+
+def test_openai_itself_gets_max_completion_tokens_and_other_servers_max_tokens():
+    assert length_field(OPENAI_URL) == "max_completion_tokens"
+    assert length_field(OPENAI_URL + "/") == "max_completion_tokens"
+    assert length_field("http://127.0.0.1:8001/v1") == "max_tokens"

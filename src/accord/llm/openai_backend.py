@@ -60,6 +60,16 @@ class Endpoint:
         return cls(url, key)
 
 
+def length_field(base_url: str) -> str:
+    """The request field that caps a completion's length at this endpoint.
+
+    OpenAI's own API has replaced ``max_tokens`` with ``max_completion_tokens`` (its reasoning
+    models refuse the old name); vLLM, SGLang, TGI, Ollama and llama.cpp servers all read
+    ``max_tokens``, and not every one of them knows the new name.
+    """
+    return "max_completion_tokens" if base_url.rstrip("/") == OPENAI_URL else "max_tokens"
+
+
 class OpenAIBackend:
     """Chat completions from one model behind one endpoint, with Accord's retries."""
 
@@ -72,6 +82,7 @@ class OpenAIBackend:
         if timeout_s <= 0:
             raise InvalidInput(f"--timeout must be a positive number of seconds, not {timeout_s}")
         self._model = model
+        self._length_field = length_field(endpoint.base_url)
         self._timeout_s = timeout_s
         self._retries = retries or Retries()
         self._backoff = Backoff(self._retries)
@@ -115,7 +126,7 @@ class OpenAIBackend:
         arguments: dict = {
             "model": self._model, "messages": request.messages,
             "temperature": sampling.temperature, "top_p": sampling.top_p,
-            "max_tokens": sampling.max_tokens, "timeout": self._timeout_s,
+            self._length_field: sampling.max_tokens, "timeout": self._timeout_s,
         }
         if sampling.seed is not None:
             arguments["seed"] = sampling.seed
