@@ -32,8 +32,9 @@ import json, resource, sys, time
 from pathlib import Path
 from accord.cli.importing import import_command
 start = time.perf_counter()
-import_command(sys.argv[1], Path(sys.argv[2]), skip_invalid=False, update=False,
-               max_line_bytes=1 << 20, json_output=True, quiet=True)
+import_command(sys.argv[1], Path(sys.argv[2]), file_format="jsonl", labelled=False,
+               source=None, skip_invalid=False, update=False, max_line_bytes=1 << 20,
+               json_output=True, quiet=True)
 seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_rss_kb": peak_kb}))
