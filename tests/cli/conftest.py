@@ -18,3 +18,15 @@ def run(db_url, monkeypatch):
         return runner.invoke(app, ["import", *args])
 
     return invoke
+
+
+@pytest.fixture
+def accord(db_url, monkeypatch):
+    """``accord(*args)`` runs the ``accord`` command line with ``args``."""
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args))
+
+    return invoke

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from typer.testing import CliRunner
 
-from accord.cli.main import app
 from accord.core import claims
 from accord.core.projects import get_project
 from accord.core.users import get_user
@@ -16,17 +14,6 @@ from tests.factories import import_lines
 from tests.web.routing_helpers import item
 
 CALIBRATION = '{"calibration": {"tasks": 2, "pass_threshold": 0.8}}'
-
-
-@pytest.fixture
-def accord(db_url, monkeypatch):
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args))
-
-    return invoke
 
 
 def test_project_create_takes_a_gold_rate_and_rules(accord, engine):

@@ -5,23 +5,10 @@ from __future__ import annotations
 import orjson
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from accord.cli.main import app
 from accord.core import users as user_rules
 from accord.db import migrate
 from accord.db.tables import api_tokens, memberships, user_expertise, users
-
-
-@pytest.fixture
-def accord(db_url, monkeypatch):
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args))
-
-    return invoke
 
 
 def test_init_is_repeatable_and_reports_the_schema(accord, engine):
