@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from accord.core.errors import InvalidInput
 from accord.core.exporting import snapshot
 from accord.core.projects import get_project
+from accord.exports.hygiene import prompt_key, side_of
+from accord.exports.kto import kto_from_pairs
 from accord.exports.preference import PREFERENCE_SCHEMA
 from accord.train.accuracy import accuracy_from_scores
-from accord.train.data import _split, build_split, is_eval, kto_rows, load_split, prompt_digest
+from accord.train.data import _split, build_split, is_eval, load_split
 from tests.train.conftest import COMPARISONS, DEMONSTRATIONS, build_polite_project
 
 
@@ -35,8 +37,8 @@ def pair(task: str, prompt: str, chosen: str, rejected: str, **extra) -> dict:
             "category": "qa", "chosen_model": None, "rejected_model": None, **extra}
 
 
-def digests(dataset, column: str = "prompt") -> set[bytes]:
-    return {prompt_digest(messages) for messages in dataset[column]}
+def digests(dataset, column: str = "prompt") -> set[str]:
+    return {prompt_key(messages) for messages in dataset[column]}
 
 
 @pytest.fixture
@@ -62,11 +64,24 @@ def test_the_side_is_the_prompts_alone_and_the_same_every_time(polite_split):
     assert first.eval["task_id"] == again.eval["task_id"]
     for messages in first.eval["prompt"]:
         assert is_eval(messages, 0.25)
+        assert side_of(messages, 0.25) == "test"  # what `accord export --test-fraction` does
     for messages in first.train["prompt"]:
         assert not is_eval(messages, 0.25)
+        assert side_of(messages, 0.25) == "train"
     # A larger share only moves prompts from train to eval, never back.
     wider = polite_split("preference", 0.5)
     assert digests(first.eval) <= digests(wider.eval)
+
+
+def test_near_duplicate_prompts_land_on_one_side():
+    texts = [f"What is {i}+{i}?" for i in range(40)]
+    rows = [pair(f"t{i}", text, "a", "b") for i, text in enumerate(texts)]
+    rows += [pair(f"d{i}", text.lower().replace("+", " + "), "a", "b")
+             for i, text in enumerate(texts)]
+    split = _split("preference", rows, PREFERENCE_SCHEMA, lambda r: r["prompt"], 0.5)
+    assert split.train_prompts + split.eval_prompts == 40
+    held_out = set(split.eval["task_id"])
+    assert all((f"t{i}" in held_out) == (f"d{i}" in held_out) for i in range(40))
 
 
 def test_every_row_of_one_prompt_lands_on_one_side():
@@ -97,13 +112,14 @@ def test_kto_labels_by_net_wins_as_the_export_does_and_leaves_out_an_even_middle
         pair("k3", "q2", "best", "worst"),
         pair("k3", "q2", "middle", "worst"),
     ]
-    labelled = [(r["task_id"], r["completion"][0]["content"], r["label"]) for r in kto_rows(rows)]
+    labelled = [(r["task_id"], r["completion"][0]["content"], r["label"])
+                for r in kto_from_pairs(rows)]
     assert labelled == [("duel", "kind", True), ("duel", "curt", False),
                         ("k3", "best", True), ("k3", "worst", False)]
     four = [pair("k4", "q3", a, b) for a, b in
             (("w", "x"), ("w", "y"), ("w", "z"), ("x", "y"), ("x", "z"), ("y", "z"))]
     # second place wins one more pair than it loses: desirable, as in `accord export --format kto`
-    assert [(r["completion"][0]["content"], r["label"]) for r in kto_rows(four)] == [
+    assert [(r["completion"][0]["content"], r["label"]) for r in kto_from_pairs(four)] == [
         ("w", True), ("x", True), ("y", False), ("z", False)]
 
 
@@ -118,8 +134,8 @@ def test_sft_splits_on_the_messages_before_the_answer(polite_split):
     split = polite_split("sft", 0.5)
     assert split.train.num_rows + split.eval_rows == 3 * DEMONSTRATIONS
     assert split.train_prompts + split.eval_prompts == DEMONSTRATIONS
-    train_prompts = {prompt_digest(m[:-1]) for m in split.train["messages"]}
-    held_out = {prompt_digest(m[:-1]) for m in split.eval["messages"]}
+    train_prompts = {prompt_key(m[:-1]) for m in split.train["messages"]}
+    held_out = {prompt_key(m[:-1]) for m in split.eval["messages"]}
     assert not train_prompts & held_out
 
 

@@ -33,10 +33,16 @@ def prompt_key(messages: list[dict]) -> str:
     return _PUNCTUATION_OR_SPACE.sub(" ", text).strip()
 
 
+def prompt_position(key: str) -> float:
+    """Where a prompt's key falls in [0, 1): a stable hash, read as a fraction. A prompt is
+    held out when this is below the held-out share (``side_of``, and ``accord train``)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
 def side_of(messages: list[dict], test_fraction: float) -> str:
     """``test`` or ``train`` for a prompt, by a stable hash of its normalised text."""
-    digest = hashlib.blake2b(prompt_key(messages).encode(), digest_size=8).digest()
-    return "test" if int.from_bytes(digest, "big") / 2**64 < test_fraction else "train"
+    return "test" if prompt_position(prompt_key(messages)) < test_fraction else "train"
 
 
 def split_path(out: Path, side: str) -> Path:

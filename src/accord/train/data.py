@@ -5,21 +5,22 @@ Every set is built from Accord's own export streams (:func:`accord.exports.prefe
 a thousand rows at a time and held as an in-memory ``datasets.Dataset``: the rows are never
 all Python dicts at once, and a project of a few hundred thousand pairs fits easily.
 
-**The split is by prompt.** A row goes to eval when the SHA-256 of its prompt's messages
-(role and content, canonical JSON) falls in the lowest ``eval_share`` of the hash range. The
-same prompt therefore always lands on the same side — every pair of a K-way task, every
-demonstration of a task done by three annotators, and the same prompt imported twice — and
-the side does not depend on the seed, the row order or the trainer, so a reward model and a
-DPO run on one project hold out the same prompts. (Near-duplicate prompts are not merged;
-exact duplicates are.)
+**The split is by prompt**, by the export's rule (``exports.hygiene``): a row goes to eval
+when the hash of its prompt's normalised text falls in the lowest ``eval_share`` of the hash
+range. The same prompt therefore always lands on the same side — every pair of a K-way task,
+every demonstration of a task done by three annotators, the same prompt imported twice, and
+near-duplicates ("What is 2+2?" / "what is 2 + 2") — and the side does not depend on the
+seed, the row order or the trainer, so a reward model and a DPO run on one project hold out
+the same prompts, the ones ``accord export --test-fraction`` puts in its test file.
 
 The sets:
 
 - ``preference`` (reward, DPO): the export's rows unchanged — ``prompt``, ``chosen``,
   ``rejected``, ``margin``, ``agreement``, ``category`` … (TRL ignores the extra columns;
   RewardTrainer reads ``margin`` when it is there).
-- ``kto``: unpaired rows ``prompt``, ``completion``, ``label`` from the decided pairs, by the
-  same rule as ``accord export --format kto`` (``exports.kto``): within a task, a response
+- ``kto``: the rows of ``accord export --format kto`` (``exports.kto``): unpaired
+  ``prompt``, ``completion``, ``label`` (with ``task_id``, ``category``, ``source``) from the
+  decided pairs: within a task, a response
   that wins more of its pairs than it loses is desirable (``label`` true), one that loses more
   is undesirable (false), one that wins as often as it loses is left out. For a pairwise task
   this is simply chosen → true, rejected → false.
@@ -29,13 +30,11 @@ The sets:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 
-import orjson
 import pyarrow as pa
 from datasets import Dataset
 from datasets.table import InMemoryTable
@@ -44,7 +43,8 @@ from sqlalchemy import Connection, Engine
 from accord.core.errors import InvalidInput
 from accord.core.exporting import snapshot
 from accord.core.projects import Project, get_project
-from accord.exports.kto import kto_from_pairs
+from accord.exports.hygiene import prompt_key, prompt_position
+from accord.exports.kto import KTO_SCHEMA, kto_from_pairs
 from accord.exports.messages import MESSAGES
 from accord.exports.preference import PREFERENCE_SCHEMA, preference_rows
 from accord.exports.sft import SFT_SCHEMA, sft_rows
@@ -52,30 +52,17 @@ from accord.exports.sft import SFT_SCHEMA, sft_rows
 BATCH_ROWS = 1_000  # rows turned into one Arrow record batch at a time
 SETS = ("preference", "kto", "sft", "prompts")
 
-KTO_SCHEMA = pa.schema([
-    ("prompt", MESSAGES),
-    ("completion", MESSAGES),
-    ("label", pa.bool_()),
-    ("task_id", pa.string()),
-    ("category", pa.string()),
-])
 PROMPT_SCHEMA = pa.schema([("prompt", MESSAGES), ("category", pa.string())])
 
 
-def prompt_digest(messages: list[dict]) -> bytes:
-    """A stable digest of a prompt: its messages' roles and contents as canonical JSON."""
-    canonical = [{"role": m["role"], "content": m["content"]} for m in messages]
-    return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).digest()
-
-
-def _held_out(digest: bytes, eval_share: float) -> bool:
-    return int.from_bytes(digest[:8], "big") < eval_share * 2**64
+def _held_out(key: str, eval_share: float) -> bool:
+    return prompt_position(key) < eval_share
 
 
 def is_eval(messages: list[dict], eval_share: float) -> bool:
     """Whether a prompt belongs to the eval side: its digest, read as a fraction, is below
     ``eval_share``. Deterministic, and the same for every row that shares the prompt."""
-    return _held_out(prompt_digest(messages), eval_share)
+    return _held_out(prompt_key(messages), eval_share)
 
 
 @dataclass(frozen=True)
@@ -109,10 +96,10 @@ def _split(
     while batch := list(islice(iterator, BATCH_ROWS)):
         grouped: dict[bool, list[dict]] = {False: [], True: []}
         for row in batch:
-            digest = prompt_digest(prompt_of(row))
-            side = _held_out(digest, eval_share)
+            key = prompt_key(prompt_of(row))
+            side = _held_out(key, eval_share)
             grouped[side].append(row)
-            prompts[side].add(digest)
+            prompts[side].add(key)
         for side, chosen in grouped.items():
             if chosen:
                 sides[side].append(pa.RecordBatch.from_pylist(chosen, schema=schema))
@@ -121,19 +108,13 @@ def _split(
     return Split(name, train, held_out, len(prompts[False]), len(prompts[True]))
 
 
-def kto_rows(pairs: Iterable[dict]) -> Iterator[dict]:
-    """Unpaired KTO rows from preference rows, by the export's rule (``exports.kto``)."""
-    for row in kto_from_pairs(pairs):
-        yield {key: row[key] for key in ("prompt", "completion", "label", "task_id", "category")}
-
-
 def distinct_prompts(pairs: Iterable[dict]) -> Iterator[dict]:
     """Each prompt of the pairs once (the first time it is seen), with its category."""
-    seen: set[bytes] = set()
+    seen: set[str] = set()
     for pair in pairs:
-        digest = prompt_digest(pair["prompt"])
-        if digest not in seen:
-            seen.add(digest)
+        key = prompt_key(pair["prompt"])
+        if key not in seen:
+            seen.add(key)
             yield {"prompt": pair["prompt"], "category": pair["category"]}
 
 
@@ -150,8 +131,8 @@ def build_split(conn: Connection, project: Project, name: str, eval_share: float
         return _split(name, preference_rows(conn, project), PREFERENCE_SCHEMA, prompt_of,
                       eval_share)
     if name == "kto":
-        return _split(name, kto_rows(preference_rows(conn, project)), KTO_SCHEMA, prompt_of,
-                      eval_share)
+        return _split(name, kto_from_pairs(preference_rows(conn, project)), KTO_SCHEMA,
+                      prompt_of, eval_share)
     if name == "prompts":
         return _split(name, distinct_prompts(preference_rows(conn, project)), PROMPT_SCHEMA,
                       prompt_of, eval_share)
