@@ -163,8 +163,10 @@ def agreement(answers: list[tuple[list[list[str]], list[list[str]]]]) -> float |
     return float(result.accuracy[0])
 
 
-def _answers(conn: Connection, project_id: int, user_id: int, since: datetime,
-             until: datetime | None) -> list[tuple[list, list]]:
+def _answers(conn: Connection, project_id: int, user_id: int,
+             since: datetime) -> list[tuple[list, list]]:
+    """The round's answers beside their references: gold submitted since it began (while
+    a round is pending the claim hands out only its gold, so nothing later is another's)."""
     query = (
         select(annotations.c.ranking, tasks.c.gold_answer)
         .join(assignments, assignments.c.id == annotations.c.assignment_id)
@@ -172,8 +174,6 @@ def _answers(conn: Connection, project_id: int, user_id: int, since: datetime,
         .where(assignments.c.annotator_id == user_id, assignments.c.project_id == project_id,
                assignments.c.leased_at >= since, tasks.c.is_gold.is_(True))
     )
-    if until is not None:
-        query = query.where(assignments.c.leased_at < until)
     return [(ranking, (answer or {}).get("ranking") or [])
             for ranking, answer in conn.execute(query)]
 
@@ -181,7 +181,12 @@ def _answers(conn: Connection, project_id: int, user_id: int, since: datetime,
 def finish(conn: Connection, round_id: int, user_id: int, project_id: int,
            rule: CalibrationRule, since: datetime, now: datetime) -> tuple[bool, float | None]:
     """Score a pending round on the answers it has and close it: (passed, score)."""
-    score = agreement(_answers(conn, project_id, user_id, since, None))
+    return _close(conn, round_id, rule, _answers(conn, project_id, user_id, since), now)
+
+
+def _close(conn: Connection, round_id: int, rule: CalibrationRule,
+           answers: list[tuple[list, list]], now: datetime) -> tuple[bool, float | None]:
+    score = agreement(answers)
     passed = score is not None and score >= rule.pass_threshold
     conn.execute(
         update(calibrations)
@@ -207,10 +212,6 @@ def _round_of_lease(conn: Connection, project_id: int, user_id: int, leased_at: 
     )).first()
 
 
-def _answered(conn: Connection, project_id: int, user_id: int, since: datetime) -> int:
-    return len(_answers(conn, project_id, user_id, since, None))
-
-
 def after_answer(conn: Connection, project: Project, user_id: int, task_id: int,
                  leased_at: datetime, now: datetime) -> Feedback | None:
     """Feedback for a submitted gold assignment that belongs to a calibration round.
@@ -222,11 +223,12 @@ def after_answer(conn: Connection, project: Project, user_id: int, task_id: int,
     if found is None:
         return None
     rule = rules_of(project).calibration
-    answered = _answered(conn, project.id, user_id, found.created_at)
+    answers = _answers(conn, project.id, user_id, found.created_at)
+    answered = len(answers)
     of = rule.tasks if rule else answered
     status, score = found.status, found.score
     if status == "pending" and rule is not None and answered >= rule.tasks:
-        passed, score = finish(conn, found.id, user_id, project.id, rule, found.created_at, now)
+        passed, score = _close(conn, found.id, rule, answers, now)  # not read a second time
         status = "passed" if passed else "failed"
     answer = conn.execute(select(tasks.c.gold_answer).where(tasks.c.id == task_id)).scalar_one()
     answer = answer or {}
@@ -251,7 +253,7 @@ def progress_of(conn: Connection, project: Project, user_id: int, assignment_id:
     found = _round_of_lease(conn, project.id, user_id, row.leased_at)
     if found is None or found.status != "pending":
         return None
-    answered = _answered(conn, project.id, user_id, found.created_at)
+    answered = len(_answers(conn, project.id, user_id, found.created_at))
     return Progress(min(answered + 1, rule.tasks), rule.tasks)
 
 
