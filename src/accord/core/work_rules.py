@@ -16,7 +16,7 @@ guessing. Other keys in ``settings`` belong to other features and are left alone
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, update
@@ -68,13 +68,12 @@ class WorkRules:
     rotation: RotationRule | None = None
 
 
-SECTIONS = ("calibration", "exposure", "breaks", "rotation")
+SECTIONS = tuple(f.name for f in fields(WorkRules))
 NO_RULES = WorkRules()
 _FIELDS = {
-    "calibration": ("tasks", "pass_threshold"),
-    "exposure": ("per_day",),
-    "breaks": ("work_minutes", "break_minutes"),
-    "rotation": ("after",),
+    name: tuple(f.name for f in fields(rule))
+    for name, rule in zip(SECTIONS, (CalibrationRule, ExposureRule, BreakRule, RotationRule),
+                          strict=True)
 }
 MAX_COUNT = 10_000
 MAX_MINUTES = 24 * 60
@@ -171,18 +170,8 @@ def rules_of(project: Project) -> WorkRules:
 
 def as_settings(rules: WorkRules) -> dict:
     """The rules back as the JSON sections they are stored as (rules that are off omitted)."""
-    result: dict = {}
-    if rules.calibration:
-        result["calibration"] = {"tasks": rules.calibration.tasks,
-                                 "pass_threshold": rules.calibration.pass_threshold}
-    if rules.exposure:
-        result["exposure"] = {"per_day": rules.exposure.per_day}
-    if rules.breaks:
-        result["breaks"] = {"work_minutes": rules.breaks.work_minutes,
-                            "break_minutes": rules.breaks.break_minutes}
-    if rules.rotation:
-        result["rotation"] = {"after": rules.rotation.after}
-    return result
+    return {name: asdict(rule) for name in SECTIONS
+            if (rule := getattr(rules, name)) is not None}
 
 
 def update_rules(
