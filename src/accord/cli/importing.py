@@ -3,7 +3,6 @@ or, with ``--format alpaca-eval``, an AlpacaEval annotation file as AI-judge ann
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from rich.progress import (
 )
 
 from accord.cli.context import fail, open_engine, print_json, reports_errors
+from accord.collector import cycle_collector_paused
 from accord.core.importing import DEFAULT_MAX_LINE_BYTES, ImportReport, import_file
 from accord.core.importing.alpaca_eval import AlpacaEvalReport, import_alpaca_eval
 from accord.core.importing.labelled import import_labelled
@@ -92,7 +92,7 @@ def import_command(
     engine = open_engine()
     try:
         with _progress_bar(enabled=not quiet and sys.stderr.isatty(),
-                           records=alpaca) as progress, _gc_paused():
+                           records=alpaca) as progress, cycle_collector_paused():
             if labelled:
                 report = import_labelled(engine, project, file,
                                          fmt="oasst" if file_format == "oasst" else "trl",
@@ -146,17 +146,3 @@ def _progress_bar(*, enabled: bool, records: bool = False) -> Iterator[object]:
 
     with bar:
         yield advance
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The import allocates millions of short-lived containers and frees them by reference
-    counting; the cycle collector would only rescan them (about a sixth of the CPU time).
-    This process does nothing else meanwhile, so the collector waits until the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 from sqlalchemy import Connection, Engine
 
+from accord.collector import cycle_collector_paused
 from accord.core.errors import InvalidInput
 from accord.core.exporting import ExportCounts, snapshot
 from accord.core.projects import Project, get_project
@@ -40,7 +41,6 @@ from accord.exports.writers import (
     FILE_FORMATS,
     Progress,
     atomic_output,
-    cycle_collector_paused,
     file_format_for,
     write_rows,
 )

@@ -12,7 +12,6 @@ explicit schema, so memory stays at one batch and an empty export still has type
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
@@ -149,22 +148,3 @@ def write_rows(
         if file_format == "parquet":
             return write_parquet(rows, file, schema, progress)
         return write_jsonl(rows, file, progress)
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Hold off Python's cycle collector for the length of an export.
-
-    An export builds millions of short-lived, acyclic objects (fetched rows, row dicts)
-    while a few chunks of them are alive at once; the collector rescans those survivors
-    every few thousand allocations and took a third of the export's time, for no garbage:
-    reference counting frees every one of them. Cycles made elsewhere meanwhile are
-    collected once the export ends. Streaming callers (``preference_rows`` …) are not paused.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
