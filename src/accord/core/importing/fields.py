@@ -53,8 +53,7 @@ def string(value: Any, path: str) -> str:
 
 def identifier(value: Any, path: str) -> str:
     """An item or response id: a non-empty string that fits the ``external_id`` column."""
-    if type(value) is not str:
-        raise wrong_type(path, "a string", value)
+    string(value, path)
     if not value or value.isspace():
         raise InvalidItem(f"{path} must not be empty")
     if len(value) > MAX_ID_LENGTH:
