@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from accord.db.tables import guideline_versions
+from accord.db.tables import annotations, guideline_versions, tasks
 from tests.factories import add_comparisons, make_project, make_user, publish_guideline
 from tests.web.conftest import bearer, log_in
+from tests.web.routing_helpers import claim_and_submit
 
 DRAFT = {
     "text": "Rank **best first**. <script>alert(1)</script>",
@@ -141,3 +142,26 @@ def test_the_editor_page_saves_previews_and_publishes(api, engine):
     assert 'data-status="published"' in listing and "Start a new draft" in listing
     frozen = api.get("/projects/prefs/guidelines/1/edit").text
     assert "can no longer change" in frozen and 'name="text"' not in frozen
+
+
+def test_every_annotation_carries_the_guideline_version_it_was_made_under(api, engine):
+    project = make_project(engine, overlap=1)
+    add_comparisons(engine, project, 3)
+    boss = bearer(make_user(engine, "boss", project=project, roles=("manager",)).token)
+    ann = make_user(engine, "ann", project=project, roles=("annotator",)).token
+    base = "/api/v1/projects/prefs/guidelines"
+
+    shown = [claim_and_submit(api, ann)["task"]["guideline_version"]]
+    for text in ("Rank best first.", "Rank best first; typos matter."):
+        assert api.post(base, headers=boss, json={"text": text}).status_code == 201
+        assert api.post(f"{base}/{len(shown)}/publish", headers=boss).status_code == 200
+        shown.append(claim_and_submit(api, ann)["task"]["guideline_version"])
+
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(tasks.c.external_id, guideline_versions.c.version)
+            .select_from(annotations.join(tasks, tasks.c.id == annotations.c.task_id)
+                         .outerjoin(guideline_versions, guideline_versions.c.id
+                                    == annotations.c.guideline_version_id))
+            .order_by(annotations.c.id)).all()
+    assert [version for _, version in stored] == shown == [None, 1, 2]

@@ -3,9 +3,11 @@ decision made through the page or the API lands as the task's adjudicated consen
 
 from __future__ import annotations
 
+import orjson
 from sqlalchemy import func, select
 
 from accord.db.tables import adjudications, escalations, task_consensus, tasks
+from accord.exports import export
 from tests.factories import add_comparison, make_project, make_user
 from tests.review_helpers import add_role, annotate, split_task
 from tests.web.conftest import bearer, log_in
@@ -86,7 +88,7 @@ def test_a_reviewer_who_annotated_cannot_adjudicate(api, engine):
         assert conn.execute(select(func.count()).select_from(adjudications)).scalar_one() == 0
 
 
-def test_the_api_queue_and_decision(api, engine):
+def test_the_api_queue_and_decision(api, engine, tmp_path):
     project = make_project(engine)
     split_task(engine, project)
     token = make_user(engine, "rev", project=project, roles=("reviewer",)).token
@@ -104,6 +106,11 @@ def test_the_api_queue_and_decision(api, engine):
     assert again.status_code == 409
     with engine.connect() as conn:
         assert conn.execute(select(task_consensus.c.method)).scalar_one() == "adjudicated"
+    out = tmp_path / "prefs.jsonl"
+    export(engine, "prefs", "preference", out)
+    exported = [orjson.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["source"], r["chosen"][-1]["content"]) for r in exported] == \
+        [("adjudicated", "answer bravo")]  # the reviewer's b over a, not the majority's a
 
 
 def test_escalated_content_is_for_safety_specialists_only(api, engine):
