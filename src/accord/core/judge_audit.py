@@ -124,19 +124,36 @@ def _gold_labels(conn: Connection, project_id: int, position: dict[int, int]
     return labels
 
 
-def audit_labels(conn: Connection, project: Project, judge_id: int, *, min_votes: int = 1
+@dataclass(frozen=True)
+class Reference:
+    """What every judge of a project is compared with: the reference label of each pair
+    (gold answers over human consensus) and the pairs whose reference is gold. Read once
+    per project, however many judges are audited against it."""
+
+    position: dict[int, int]
+    labels: dict[Item, int]
+    gold: frozenset[Item]
+
+
+def reference_labels(conn: Connection, project: Project, *, min_votes: int = 1) -> Reference:
+    if min_votes < 1:
+        raise InvalidInput(f"--min-votes must be at least 1, not {min_votes}")
+    position = _positions(conn, project.id)
+    labels = _human_consensus(conn, project.id, position, min_votes)
+    gold = _gold_labels(conn, project.id, position)
+    labels.update(gold)
+    return Reference(position, labels, frozenset(gold))
+
+
+def audit_labels(conn: Connection, project: Project, judge_id: int, reference: Reference
                  ) -> AuditLabels:
     """The judge's and the reference labels of every pair that has both."""
-    position = _positions(conn, project.id)
-    judged = _judge_labels(conn, project.id, judge_id, position)
-    reference = _human_consensus(conn, project.id, position, min_votes)
-    gold = _gold_labels(conn, project.id, position)
-    reference.update(gold)
-    items = sorted(item for item in judged if item in reference)
+    judged = _judge_labels(conn, project.id, judge_id, reference.position)
+    items = sorted(item for item in judged if item in reference.labels)
     return AuditLabels(
         judge=np.array([judged[i] for i in items], dtype=np.int64),
-        reference=np.array([reference[i] for i in items], dtype=np.int64),
-        gold=np.array([i in gold for i in items], dtype=bool),
+        reference=np.array([reference.labels[i] for i in items], dtype=np.int64),
+        gold=np.array([i in reference.gold for i in items], dtype=bool),
     )
 
 
@@ -173,23 +190,28 @@ def _self_consistency(conn: Connection, project_id: int, judge_id: int) -> dict:
 def judge_audit(conn: Connection, project: Project, judge_name: str, *, min_votes: int = 1
                 ) -> dict:
     """The audit of ``judge_name`` on ``project`` as one JSON-ready document."""
-    if min_votes < 1:
-        raise InvalidInput(f"--min-votes must be at least 1, not {min_votes}")
+    reference = reference_labels(conn, project, min_votes=min_votes)
     judge = judge_of_project(conn, project, judge_name)
     settings = conn.execute(select(users.c.ai_settings).where(users.c.id == judge.id)
-                            ).scalar_one() or {}
-    labels = audit_labels(conn, project, judge.id, min_votes=min_votes)
+                            ).scalar_one()
+    return _audit(conn, project, judge.id, judge.name, settings, reference, min_votes)
+
+
+def _audit(conn: Connection, project: Project, judge_id: int, judge_name: str,
+           settings: dict | None, reference: Reference, min_votes: int) -> dict:
+    settings = settings or {}
+    labels = audit_labels(conn, project, judge_id, reference)
     overall = _agreement(labels, np.ones(len(labels.judge), dtype=bool))
     confusion = np.zeros((3, 3), dtype=np.int64)
     np.add.at(confusion, (labels.judge, labels.reference), 1)
     return {
         "project": project.name,
-        "judge": judge.name,
+        "judge": judge_name,
         "model": settings.get("model"),
         "constitution": settings.get("constitution"),
         "reference": "gold answers where a task has one, else the consensus of human "
                      f"annotators (at least {min_votes} vote{'s' if min_votes > 1 else ''})",
-        **_self_consistency(conn, project.id, judge.id),
+        **_self_consistency(conn, project.id, judge_id),
         **overall,
         "gold": _agreement(labels, labels.gold),
         "human_consensus": _agreement(labels, ~labels.gold),
@@ -199,16 +221,18 @@ def judge_audit(conn: Connection, project: Project, judge_name: str, *, min_vote
     }
 
 
-def project_judges(conn: Connection, project: Project) -> list[str]:
-    """The names of the project's AI judges (annotators of kind ``ai``), sorted."""
-    return sorted(conn.execute(
-        select(users.c.name).join(memberships, memberships.c.user_id == users.c.id)
-        .where(memberships.c.project_id == project.id, memberships.c.role == "annotator",
-               users.c.kind == "ai")).scalars())
-
-
 def audit_section(conn: Connection, project: Project, *, min_votes: int = 1) -> list[dict]:
-    """One audit per AI judge of the project: a report section that says, judge by judge,
-    how far each agrees with people and with itself."""
-    return [judge_audit(conn, project, name, min_votes=min_votes)
-            for name in project_judges(conn, project)]
+    """One audit per AI judge of the project (annotators of kind ``ai``, by name): a report
+    section that says, judge by judge, how far each agrees with people and with itself. The
+    reference labels are read once for all of them."""
+    judges = conn.execute(
+        select(users.c.id, users.c.name, users.c.ai_settings)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.project_id == project.id, memberships.c.role == "annotator",
+               users.c.kind == "ai")
+        .order_by(users.c.name)).all()
+    if not judges:
+        return []
+    reference = reference_labels(conn, project, min_votes=min_votes)
+    return [_audit(conn, project, judge_id, name, settings, reference, min_votes)
+            for judge_id, name, settings in judges]
