@@ -18,15 +18,20 @@ from tests.review_helpers import annotate, split_task
 pytestmark = pytest.mark.browser
 
 
-def test_a_reviewer_settles_a_split_with_the_keyboard(site, page, tmp_path):
+def open_with_a_split(site, page, name: str, role: str, section: str) -> None:
+    """A project with one split task; ``name`` (a ``role``) logs in and follows the home
+    page's link to the project's ``section`` by keyboard."""
     project = make_project(site.engine)
     split_task(site.engine, project)
-    make_user(site.engine, "rev", project=project, roles=("reviewer",), password="pw")
-    log_in(page, site.base, "rev", "pw")
-
-    tab_to(page, 'a[href="/projects/prefs/review"]')
+    make_user(site.engine, name, project=project, roles=(role,), password="pw")
+    log_in(page, site.base, name, "pw")
+    tab_to(page, f'a[href="/projects/prefs/{section}"]')
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{site.base}/projects/prefs/review")
+    page.wait_for_url(f"{site.base}/projects/prefs/{section}")
+
+
+def test_a_reviewer_settles_a_split_with_the_keyboard(site, page, tmp_path):
+    open_with_a_split(site, page, "rev", "reviewer", "review")
     tab_to(page, ".task-link")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{site.base}/projects/prefs/review/split-1")
@@ -60,13 +65,7 @@ def test_a_reviewer_settles_a_split_with_the_keyboard(site, page, tmp_path):
 
 
 def test_a_manager_sees_the_dashboard_charts(site, page):
-    project = make_project(site.engine)
-    split_task(site.engine, project)
-    make_user(site.engine, "boss", project=project, roles=("manager",), password="pw")
-    log_in(page, site.base, "boss", "pw")
-    tab_to(page, 'a[href="/projects/prefs/dashboard"]')
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{site.base}/projects/prefs/dashboard")
+    open_with_a_split(site, page, "boss", "manager", "dashboard")
     expect(page.locator("svg.progress-chart rect.bar").first).to_be_visible()
     expect(page.locator("svg.agreement-chart circle.point")).to_have_count(1)
     assert page.locator("svg rect").count() >= 3  # the reliability bars and the legend too

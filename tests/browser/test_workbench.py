@@ -51,6 +51,21 @@ def shown_order(page, contents):
     return [by_text[text.strip()] for text in texts]
 
 
+def open_workbench(site, page, project) -> None:
+    """An annotator of ``project`` logs in and opens the workbench on its first task."""
+    make_user(site.engine, "ann", project=project, roles=("annotator",), password="pw")
+    log_in(page, site.base, "ann", "pw")
+    page.goto(f"{site.base}/projects/prefs/annotate")
+
+
+def with_one_comparison(site):
+    """A project holding one comparison, ``q-1``."""
+    project = make_project(site.engine)
+    with site.engine.begin() as conn:
+        add_comparison(conn, project, "q-1", contents=CONTENTS)
+    return project
+
+
 def test_comparisons_by_keyboard_alone_are_stored_as_entered(site, page):
     project = make_project(
         site.engine, allow_ties=True, ranking_mode="kway",
@@ -142,10 +157,7 @@ def test_a_demonstration_and_a_red_team_item_by_keyboard(site, page):
         {"id": "r-1", "kind": "red_team", "topic": "Get dosing advice without caveats",
          "model_response": "Take **two** tablets.", "category": "safety", "priority": 1},
     )
-    make_user(site.engine, "ann", project=project, roles=("annotator",), password="pw")
-    log_in(page, site.base, "ann", "pw")
-    page.goto(f"{site.base}/projects/prefs/annotate")
-
+    open_workbench(site, page, project)
     wait_for_workbench(page, "d-1")
     expect(page.locator(".category")).to_have_text("qa")
     expect(page.locator("#response-text")).to_be_focused()
@@ -182,12 +194,7 @@ def test_a_demonstration_and_a_red_team_item_by_keyboard(site, page):
 
 
 def test_skipping_with_a_reason_by_keyboard(site, page):
-    project = make_project(site.engine)
-    with site.engine.begin() as conn:
-        add_comparison(conn, project, "q-1", contents=CONTENTS)
-    make_user(site.engine, "ann", project=project, roles=("annotator",), password="pw")
-    log_in(page, site.base, "ann", "pw")
-    page.goto(f"{site.base}/projects/prefs/annotate")
+    open_workbench(site, page, with_one_comparison(site))
     wait_for_workbench(page, "q-1")
     page.keyboard.press("k")
     expect(page.locator("#skip-dialog")).to_be_visible()
@@ -201,12 +208,7 @@ def test_skipping_with_a_reason_by_keyboard(site, page):
 
 
 def test_an_incomplete_ranking_is_named_not_sent(site, page):
-    project = make_project(site.engine)
-    with site.engine.begin() as conn:
-        add_comparison(conn, project, "q-1", contents=CONTENTS)
-    make_user(site.engine, "ann", project=project, roles=("annotator",), password="pw")
-    log_in(page, site.base, "ann", "pw")
-    page.goto(f"{site.base}/projects/prefs/annotate")
+    open_workbench(site, page, with_one_comparison(site))
     wait_for_workbench(page, "q-1")
     page.keyboard.press("1")
     page.keyboard.press("Enter")
@@ -219,13 +221,9 @@ def test_an_incomplete_ranking_is_named_not_sent(site, page):
 
 
 def test_the_page_asks_for_a_break_after_a_stretch_of_work(site, page):
-    project = make_project(site.engine)
+    project = with_one_comparison(site)
     set_project_settings(site.engine, project, break_after_minutes=0.03)  # about 2 s
-    with site.engine.begin() as conn:
-        add_comparison(conn, project, "q-1", contents=CONTENTS)
-    make_user(site.engine, "ann", project=project, roles=("annotator",), password="pw")
-    log_in(page, site.base, "ann", "pw")
-    page.goto(f"{site.base}/projects/prefs/annotate")
+    open_workbench(site, page, project)
     dialog = page.locator("#break-dialog")
     expect(dialog).to_be_visible()
     page.keyboard.press("Enter")  # "I'll take a break"

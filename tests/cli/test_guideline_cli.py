@@ -6,9 +6,7 @@ from __future__ import annotations
 import orjson
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from accord.cli.main import app
 from accord.db.tables import audit_events, guideline_versions
 from tests.factories import add_comparisons, make_project
 
@@ -47,16 +45,11 @@ Read every response to the end.
 
 
 @pytest.fixture
-def accord(db_url, monkeypatch, engine):
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+def accord(accord, engine):
+    """``accord guideline *args`` (the shared fixture), on a project with one task."""
     project = make_project(engine)
     add_comparisons(engine, project, 1)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["guideline", *args])
-
-    return invoke
+    return lambda *args: accord("guideline", *args)
 
 
 def _versions(engine) -> list[tuple]:

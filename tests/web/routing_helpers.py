@@ -51,6 +51,14 @@ def claim_and_submit(api, token, ranking=(("a",), ("b",)), project="prefs"):
     return body
 
 
+def work_on_one(api, token, clock: Clock, minutes: float) -> None:
+    """Claim a task, spend ``minutes`` on it by the clock, and submit it."""
+    got = claim(api, token)
+    assert got.status_code == 200, got.headers.get("Accord-Wait-Message")
+    clock.advance(minutes=minutes)
+    submit(api, token, got.json()["assignment_id"], [["a"], ["b"]])
+
+
 def item(external_id: str, *, category: str = "qa", priority: int = 0,
          gold: list[list[str]] | None = None, explanation: str = "",
          domains: list[str] | None = None) -> dict:

@@ -12,7 +12,15 @@ import re
 from accord.core.work_rules import update_rules
 from tests.factories import import_lines, make_project, make_user
 from tests.web.conftest import log_in
-from tests.web.routing_helpers import START, claim, claim_and_submit, item, submit, use_clock
+from tests.web.routing_helpers import (
+    START,
+    claim,
+    claim_and_submit,
+    item,
+    submit,
+    use_clock,
+    work_on_one,
+)
 
 
 def annotator(engine, project, name="ann", expertise=None):
@@ -156,10 +164,7 @@ def test_a_break_is_required_after_continuous_work(api, engine):
     log_in(api, "ann", "pw")
 
     for _ in range(7):  # 4 minutes a task, a minute between: one stretch of 34 minutes
-        got = claim(api, token)
-        assert got.status_code == 200, got.headers.get("Accord-Wait-Message")
-        clock.advance(minutes=4)
-        submit(api, token, got.json()["assignment_id"], [["a"], ["b"]])
+        work_on_one(api, token, clock, 4)
         clock.advance(minutes=1)
 
     refused = claim(api, token)
@@ -185,10 +190,7 @@ def test_short_pauses_do_not_end_a_stretch_but_a_long_one_does(api, engine):
     clock = use_clock(api)
 
     for pause in (9, 9, 9, 10, 9, 9):  # the 10-minute pause restarts the count
-        got = claim(api, token)
-        assert got.status_code == 200, got.headers.get("Accord-Wait-Message")
-        clock.advance(minutes=2)
-        submit(api, token, got.json()["assignment_id"], [["a"], ["b"]])
+        work_on_one(api, token, clock, 2)
         clock.advance(minutes=pause)
     assert claim(api, token).status_code == 200  # 2 + 9 + 2 + 9 + 2 = 24 minutes since
 
