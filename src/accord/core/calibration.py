@@ -242,13 +242,15 @@ def after_answer(conn: Connection, project: Project, user_id: int, task_id: int,
 def progress_of(conn: Connection, project: Project, user_id: int, assignment_id: int
                 ) -> Progress | None:
     """The round position of a held lease on a calibration task, None for any other lease."""
+    rule = rules_of(project).calibration
+    if rule is None:
+        return None  # no rounds in this project: nothing to read
     row = conn.execute(
         select(assignments.c.leased_at, tasks.c.is_gold)
         .join(tasks, tasks.c.id == assignments.c.task_id)
         .where(assignments.c.id == assignment_id)
     ).one()
-    rule = rules_of(project).calibration
-    if not row.is_gold or rule is None:
+    if not row.is_gold:
         return None
     found = _round_of_lease(conn, project.id, user_id, row.leased_at)
     if found is None or found.status != "pending":
