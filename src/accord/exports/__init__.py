@@ -30,7 +30,7 @@ from accord.core.projects import Project, get_project
 from accord.db.types import utcnow
 from accord.exports.card import data_card
 from accord.exports.hf import save_dataset_dict
-from accord.exports.hygiene import SPLITS, TokenCheck, only_side, split_path
+from accord.exports.hygiene import SPLITS, TokenCheck, side_of, split_path
 from accord.exports.kto import KTO_SCHEMA, kto_rows
 from accord.exports.options import ExportOptions
 from accord.exports.preference import PREFERENCE_SCHEMA, preference_rows
@@ -43,6 +43,7 @@ from accord.exports.writers import (
     atomic_output,
     file_format_for,
     write_rows,
+    write_sides,
 )
 
 __all__ = [
@@ -167,29 +168,23 @@ def export(
     spec = export_format(fmt)
     chosen = "hf" if file_format == "hf" else file_format_for(out, file_format)
     check = TokenCheck(max_tokens, tokenizer) if max_tokens is not None else None
-    sides: tuple[str | None, ...] = SPLITS if split is not None else (None,)
-    first_counts: ExportCounts | None = None
-    written: dict[str, dict] = {}
+    side_of_row = (lambda row: side_of(row["prompt"], split)) if split is not None else None
+    counts = ExportCounts()
     with cycle_collector_paused(), snapshot(engine) as conn:
         resolved = project if isinstance(project, Project) else get_project(conn, project)
-
-        def stream(side: str | None) -> Iterator[dict]:
-            nonlocal first_counts
-            counts = ExportCounts()
-            first_counts = first_counts or counts
-            rows = spec.rows(conn, resolved, counts, options)
-            if side is not None:
-                rows = only_side(rows, side, split)
-            return check.watch(rows) if check is not None else rows
-
+        rows = spec.rows(conn, resolved, counts, options)
+        rows = check.watch(rows) if check is not None else rows
+        # One pass over the rows, split or not: each row goes to its side's file.
         if chosen == "hf":
-            written = save_dataset_dict(stream, sides, out, spec.schema)
+            written = save_dataset_dict(rows, out, spec.schema, side_of_row)
+        elif side_of_row is None:
+            written = {"all": {"path": str(out), "rows": write_rows(
+                rows, out, chosen, spec.schema, progress)}}
         else:
-            for side in sides:
-                target = split_path(out, side) if side else out
-                rows = write_rows(stream(side), target, chosen, spec.schema, progress)
-                written[side or "all"] = {"path": str(target), "rows": rows}
-    counts = first_counts or ExportCounts()
+            paths = {side: split_path(out, side) for side in SPLITS}
+            counted = write_sides(rows, paths, side_of_row, chosen, spec.schema, progress)
+            written = {side: {"path": str(paths[side]), "rows": counted[side]}
+                       for side in SPLITS}
     return ExportReport(
         resolved.name, spec.name, chosen, out, sum(s["rows"] for s in written.values()),
         counts.tasks, counts.ties_dropped,

@@ -12,21 +12,22 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
 
 from accord.core.errors import InvalidInput
-from accord.exports.writers import write_rows
+from accord.exports.hygiene import SPLITS
+from accord.exports.writers import write_sides
 
 SHARD_ROWS = 1_000_000
 
 
-def save_dataset_dict(stream: Callable[[str | None], Iterator[dict]],
-                      sides: tuple[str | None, ...], out: Path,
-                      schema: pa.Schema) -> dict[str, dict]:
-    """Write each side's rows (``stream(side)``) as one split of a ``DatasetDict`` in ``out``.
+def save_dataset_dict(rows: Iterable[dict], out: Path, schema: pa.Schema,
+                      side_of_row: Callable[[dict], str] | None = None) -> dict[str, dict]:
+    """Write ``rows`` as a ``DatasetDict`` in ``out``: split ``train`` alone, or ``train`` and
+    ``test`` by ``side_of_row``, in one pass over the rows.
 
     Returns ``{split: {"path", "rows"}}``.
     """
@@ -41,19 +42,19 @@ def save_dataset_dict(stream: Callable[[str | None], Iterator[dict]],
     scratch = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
     scratch.mkdir()
     try:
-        written: dict[str, dict] = {}
-        splits = {}
-        for side in sides:
-            name = side or "train"
-            path = scratch / f"{name}.parquet"
-            rows = write_rows(stream(side), path, "parquet", schema)
-            # An empty split has no data for from_parquet to read: it is built from the schema.
-            splits[name] = (datasets.Dataset.from_parquet(str(path),
-                                                          cache_dir=str(scratch / "cache"))
-                            if rows else datasets.Dataset.from_dict(
-                                {name: [] for name in schema.names},
-                                features=datasets.Features.from_arrow_schema(schema)))
-            written[name] = {"path": str(out), "rows": rows}
+        names = SPLITS if side_of_row is not None else ("train",)
+        paths = {name: scratch / f"{name}.parquet" for name in names}
+        counted = write_sides(rows, paths, side_of_row or (lambda row: "train"), "parquet",
+                              schema)
+        # An empty split has no data for from_parquet to read: it is built from the schema.
+        splits = {
+            name: datasets.Dataset.from_parquet(str(paths[name]),
+                                                cache_dir=str(scratch / "cache"))
+            if counted[name] else datasets.Dataset.from_dict(
+                {column: [] for column in schema.names},
+                features=datasets.Features.from_arrow_schema(schema))
+            for name in names}
+        written = {name: {"path": str(out), "rows": counted[name]} for name in names}
         saved = scratch / "dataset"
         # One shard at least per split: an empty split saved with datasets' default (no shard)
         # fails to load again.

@@ -52,11 +52,6 @@ def split_path(out: Path, side: str) -> Path:
     return out.with_name(f"{out.name}.{side}")
 
 
-def only_side(rows: Iterable[dict], side: str, test_fraction: float) -> Iterator[dict]:
-    """The rows whose prompt falls on ``side``."""
-    return (row for row in rows if side_of(row["prompt"], test_fraction) == side)
-
-
 class TokenCheck:
     """Counts rows whose prompt + longest completion exceeds ``max_tokens``."""
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from itertools import islice
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -75,68 +74,131 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
         temporary.unlink(missing_ok=True)
 
 
-def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
+class JsonlSink:
+    """One JSON object per line (UTF-8, ``orjson``), written ``every`` rows at a time.
+
+    Each row is encoded as soon as it arrives, so no row object outlives its line.
+    """
+
+    def __init__(self, file: BinaryIO, every: int = PROGRESS_ROWS) -> None:
+        self._file, self._every = file, every
+        self._lines: list[bytes] = []
+        self.written = 0
+
+    def add(self, row: dict) -> bool:
+        """Take one row; True when a batch went to the file."""
+        self._lines.append(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+        if len(self._lines) < self._every:
+            return False
+        self._flush()
+        return True
+
+    def close(self) -> None:
+        self._flush()
+
+    def abandon(self) -> None:
+        """Stop after a failure: the file is about to be thrown away."""
+
+    def _flush(self) -> None:
+        self._file.write(b"".join(self._lines))
+        self.written += len(self._lines)
+        self._lines.clear()
+
+
+class ParquetSink:
+    """Rows as Parquet row groups typed by ``schema``.
+
+    Rows become Arrow record batches a thousand at a time (so Python objects never pile up
+    for the garbage collector to rescan), and batches are written as one row group once
+    ``row_group_rows`` have gathered.
+    """
+
+    def __init__(self, file: BinaryIO, schema: pa.Schema,
+                 row_group_rows: int = ROW_GROUP_ROWS) -> None:
+        self._writer = pq.ParquetWriter(file, schema, compression="zstd")
+        self._schema, self._group = schema, row_group_rows
+        self._convert = min(CONVERT_ROWS, row_group_rows)
+        self._rows: list[dict] = []
+        self._batches: list[pa.RecordBatch] = []
+        self._batched = 0
+        self.written = 0
+
+    def add(self, row: dict) -> bool:
+        """Take one row; True when a row group went to the file."""
+        self._rows.append(row)
+        if len(self._rows) < self._convert:
+            return False
+        self._convert_rows()
+        if self._batched < self._group:
+            return False
+        self._write_group()
+        return True
+
+    def close(self) -> None:
+        self._convert_rows()
+        self._write_group()
+        self._writer.close()
+
+    def abandon(self) -> None:
+        """Stop after a failure: close the writer now, while its file is still open (the file
+        is about to be thrown away), rather than when it is collected."""
+        self._writer.close()
+
+    def _convert_rows(self) -> None:
+        if self._rows:
+            self._batches.append(pa.RecordBatch.from_pylist(self._rows, schema=self._schema))
+            self._batched += len(self._rows)
+            self._rows = []
+
+    def _write_group(self) -> None:
+        if self._batches:
+            self._writer.write_table(pa.Table.from_batches(self._batches), self._group)
+            self.written += self._batched
+            self._batches, self._batched = [], 0
+
+
+Sink = JsonlSink | ParquetSink
+
+
+@contextmanager
+def _abandoned_on_failure(sinks: Iterable[Sink]) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        for sink in sinks:
+            sink.abandon()
+        raise
+
+
+def _drain(rows: Iterable[dict], sink: Sink, progress: Progress | None) -> int:
+    with _abandoned_on_failure([sink]):
+        for row in rows:
+            if sink.add(row) and progress:
+                progress(sink.written)
+    sink.close()
+    if progress:
+        progress(sink.written)
+    return sink.written
 
 
 def write_jsonl(
     rows: Iterable[dict], file: BinaryIO, progress: Progress | None = None,
     every: int = PROGRESS_ROWS,
 ) -> int:
-    """One JSON object per line (UTF-8, ``orjson``); returns the number of rows written.
-
-    Each row is encoded as soon as it arrives, so no row object outlives its line; the
-    encoded lines are written ``every`` rows at a time.
-    """
-    written = 0
-    lines: list[bytes] = []
-    for row in rows:
-        lines.append(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
-        if len(lines) == every:
-            written += _flush_lines(file, lines, progress, written)
-    written += _flush_lines(file, lines, progress, written)
-    return written
-
-
-def _flush_lines(
-    file: BinaryIO, lines: list[bytes], progress: Progress | None, before: int
-) -> int:
-    file.write(b"".join(lines))
-    count = len(lines)
-    lines.clear()
-    if progress:
-        progress(before + count)
-    return count
+    """``rows`` as JSON lines; returns the number of rows written."""
+    return _drain(rows, JsonlSink(file, every), progress)
 
 
 def write_parquet(
     rows: Iterable[dict], file: BinaryIO, schema: pa.Schema, progress: Progress | None = None,
     row_group_rows: int = ROW_GROUP_ROWS,
 ) -> int:
-    """Rows as Parquet row groups typed by ``schema``; returns the number of rows written.
+    """``rows`` as Parquet typed by ``schema``; returns the number of rows written."""
+    return _drain(rows, ParquetSink(file, schema, row_group_rows), progress)
 
-    Rows become Arrow record batches a thousand at a time (so Python objects never pile up
-    for the garbage collector to rescan), and batches are written as one row group once
-    ``row_group_rows`` have gathered.
-    """
-    written = 0
-    pending: list[pa.RecordBatch] = []
-    with pq.ParquetWriter(file, schema, compression="zstd") as writer:
-        for batch in _batches(rows, min(CONVERT_ROWS, row_group_rows)):
-            pending.append(pa.RecordBatch.from_pylist(batch, schema=schema))
-            written += len(batch)
-            if sum(len(b) for b in pending) >= row_group_rows:
-                writer.write_table(pa.Table.from_batches(pending), row_group_rows)
-                pending.clear()
-                if progress:
-                    progress(written)
-        if pending:
-            writer.write_table(pa.Table.from_batches(pending), row_group_rows)
-    if progress:
-        progress(written)
-    return written
+
+def _sink(file: BinaryIO, file_format: str, schema: pa.Schema) -> Sink:
+    return ParquetSink(file, schema) if file_format == "parquet" else JsonlSink(file)
 
 
 def write_rows(
@@ -145,6 +207,26 @@ def write_rows(
 ) -> int:
     """Write ``rows`` to ``path`` atomically in ``file_format``; returns the rows written."""
     with atomic_output(path) as file:
-        if file_format == "parquet":
-            return write_parquet(rows, file, schema, progress)
-        return write_jsonl(rows, file, progress)
+        return _drain(rows, _sink(file, file_format, schema), progress)
+
+
+def write_sides(
+    rows: Iterable[dict], paths: dict[str, Path], side_of_row: Callable[[dict], str],
+    file_format: str, schema: pa.Schema, progress: Progress | None = None,
+) -> dict[str, int]:
+    """Each row to the file of its side (``paths[side_of_row(row)]``), in one pass over
+    ``rows``; every file is replaced only when all are complete. Returns rows per side."""
+    with ExitStack() as stack:
+        sinks = {side: _sink(stack.enter_context(atomic_output(path)), file_format, schema)
+                 for side, path in paths.items()}
+        written = 0
+        with _abandoned_on_failure(sinks.values()):
+            for row in rows:
+                written += 1
+                if sinks[side_of_row(row)].add(row) and progress:
+                    progress(written)
+        for sink in sinks.values():
+            sink.close()
+    if progress:
+        progress(written)
+    return {side: sink.written for side, sink in sinks.items()}
