@@ -34,11 +34,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from accord.core import audit
 from accord.core.ai_judges import get_judge
 from accord.core.errors import InvalidInput
+from accord.core.importing.existing import LOOKUP_CHUNK
 from accord.core.projects import Project
 from accord.db import raw
 from accord.db.raw import Statement
@@ -244,31 +245,49 @@ _RETURN = Statement(
 )
 
 
-def _settle(conn: Connection, project: Project, task: _Judged, judge: str,
-            now: datetime) -> bool:
-    moved = conn.execute(
-        update(tasks).where(and_(tasks.c.id == task.task_id, tasks.c.status == "open"))
-        .values(status="resolved", queue=QUEUE_FULL, completed_at=now)).rowcount
-    if not moved:
-        return False
-    confidence = task.confidence
-    conn.execute(delete(task_consensus).where(task_consensus.c.task_id == task.task_id))
-    conn.execute(insert(task_consensus).values(
-        task_id=task.task_id, method=METHOD, ranking=task.ranking, margin=None,
-        agreement=None, confidence=confidence, computed_at=now))
-    audit.record(conn, project_id=project.id, actor_id=None, action="ai_judge.settled",
-                 subject=task.external_id, now=now,
-                 details={"judge": judge, "ranking": task.ranking, "confidence": confidence})
-    return True
+def _settle(conn: Connection, project: Project, candidates: list[_Judged], judge: str,
+            now: datetime) -> int:
+    """Settle the ``candidates`` still open, a chunk of tasks per statement; returns how
+    many were. A task that stopped being open since it was read is left alone."""
+    settled = 0
+    for start in range(0, len(candidates), LOOKUP_CHUNK):
+        chunk = {task.task_id: task for task in candidates[start:start + LOOKUP_CHUNK]}
+        moved = sorted(conn.execute(
+            update(tasks).where(tasks.c.id.in_(list(chunk)), tasks.c.status == "open")
+            .values(status="resolved", queue=QUEUE_FULL, completed_at=now)
+            .returning(tasks.c.id)).scalars())
+        if not moved:
+            continue
+        conn.execute(delete(task_consensus).where(task_consensus.c.task_id.in_(moved)))
+        conn.execute(insert(task_consensus), [
+            {"task_id": task_id, "method": METHOD, "ranking": chunk[task_id].ranking,
+             "margin": None, "agreement": None, "confidence": chunk[task_id].confidence,
+             "computed_at": now} for task_id in moved])
+        for task_id in moved:
+            task = chunk[task_id]
+            audit.record(conn, project_id=project.id, actor_id=None, action="ai_judge.settled",
+                         subject=task.external_id, now=now,
+                         details={"judge": judge, "ranking": task.ranking,
+                                  "confidence": task.confidence})
+        settled += len(moved)
+    return settled
 
 
-def _give_back(conn: Connection, project: Project, task: _Judged, judge: str, reason: str,
-               now: datetime) -> None:
-    conn.execute(delete(task_consensus).where(task_consensus.c.task_id == task.task_id,
-                                              task_consensus.c.method == METHOD))
-    raw.execute(conn, _RETURN, {"task_id": task.task_id})
-    audit.record(conn, project_id=project.id, actor_id=None, action="ai_judge.returned",
-                 subject=task.external_id, now=now, details={"judge": judge, "reason": reason})
+def _give_back(conn: Connection, project: Project, returning: list[tuple[_Judged, str]],
+               judge: str, now: datetime) -> int:
+    """Hand the tasks the judge had settled back to people, with the reason of each."""
+    ids = [task.task_id for task, _ in returning]
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        conn.execute(delete(task_consensus).where(
+            task_consensus.c.task_id.in_(ids[start:start + LOOKUP_CHUNK]),
+            task_consensus.c.method == METHOD))
+    if ids:
+        raw.execute_many(conn, _RETURN, [{"task_id": task_id} for task_id in ids])
+    for task, reason in returning:
+        audit.record(conn, project_id=project.id, actor_id=None, action="ai_judge.returned",
+                     subject=task.external_id, now=now,
+                     details={"judge": judge, "reason": reason})
+    return len(ids)
 
 
 def route(conn: Connection, project: Project, now: datetime,
@@ -284,18 +303,21 @@ def route(conn: Connection, project: Project, now: datetime,
     flagged = _flagged(conn, project.id)
     people = _human_rankings(conn, project.id)
     result = Routing(judge.name, kappa=kappa)
+    to_settle: list[_Judged] = []
+    to_return: list[tuple[_Judged, str]] = []
     for task in _judged(conn, project.id, judge.id):
         reason = reason_for(task, rule, flagged, people, trusted)
         settled_by_judge = task.status == "resolved" and task.method == METHOD
         if reason is not None:
             result.to_humans[reason] += 1
             if settled_by_judge:
-                _give_back(conn, project, task, judge.name, reason, now)
-                result.returned += 1
+                to_return.append((task, reason))
         elif settled_by_judge:
             result.kept += 1
         elif task.status == "open":
-            result.settled += _settle(conn, project, task, judge.name, now)
+            to_settle.append(task)
         else:
             result.left_with_people += 1
+    result.returned = _give_back(conn, project, to_return, judge.name, now)
+    result.settled = _settle(conn, project, to_settle, judge.name, now)
     return result
