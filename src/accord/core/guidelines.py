@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from accord.core import audit
 from accord.core.errors import InvalidInput
-from accord.core.guideline_document import GuidelineDocument
+from accord.core.guideline_document import GuidelineDocument, check_examples
 from accord.core.projects import Dimension, Project
 from accord.db.tables import (
     guideline_examples,
@@ -232,38 +232,33 @@ def guideline_from_document(conn: Connection, project: Project, version: int,
 
 
 def example_rows(
-    conn: Connection, project: Project, examples: list[dict[str, Any]]
+    conn: Connection, project: Project, examples: Any
 ) -> list[dict[str, Any]]:
     """Check every example before anything is written; returns the rows to insert.
 
-    An error names the example's index and the task so a long publish request can be fixed
-    in one pass; raising before the version is inserted means nothing is stored on error.
+    The shape is ``guideline_document.check_examples``'s; the tasks are looked up in one
+    query. An error names the example's index and the task so a long publish request can be
+    fixed in one pass; raising before the version is inserted means nothing is stored.
     """
+    checked = check_examples(examples)
+    wanted = {example["task"] for example in checked if example["task"] is not None}
+    found = dict(conn.execute(
+        select(tasks.c.external_id, tasks.c.id)
+        .where(tasks.c.project_id == project.id, tasks.c.external_id.in_(wanted))
+    ).all()) if wanted else {}
     rows = []
-    for index, example in enumerate(examples):
-        if not isinstance(example, dict):
-            raise InvalidInput(f"examples[{index}]: a worked example is an object")
-        title = str(example.get("title") or "").strip()
-        if not title:
-            raise InvalidInput(f"examples[{index}]: a worked example needs a title")
-        task_id = None
-        external_id = example.get("task")
-        if external_id is not None:
-            task_id = conn.execute(
-                select(tasks.c.id).where(
-                    tasks.c.project_id == project.id, tasks.c.external_id == str(external_id)
-                )
-            ).scalar_one_or_none()
-            if task_id is None:
-                raise InvalidInput(
-                    f"examples[{index}]: task {str(external_id)!r} is not in project "
-                    f"{project.name!r}",
-                    details={"index": index, "task": str(external_id)},
-                )
+    for index, example in enumerate(checked):
+        external_id = example["task"]
+        task_id = None if external_id is None else found.get(external_id)
+        if external_id is not None and task_id is None:
+            raise InvalidInput(
+                f"examples[{index}]: task {external_id!r} is not in project {project.name!r}",
+                details={"index": index, "task": external_id},
+            )
         rows.append({
-            "task_id": task_id, "position": index, "title": title,
-            "better_response": str(example.get("better_response") or ""),
-            "explanation": str(example.get("explanation") or ""),
+            "task_id": task_id, "position": index, "title": example["title"],
+            "better_response": example["better_response"],
+            "explanation": example["explanation"],
         })
     return rows
 
