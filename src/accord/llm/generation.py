@@ -28,7 +28,7 @@ from accord.core.projects import Project, get_project
 from accord.llm.backend import ChatBackend, ChatRequest, ChatResult
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.generation_plan import Plan, make_plan
-from accord.llm.generation_writer import CandidateWriter, Job, OpenPrompt
+from accord.llm.generation_writer import CandidateWriter, Job, OpenPrompt, Written
 from accord.llm.pool import Outcome, run_bounded
 from accord.llm.prompt_sample import choose
 
@@ -40,19 +40,15 @@ Progress = Callable[[int, int], None]
 OnFailure = Callable[[str, str], None]
 
 
-@dataclass
-class GenerationReport:
+@dataclass(kw_only=True)
+class GenerationReport(Written):
+    """What a run did: the writer's counters (``Written``: candidates generated, tasks,
+    calls, tokens, cost), which it adds to as it writes, and the run's own."""
+
     project: str
     prompts: int = 0
     wanted: int = 0  # candidates the sample needs
-    generated: int = 0
     already_stored: int = 0
-    tasks_created: int = 0
-    tasks_existing: int = 0
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: float = 0.0
     failed: dict[str, str] = field(default_factory=dict)  # prompt id -> first error
     short: dict[str, int] = field(default_factory=dict)  # category -> prompts missing
 
@@ -96,10 +92,10 @@ def generate_candidates(
         target = get_project(conn, project)
         _check_fits(target, plan)
         selection = choose(pool_prompts(conn, target.id), mix, limit, sample_seed)
-    report = GenerationReport(target.name, prompts=len(selection.prompts),
+    report = GenerationReport(project=target.name, prompts=len(selection.prompts),
                               wanted=len(selection.prompts) * len(plan.slots),
                               short=selection.short)
-    writer = CandidateWriter(engine, target, plan)
+    writer = CandidateWriter(engine, target, plan, report)
     handled = 0
 
     def ask(job: Job) -> ChatResult:
@@ -126,7 +122,6 @@ def generate_candidates(
                     progress(report.already_stored + handled, report.wanted)
     finally:
         writer.flush()
-        _add_written(report, writer)
     return report
 
 
@@ -182,17 +177,6 @@ def _outstanding(conn: Connection, project: Project, plan: Plan, prompts: list[P
         jobs.extend(Job(prompt, slot, text.messages) for slot in plan.slots
                     if slot.index not in have)
     return open_prompts, jobs
-
-
-def _add_written(report: GenerationReport, writer: CandidateWriter) -> None:
-    written = writer.written
-    report.generated += written.generated
-    report.tasks_created += written.tasks_created
-    report.tasks_existing += written.tasks_existing
-    report.calls += written.calls
-    report.prompt_tokens += written.prompt_tokens
-    report.completion_tokens += written.completion_tokens
-    report.cost += written.cost
 
 
 def _failure_message(error: Exception) -> str:

@@ -57,7 +57,7 @@ class OpenPrompt:
 
 @dataclass
 class Written:
-    """What the writer has stored so far."""
+    """What a writer has stored: the counters it adds to (a run's report holds them)."""
 
     generated: int = 0
     tasks_created: int = 0
@@ -69,20 +69,27 @@ class Written:
 
 
 class CandidateWriter:
-    def __init__(self, engine: Engine, project: Project, plan: Plan) -> None:
+    """Writes a run's outcomes, adding what it stored to ``written``."""
+
+    def __init__(self, engine: Engine, project: Project, plan: Plan, written: Written) -> None:
         self._engine = engine
         self._project = project
         self._plan = plan
         self._slots = plan.slots
         self._open: dict[int, OpenPrompt] = {}
+        # Prompts with every candidate stored and their task still to write: only these are
+        # looked at for tasks, never the whole of ``_open``.
+        self._ready: set[int] = set()
         self._answers: list[tuple[Job, ChatResult, ModelCall]] = []
         self._calls: list[ModelCall] = []
         self._since = time.perf_counter()
-        self.written = Written()
+        self.written = written
 
     def track(self, open_prompts: dict[int, OpenPrompt]) -> None:
         """Prompts whose task is missing; each leaves once its task is written."""
         self._open.update(open_prompts)
+        self._ready.update(prompt_id for prompt_id, state in open_prompts.items()
+                           if len(state.have) == len(self._slots))
 
     def answered(self, job: Job, result: ChatResult, call: ModelCall) -> None:
         self._answers.append((job, result, call))
@@ -100,26 +107,26 @@ class CandidateWriter:
 
     def flush(self) -> None:
         """Write what has come in, then the tasks of the prompts it completes."""
-        complete = [state for state in self._open.values()
-                    if len(state.have) == len(self._slots)]
-        if not self._calls and not complete:
+        if not self._calls and not self._ready:
             return
         rows = [(job.prompt.id, self._candidate(job, result, call))
                 for job, result, call in self._answers]
+        touched = {job.prompt.id for job, _, _ in self._answers}
         for attempt in range(1, RETRIES + 1):
             try:
                 with self._engine.begin() as conn:
                     ids, new = store_candidates(conn, rows)
                     record_calls(conn, self._project.id, self._calls)
                     have = {prompt_id: dict(self._open[prompt_id].have)
-                            for prompt_id in {job.prompt.id for job, _, _ in self._answers}}
+                            for prompt_id in touched}
                     for job, _, _ in self._answers:
                         have[job.prompt.id][job.slot.index] = ids[
                             (job.prompt.id, job.slot.response_id)]
-                    done = [state for state in self._open.values()
-                            if len(have.get(state.prompt.id, state.have)) == len(self._slots)]
-                    tasks = [self._task(state, have.get(state.prompt.id, state.have))
-                             for state in done]
+                    done = self._ready | {prompt_id for prompt_id, slots in have.items()
+                                          if len(slots) == len(self._slots)}
+                    tasks = [self._task(self._open[prompt_id],
+                                        have.get(prompt_id, self._open[prompt_id].have))
+                             for prompt_id in sorted(done)]
                     created = create_tasks(conn, self._project, tasks)
                 break
             except IntegrityError:
@@ -127,8 +134,9 @@ class CandidateWriter:
                     raise
         for prompt_id, slots in have.items():
             self._open[prompt_id].have = slots
-        for state in done:
-            del self._open[state.prompt.id]
+        for prompt_id in done:
+            del self._open[prompt_id]
+        self._ready.clear()
         self._count(new, created, len(done) - created)
         self._answers, self._calls, self._since = [], [], time.perf_counter()
 
