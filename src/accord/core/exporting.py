@@ -5,8 +5,9 @@ through a server-side cursor (``yield_per``): the narrow ``pairwise_outcomes`` r
 exported tasks with their prompts, and those tasks' responses. Outcomes come in chunks of
 whole tasks as NumPy arrays; the majority of each pair is computed per chunk by
 :func:`accord.quality.consensus.majority_pairs`; the two text streams are read up to the
-chunk's last task (a merge join), so that no query names thousands of ids. Raw and SFT
-exports stream one joined query each. Memory grows with the chunk size, never with the project.
+chunk's last task (a merge join), so that no query names thousands of ids. Memory grows with
+the chunk size, never with the project. (Raw and SFT exports stream one joined query each:
+:mod:`accord.core.export_records`.)
 
 A comparison task is exported once it has all its annotations (``submitted >= overlap``) and
 is not open or escalated: complete, waiting for adjudication, or resolved; a task the
@@ -47,9 +48,6 @@ from accord.core.export_provenance import Provenance, task_versions_query
 from accord.core.projects import Project
 from accord.db.engine import READ_ONLY
 from accord.db.tables import (
-    annotations,
-    assignments,
-    guideline_versions,
     pairwise_outcomes,
     prompts,
     responses,
@@ -65,7 +63,6 @@ AI_JUDGE = "ai_judge"  # task_consensus.method of a task the AI judge settled
 _SETTLED = task_consensus.alias("settled")
 EXPORTED_STATUSES = ("complete", "needs_adjudication", "resolved")
 CHUNK_ROWS = 20_000  # outcome rows fetched per round trip; a chunk holds about this many
-STREAM_ROWS = 2_000  # rows per fetch for the raw and SFT streams
 WIDTH = 6  # columns of an outcome chunk
 PACKED = 3  # columns of an outcome row as fetched (see _outcome_query)
 _HIGH = 1 << 32  # ids are packed two to an integer, each below this
@@ -351,72 +348,3 @@ def decided_chunks(
                 {r[1]: r for r in response_rows},
                 sources,
             )
-
-
-def count_annotated_tasks(conn: Connection, project_id: int, kind: str | None = None) -> int:
-    """How many of the project's tasks have at least one annotation (of ``kind``, if given)."""
-    query = select(func.count(func.distinct(annotations.c.task_id))).where(
-        annotations.c.project_id == project_id
-    )
-    if kind is not None:
-        query = query.where(annotations.c.kind == kind)
-    return conn.execute(query).scalar_one()
-
-
-def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
-    """Every annotation of the project with what a raw export shows of it, by annotation id.
-
-    Columns: ``id``, ``task_id`` (external), ``task_kind``, ``annotator``, ``annotator_kind``,
-    ``display_order``, the stored judgment fields, ``late``, ``created_at`` and
-    ``guideline_version`` (``None`` when no guideline was published).
-    """
-    query = (
-        select(
-            annotations.c.id,
-            tasks.c.external_id.label("task_id"),
-            tasks.c.kind.label("task_kind"),
-            users.c.name.label("annotator"),
-            users.c.kind.label("annotator_kind"),
-            assignments.c.display_order,
-            annotations.c.ranking, annotations.c.strength, annotations.c.ratings,
-            annotations.c.rationale, annotations.c.flags, annotations.c.response_text,
-            annotations.c.attack, annotations.c.model_response, annotations.c.harm_categories,
-            annotations.c.severity, annotations.c.refusal_appropriate, annotations.c.active_ms,
-            annotations.c.late, annotations.c.created_at,
-            guideline_versions.c.version.label("guideline_version"),
-        )
-        .join(tasks, tasks.c.id == annotations.c.task_id)
-        .join(users, users.c.id == annotations.c.annotator_id)
-        .join(assignments, assignments.c.id == annotations.c.assignment_id)
-        .outerjoin(
-            guideline_versions, guideline_versions.c.id == annotations.c.guideline_version_id
-        )
-        .where(annotations.c.project_id == project_id)
-        .order_by(annotations.c.id)
-    )
-    yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))
-
-
-def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
-    """Every demonstration annotation with its prompt, by annotation id.
-
-    Columns: ``task_id`` (external), ``messages`` (the prompt's), ``annotator``, ``response``.
-    """
-    query = (
-        select(
-            tasks.c.external_id.label("task_id"),
-            prompts.c.messages,
-            users.c.name.label("annotator"),
-            annotations.c.response_text.label("response"),
-        )
-        .join(tasks, tasks.c.id == annotations.c.task_id)
-        .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .join(users, users.c.id == annotations.c.annotator_id)
-        .where(
-            annotations.c.project_id == project_id,
-            annotations.c.kind == "demonstration",
-            annotations.c.response_text.is_not(None),
-        )
-        .order_by(annotations.c.id)
-    )
-    yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))

@@ -16,7 +16,8 @@ import orjson
 import pyarrow as pa
 from sqlalchemy import Connection, Text, cast, select
 
-from accord.core.exporting import STREAM_ROWS, ExportCounts
+from accord.core.export_records import STREAM_ROWS
+from accord.core.exporting import ExportCounts
 from accord.core.projects import Project
 from accord.db.tables import prompts
 from accord.exports.messages import MESSAGES, chat_messages

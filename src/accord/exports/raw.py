@@ -46,7 +46,8 @@ from datetime import UTC, datetime
 import pyarrow as pa
 from sqlalchemy import Connection, Row
 
-from accord.core.exporting import ExportCounts, annotation_records, count_annotated_tasks
+from accord.core.export_records import annotation_records, count_annotated_tasks
+from accord.core.exporting import ExportCounts
 from accord.core.projects import Project
 
 RATING = pa.struct([("response", pa.string()), ("dimension", pa.string()), ("value", pa.int64())])

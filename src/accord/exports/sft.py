@@ -22,7 +22,8 @@ from collections.abc import Iterator
 import pyarrow as pa
 from sqlalchemy import Connection
 
-from accord.core.exporting import ExportCounts, count_annotated_tasks, demonstration_records
+from accord.core.export_records import count_annotated_tasks, demonstration_records
+from accord.core.exporting import ExportCounts
 from accord.core.projects import Project
 from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
 
