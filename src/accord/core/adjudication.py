@@ -203,21 +203,32 @@ def split_task(conn: Connection, user: User, project_name: str, task_id: str) ->
     )
 
 
-def decide(conn: Connection, reviewer: User, project_name: str, task_id: str,
-           ranking: list[list[str]], rationale: str, now: datetime) -> Decision:
-    """Record ``reviewer``'s final ranking for a split task and make it the task's consensus."""
+def _decidable(conn: Connection, reviewer: User, project_name: str, task_id: str):
+    """The project, the task and its response ids, once ``reviewer`` may settle it now."""
     project, roles = _reviewer_project(conn, project_name, reviewer)
     task = _task_row(conn, project, task_id)
     if not access.can_adjudicate(reviewer, roles, _annotated(conn, task.id, reviewer)):
         raise Forbidden(f'you annotated task "{task_id}", so another reviewer settles it')
     if task.status != QUEUE_STATUS:
         raise Conflict(f'task "{task_id}" was already resolved')
+    return project, task, [rid for rid, _, _ in task_responses_of(conn, task.id)]
+
+
+def decide(conn: Connection, reviewer: User, project_name: str, task_id: str,
+           ranking: list[list[str]], rationale: str, now: datetime) -> Decision:
+    """Record ``reviewer``'s final ranking for a split task and make it the task's consensus."""
+    project, task, ids = _decidable(conn, reviewer, project_name, task_id)
+    return _record(conn, reviewer, project, task, task_id, ids, ranking, rationale, now)
+
+
+def _record(conn: Connection, reviewer: User, project: Project, task, task_id: str,
+            ids: list[str], ranking: list[list[str]], rationale: str,
+            now: datetime) -> Decision:
     rationale = (rationale or "").strip()
     if not rationale:
         raise InvalidInput("say why: an adjudication needs a rationale")
     if len(rationale) > MAX_RATIONALE:
         raise InvalidInput(f"the rationale is longer than {MAX_RATIONALE:,} characters")
-    ids = [rid for rid, _, _ in task_responses_of(conn, task.id)]
     check_ranking(ranking, ids, project)
     # Only one reviewer settles a task: the status check is in the UPDATE itself.
     moved = conn.execute(
@@ -268,8 +279,6 @@ def ranking_from_places(ids: list[str], places: list[int | None]) -> list[list[s
 def decide_by_places(conn: Connection, reviewer: User, project_name: str, task_id: str,
                      places: list[int | None], rationale: str, now: datetime) -> Decision:
     """``decide`` from the review form: places given in the task's imported response order."""
-    project, _ = _reviewer_project(conn, project_name, reviewer)
-    task = _task_row(conn, project, task_id)
-    ids = [rid for rid, _, _ in task_responses_of(conn, task.id)]
-    return decide(conn, reviewer, project_name, task_id, ranking_from_places(ids, places),
-                  rationale, now)
+    project, task, ids = _decidable(conn, reviewer, project_name, task_id)
+    return _record(conn, reviewer, project, task, task_id, ids,
+                   ranking_from_places(ids, places), rationale, now)
