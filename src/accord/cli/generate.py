@@ -7,10 +7,9 @@ import sys
 
 import typer
 
-from accord.cli.context import fail, open_engine, print_json, reports_errors
+from accord.cli.context import open_engine, print_json, reports_errors
 from accord.cli.progress import counting_bar
-from accord.llm.backend import ChatBackend
-from accord.llm.backends import BACKENDS, BackendOptions, close_backend, open_backend
+from accord.llm.backends import BackendOptions, backend_models, open_backends
 from accord.llm.costs import Prices
 from accord.llm.generation import generate_candidates, make_plan
 from accord.llm.local_models import SMOLLM2
@@ -77,23 +76,16 @@ def generate_command(
     Running the same command again fills only what is missing. A prompt whose call fails for
     good is reported on stderr as one line, the others go on, and the exit status is 1.
     """
-    if backend not in BACKENDS:
-        fail(f'--backend must be one of {", ".join(BACKENDS)}, not "{backend}"')
-    models = list(models or ([SMOLLM2] if backend == "local" else []))
-    if not models:
-        fail("--backend openai needs --model (the model's name on the server)")
-    plan = make_plan(models, n, temperatures=temperatures or [0.7], top_p=top_p,
-                     max_tokens=max_tokens, seed=seed)
+    plan = make_plan(backend_models(backend, models), n, temperatures=temperatures or [0.7],
+                     top_p=top_p, max_tokens=max_tokens, seed=seed)
     prices = Prices(price_input, price_output)
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
                              retries=Retries(attempts=attempts))
     mix_shares = parse_mix(mix)
     engine = open_engine()
-    backends: dict[str, ChatBackend] = {}
     try:
-        for model in plan.models:
-            backends[model] = open_backend(backend, model, options)
-        with counting_bar("Generating", enabled=not quiet and sys.stderr.isatty()) as progress:
+        with (open_backends(backend, plan.models, options) as backends,
+              counting_bar("Generating", enabled=not quiet and sys.stderr.isatty()) as progress):
             report = generate_candidates(
                 engine, project, backends, plan, mix=mix_shares, limit=limit,
                 sample_seed=sample_seed, concurrency=concurrency, prices=prices,
@@ -102,8 +94,6 @@ def generate_command(
                     f"error: prompt {prompt}: {error}", err=True),
             )
     finally:
-        for opened in backends.values():
-            close_backend(opened)
         engine.dispose()
     for category, missing in report.short.items():
         typer.echo(f"warning: category {category} is {missing} prompts short of its share",

@@ -24,7 +24,7 @@ from accord.core.projects import get_project
 from accord.db.types import utcnow
 from accord.llm import constitution as constitutions
 from accord.llm.backend import Sampling
-from accord.llm.backends import BackendOptions, close_backend, open_backend
+from accord.llm.backends import BackendOptions, backend_models, open_backends
 from accord.llm.costs import Prices
 from accord.llm.judge import JudgeSetup, PairJudge
 from accord.llm.judge_run import JudgeRun, run_judge
@@ -100,10 +100,7 @@ def judge_command(
     that fails is reported on stderr and left for the next run, and the exit status is 1.
     When the project lets this judge settle tasks (accord judge-route), it routes them after.
     """
-    if model is None:
-        if backend != "local":
-            raise InvalidInput("--backend openai needs --model (the model's name on the server)")
-        model = SMOLLM2
+    model = backend_models(backend, [model] if model else None)[0]
     setup = JudgeSetup(
         constitution=constitutions.load(constitution), backend=backend, seed=seed,
         parse_attempts=parse_attempts, sampling=Sampling(temperature=0.0, max_tokens=max_tokens),
@@ -112,16 +109,15 @@ def judge_command(
     name = judge or default_judge_name(model)
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
                              retries=Retries(attempts=attempts, seed=seed))
-    chat = open_backend(backend, model, options)
     engine = open_engine()
     try:
-        with counting_bar("Judging", enabled=not quiet and not json_output
-                          and sys.stderr.isatty()) as progress:
-            run = run_judge(engine, project, name, PairJudge(chat, setup),
+        with (open_backends(backend, [model], options) as chats,
+              counting_bar("Judging", enabled=not quiet and not json_output
+                           and sys.stderr.isatty()) as progress):
+            run = run_judge(engine, project, name, PairJudge(chats[model], setup),
                             concurrency=concurrency, limit=limit, progress=progress)
     finally:
         engine.dispose()
-        close_backend(chat)
     routing = _route_after(project, name)
     _print_run(run, routing, json_output)
     if run.failed:

@@ -3,11 +3,14 @@ line: ``openai`` (any OpenAI-compatible server) or ``local`` (transformers in pr
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.core.errors import InvalidInput
 from accord.llm.backend import ChatBackend
+from accord.llm.local_models import SMOLLM2
 from accord.llm.openai_backend import DEFAULT_TIMEOUT_S, Endpoint, OpenAIBackend
 from accord.llm.retries import Retries
 
@@ -21,6 +24,18 @@ class BackendOptions:
     timeout_s: float = DEFAULT_TIMEOUT_S
     retries: Retries = field(default_factory=Retries)
     cache_dir: Path | None = None  # local models; None: ACCORD_MODEL_CACHE or the default
+
+
+def backend_models(kind: str, models: Sequence[str] | None) -> list[str]:
+    """The models named with ``--model``, else the bundled SmolLM2 for ``local``; a server's
+    model has no default, since only the server knows its names."""
+    if kind not in BACKENDS:
+        raise InvalidInput(f'--backend must be one of {", ".join(BACKENDS)}, not "{kind}"')
+    if models:
+        return list(models)
+    if kind == "local":
+        return [SMOLLM2]
+    raise InvalidInput("--backend openai needs --model (the model's name on the server)")
 
 
 def open_backend(kind: str, model: str, options: BackendOptions) -> ChatBackend:
@@ -41,3 +56,17 @@ def close_backend(backend: ChatBackend) -> None:
     close = getattr(backend, "close", None)
     if close is not None:
         close()
+
+
+@contextmanager
+def open_backends(kind: str, models: Sequence[str], options: BackendOptions,
+                  ) -> Iterator[dict[str, ChatBackend]]:
+    """A backend per model, closed when the block ends (those opened, if one fails)."""
+    opened: dict[str, ChatBackend] = {}
+    try:
+        for model in models:
+            opened[model] = open_backend(kind, model, options)
+        yield opened
+    finally:
+        for backend in opened.values():
+            close_backend(backend)
