@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, func, select
 
 from accord.core.importing import import_items
+from accord.core.model_calls import call_totals
 from accord.core.projects import Project
-from accord.db.tables import model_calls, responses, task_responses, tasks
+from accord.db.tables import responses, task_responses, tasks
 from accord.llm.backends import BackendOptions, open_backend
 from accord.llm.retries import Retries
 from tests.factories import make_project
@@ -53,20 +54,15 @@ def generated_tasks(engine: Engine, project: Project) -> dict[str, list[int]]:
 
 
 def ledger(engine: Engine, project: Project) -> dict:
+    """The project's model-call ledger (``call_totals``) beside the sums kept on its
+    generated responses."""
     with engine.connect() as conn:
-        calls, failed, prompt_tokens, completion_tokens, cost = conn.execute(select(
-            func.count(), func.count(model_calls.c.error),
-            func.coalesce(func.sum(model_calls.c.prompt_tokens), 0),
-            func.coalesce(func.sum(model_calls.c.completion_tokens), 0),
-            func.coalesce(func.sum(model_calls.c.cost), 0.0),
-        ).where(model_calls.c.project_id == project.id)).one()
+        calls = call_totals(conn, project.id).as_dict()
         stored = conn.execute(select(
             func.count(),
             func.coalesce(func.sum(responses.c.prompt_tokens), 0),
             func.coalesce(func.sum(responses.c.completion_tokens), 0),
             func.coalesce(func.sum(responses.c.cost), 0.0),
         ).where(responses.c.origin == "generated")).one()
-    return {"calls": calls, "failed": failed, "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens, "cost": cost,
-            "responses": stored[0], "response_prompt_tokens": stored[1],
+    return {**calls, "responses": stored[0], "response_prompt_tokens": stored[1],
             "response_completion_tokens": stored[2], "response_cost": stored[3]}

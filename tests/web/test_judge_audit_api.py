@@ -31,11 +31,18 @@ def _judge_everything(engine, project) -> None:
                 {"consistent": True, "confidence": 0.8}), utcnow())
 
 
-def test_a_manager_reads_the_judge_audit(api, engine):
+def _project_with_people(engine, tasks: int):
+    """A project of ``tasks`` pairs with an annotator (ann) and a manager (lead); returns
+    the project and their tokens."""
     project = make_project(engine, overlap=1)
-    add_comparisons(engine, project, 4)
+    add_comparisons(engine, project, tasks)
     person = make_user(engine, "ann", project=project, roles=("annotator",)).token
     lead = make_user(engine, "lead", project=project, roles=("manager",)).token
+    return project, person, lead
+
+
+def test_a_manager_reads_the_judge_audit(api, engine):
+    project, person, lead = _project_with_people(engine, 4)
     _annotate_everything(api, person)
     _judge_everything(engine, project)
 
@@ -48,10 +55,7 @@ def test_a_manager_reads_the_judge_audit(api, engine):
 
 
 def test_annotators_and_unknown_judges_get_no_audit(api, engine):
-    project = make_project(engine, overlap=1)
-    add_comparisons(engine, project, 2)
-    person = make_user(engine, "ann", project=project, roles=("annotator",)).token
-    lead = make_user(engine, "lead", project=project, roles=("manager",)).token
+    project, person, lead = _project_with_people(engine, 2)
     _judge_everything(engine, project)
 
     mine = api.get(f"/api/v1/projects/prefs/judges/{JUDGE}/audit", headers=bearer(person))
