@@ -19,9 +19,9 @@ app = typer.Typer(help="Create projects, add members, show progress.")
 
 RULES_HELP = (
     'work rules as JSON, e.g. \'{"calibration": {"tasks": 5, "pass_threshold": 0.8}}\'; '
-    "sections calibration, exposure, breaks, rotation (null turns one off); "
-    "see docs/calibration.md"
+    f"sections {', '.join(work_rules.SECTIONS)} (null turns one off); see docs/calibration.md"
 )
+GOLD_RATE_HELP = "share of production claims that get a gold task (0 to 1)"
 
 
 @app.command("create")
@@ -40,7 +40,7 @@ def create(
     budget: float | None = typer.Option(None, "--budget"),
     description: str = typer.Option("", "--description"),
     gold_rate: float = typer.Option(
-        0.0, "--gold-rate", help="share of production claims that get a gold task (0 to 1)"),
+        0.0, "--gold-rate", help=GOLD_RATE_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
@@ -87,7 +87,7 @@ def _rules_of(project: project_rules.Project) -> dict:
 def set_rules(
     name: str,
     gold_rate: float | None = typer.Option(
-        None, "--gold-rate", help="share of production claims that get a gold task (0 to 1)"),
+        None, "--gold-rate", help=GOLD_RATE_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
