@@ -16,9 +16,7 @@ printed too: on a busy machine it varies less than wall time.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import openai  # noqa: E402
-from tests.live import free_port  # noqa: E402
+from tests.llm.fake_openai import serving_in_process  # noqa: E402
 
 from accord.core.importing import import_items  # noqa: E402
 from accord.core.projects import create_project  # noqa: E402
@@ -45,22 +43,6 @@ MAX_TOKENS = 64
 
 def question(n: int) -> str:
     return f"Question {n}: how would you explain topic {n % 97} to a new colleague?"
-
-
-def start_server(delay: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.llm.fake_openai", "--port", str(port), "--delay",
-         str(delay)], cwd=ROOT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process, f"http://127.0.0.1:{port}/v1"
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("the fake server did not start")
 
 
 def bare_client(base_url: str, requests: int, concurrency: int) -> tuple[float, float]:
@@ -112,21 +94,17 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.05, help="server seconds a request")
     parser.add_argument("--rounds", type=int, default=5)
     arguments = parser.parse_args()
-    server, base_url = start_server(arguments.delay)
     bare, accord = [], []
-    try:
+    with (serving_in_process(delay_s=arguments.delay) as base_url,
+          tempfile.TemporaryDirectory() as tmp):
         bare_client(base_url, 100, arguments.concurrency)  # warm the server up
-        with tempfile.TemporaryDirectory() as tmp:
-            for round_ in range(arguments.rounds):
-                bare.append(bare_client(base_url, arguments.requests, arguments.concurrency))
-                accord.append(accord_generator(base_url, arguments.requests,
-                                               arguments.concurrency, Path(tmp), round_))
-                print(f"round {round_ + 1}: bare openai {bare[-1][0]:.2f} s "
-                      f"({bare[-1][1]:.2f} s CPU), accord generate {accord[-1][0]:.2f} s "
-                      f"({accord[-1][1]:.2f} s CPU)", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for round_ in range(arguments.rounds):
+            bare.append(bare_client(base_url, arguments.requests, arguments.concurrency))
+            accord.append(accord_generator(base_url, arguments.requests,
+                                           arguments.concurrency, Path(tmp), round_))
+            print(f"round {round_ + 1}: bare openai {bare[-1][0]:.2f} s "
+                  f"({bare[-1][1]:.2f} s CPU), accord generate {accord[-1][0]:.2f} s "
+                  f"({accord[-1][1]:.2f} s CPU)", flush=True)
     ideal = arguments.requests / arguments.concurrency * arguments.delay
     print(f"{arguments.requests} requests, concurrency {arguments.concurrency}, "
           f"server delay {arguments.delay * 1000:.0f} ms (ideal {ideal:.2f} s)")

@@ -3,8 +3,8 @@
     .venv/bin/python bench/judge.py                          # 200 pairs, delay 50 ms
     .venv/bin/python bench/judge.py --pairs 400 --delay 0.1 --concurrency 1 4 16
 
-The fake OpenAI server (``tests/llm/fake_openai.py``, answering as a consistent judge with
-first-token log-probabilities) runs in its own process. For each concurrency, first the bare
+The fake OpenAI server (``tests/llm/fake_openai.py --judge``, answering as a consistent judge
+with first-token log-probabilities) runs in its own process. For each concurrency, first the bare
 ``openai`` client makes as many calls on a thread pool of the same size (the ceiling), then
 the same project is judged from scratch, end to end: a principle per task, two calls per
 pair, every verdict stored in SQLite with its outcomes and ledger entries. Printed: pairs per
@@ -15,8 +15,6 @@ pool and the single writer cost.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import openai  # noqa: E402
 from tests.factories import add_comparisons  # noqa: E402
-from tests.live import free_port  # noqa: E402
+from tests.llm.fake_openai import serving_in_process  # noqa: E402
 
 from accord.core.projects import create_project  # noqa: E402
 from accord.db import migrate  # noqa: E402
@@ -37,30 +35,6 @@ from accord.llm import constitution  # noqa: E402
 from accord.llm.backends import BackendOptions, open_backend  # noqa: E402
 from accord.llm.judge import JudgeSetup, PairJudge  # noqa: E402
 from accord.llm.judge_run import run_judge  # noqa: E402
-
-SERVER = """
-import sys, uvicorn
-sys.path.insert(0, {root!r})
-from tests.llm.fake_openai import FakeOpenAI
-from tests.llm.judge_replies import longer_with
-fake = FakeOpenAI(delay_s={delay}, reply=longer_with(0.9, 0.05))
-uvicorn.run(fake.app, host="127.0.0.1", port={port}, log_level="warning", access_log=False)
-"""
-
-
-def start_server(delay: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER.format(root=str(ROOT), delay=delay,
-                                                                   port=port)])
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server, f"http://127.0.0.1:{port}/v1"
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    raise SystemExit("the fake server did not start")
 
 
 def one_run(folder: Path, base_url: str, pairs: int, concurrency: int) -> float:
@@ -105,19 +79,15 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.05, help="seconds per answer")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
     arguments = parser.parse_args()
-    server, base_url = start_server(arguments.delay)
-    try:
-        with tempfile.TemporaryDirectory(prefix="accord-judge-bench-") as folder:
-            for concurrency in arguments.concurrency:
-                bare = bare_client(base_url, arguments.pairs, concurrency)
-                rate = one_run(Path(folder), base_url, arguments.pairs, concurrency)
-                ideal = concurrency / (2 * arguments.delay)
-                print(f"concurrency {concurrency:>3}: {rate:8.1f} pairs/s judged and stored, "
-                      f"bare client {bare:8.1f} ({rate / bare:6.1%}); ideal {ideal:.1f} at "
-                      f"{arguments.delay * 1000:.0f} ms an answer")
-    finally:
-        server.terminate()
-        server.wait()
+    with (serving_in_process(delay_s=arguments.delay, judge=True) as base_url,
+          tempfile.TemporaryDirectory(prefix="accord-judge-bench-") as folder):
+        for concurrency in arguments.concurrency:
+            bare = bare_client(base_url, arguments.pairs, concurrency)
+            rate = one_run(Path(folder), base_url, arguments.pairs, concurrency)
+            ideal = concurrency / (2 * arguments.delay)
+            print(f"concurrency {concurrency:>3}: {rate:8.1f} pairs/s judged and stored, "
+                  f"bare client {bare:8.1f} ({rate / bare:6.1%}); ideal {ideal:.1f} at "
+                  f"{arguments.delay * 1000:.0f} ms an answer")
 
 
 if __name__ == "__main__":

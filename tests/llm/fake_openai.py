@@ -13,19 +13,25 @@ gave, so tests compare Accord's accounting with what the server reported.
         ...  # an OpenAIBackend pointed at base_url
 
 ``python -m tests.llm.fake_openai --port 8123 --delay 0.02`` serves one in the foreground
-(the benchmark runs it in its own process).
+(``--judge``: answering as a consistent judge); the benchmarks start it in a process of its
+own with ``serving_in_process``, so that the server does not share the measured client's
+GIL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -35,6 +41,7 @@ from starlette.routing import Route
 
 from tests.live import free_port
 
+ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 30
 CHOSEN_LOGPROB = -0.05
 STALL_TICK_S = 0.02
@@ -227,15 +234,51 @@ def serving(fake: FakeOpenAI, port: int | None = None) -> Iterator[str]:
         thread.join(timeout=START_TIMEOUT_S)
 
 
+@contextmanager
+def serving_in_process(*, delay_s: float, judge: bool = False) -> Iterator[str]:
+    """Serve a fake (a consistent judge with ``judge``) in a process of its own on a free
+    port; yields the base URL (``…/v1``)."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.llm.fake_openai", "--port", str(port),
+               "--delay", str(delay_s), *(["--judge"] if judge else [])]
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the fake OpenAI server did not start on port {port}"
+                                       ) from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the fake OpenAI chat API.")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds per request")
+    parser.add_argument("--judge", action="store_true",
+                        help="answer as a judge for whom the longer response wins, with "
+                             "first-token log-probabilities")
     arguments = parser.parse_args()
     fake = FakeOpenAI(delay_s=arguments.delay)
+    if arguments.judge:
+        from tests.llm.judge_replies import longer_with  # it imports this module
+
+        fake.reply = longer_with(0.9, 0.05)
     uvicorn.run(fake.app, host="127.0.0.1", port=arguments.port, log_level="warning",
                 access_log=False)
 
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module's main: the scripted judges build that module's ``Reply``,
+    # which this copy (``__main__``) would not recognise.
+    from tests.llm.fake_openai import main as serve
+
+    serve()
