@@ -33,6 +33,23 @@ def test_an_unsafe_flag_escalates_the_task_and_closes_its_queue(engine, flagged)
         assert claims.claim_next(conn, flagged, other, utcnow()) is None
 
 
+def test_each_item_in_the_queue_shows_its_own_tasks_responses(engine):
+    project = make_project(engine, overlap=1)
+    with engine.begin() as conn:
+        for task in ("bad", "worse", "fine"):
+            add_comparison(conn, project, task, contents={"a": f"{task} a", "b": f"{task} b"})
+    annotate(engine, project, {"ann1": [["a"], ["b"]], "ann2": [["b"], ["a"]]},
+             flags={"ann1": ["unsafe"], "ann2": ["unsafe"]})
+    safety = make_user(engine, "safe", project=project, roles=("safety_specialist",)).user
+    with engine.connect() as conn:
+        items = escalation.escalated(conn, safety, "prefs")
+        assert sorted((i.task_id, i.responses) for i in items) == [
+            ("bad", [("a", "bad a"), ("b", "bad b")]),
+            ("worse", [("a", "worse a"), ("b", "worse b")]),
+        ]
+        assert escalation.escalated(conn, safety, "prefs", status="resolved") == []
+
+
 def test_a_second_flag_does_not_open_a_second_escalation(engine):
     project = make_project(engine, overlap=2)
     with engine.begin() as conn:

@@ -25,9 +25,16 @@ from sqlalchemy import Connection, exists, insert, select, update
 from accord.core import access, audit
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.projects import project_for_member
-from accord.core.tasks import task_responses_of
 from accord.core.users import User
-from accord.db.tables import QUEUE_FULL, escalations, prompts, tasks, users
+from accord.db.tables import (
+    QUEUE_FULL,
+    escalations,
+    prompts,
+    responses,
+    task_responses,
+    tasks,
+    users,
+)
 
 FLAG = "unsafe"
 STATUSES = ("open", "in_review", "resolved")
@@ -117,6 +124,7 @@ def escalated(conn: Connection, user: User, project_name: str, *, status: str | 
     """The project's escalations, unresolved first, most severe first, with their content;
     ``status`` and ``severity`` narrow the list."""
     project = _safety_project(conn, project_name, user)
+    conditions = (tasks.c.project_id == project.id, *_filters(status, severity))
     assignee = users.alias("assignee")
     rows = conn.execute(
         select(escalations.c.id, tasks.c.id.label("task_db_id"), tasks.c.external_id,
@@ -128,17 +136,33 @@ def escalated(conn: Connection, user: User, project_name: str, *, status: str | 
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .outerjoin(users, users.c.id == escalations.c.raised_by)
         .outerjoin(assignee, assignee.c.id == escalations.c.assigned_to)
-        .where(tasks.c.project_id == project.id, *_filters(status, severity))
+        .where(*conditions)
         .order_by((escalations.c.status == "resolved"), escalations.c.severity.desc(),
                   escalations.c.id)
     ).all()
+    shown = _responses_of_escalated(conn, conditions) if rows else {}
     return [
         Escalation(r.id, r.external_id, r.category, r.severity, r.status, r.reason, r.name,
-                   r.resolution, r.created_at, r.messages,
-                   [(rid, content) for rid, _, content in task_responses_of(conn, r.task_db_id)],
+                   r.resolution, r.created_at, r.messages, shown.get(r.task_db_id, []),
                    r.assignee, r.resolved_at)
         for r in rows
     ]
+
+
+def _responses_of_escalated(conn: Connection, conditions: tuple) -> dict[int, list]:
+    """The responses of every listed item's task, in imported order: one query, not one per
+    item (the queue has no page limit)."""
+    listed = (select(escalations.c.task_id)
+              .join(tasks, tasks.c.id == escalations.c.task_id).where(*conditions))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for task_id, response_id, content in conn.execute(
+        select(task_responses.c.task_id, responses.c.external_id, responses.c.content)
+        .join(responses, responses.c.id == task_responses.c.response_id)
+        .where(task_responses.c.task_id.in_(listed))
+        .order_by(task_responses.c.task_id, task_responses.c.position)
+    ):
+        found.setdefault(task_id, []).append((response_id, content))
+    return found
 
 
 def set_status(conn: Connection, user: User, project_name: str, escalation_id: int,
