@@ -44,6 +44,10 @@ from accord.db.tables import (
     users,
 )
 
+# The two figures of a verdict's ``details`` that routing and the audit read in SQL (the raw
+# replies beside them stay in the table).
+CONSISTENT = annotations.c.details["consistent"].as_boolean()
+CONFIDENCE = annotations.c.details["confidence"].as_float()
 PENDING_CHUNK = 200
 """Tasks read per query when walking the tasks a judge has not judged yet."""
 MAX_REASONS = 20_000

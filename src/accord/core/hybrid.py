@@ -37,7 +37,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from accord.core import audit
-from accord.core.ai_judges import get_judge
+from accord.core.ai_judges import CONFIDENCE, CONSISTENT, get_judge
 from accord.core.errors import InvalidInput
 from accord.core.importing.existing import LOOKUP_CHUNK
 from accord.core.projects import Project
@@ -166,11 +166,6 @@ class _Judged:
     consistent: bool | None
     confidence: float | None
     method: str | None
-
-
-# Only the two figures routing needs are read out of ``details``, not the raw replies.
-CONSISTENT = annotations.c.details["consistent"].as_boolean()
-CONFIDENCE = annotations.c.details["confidence"].as_float()
 
 
 def _judged(conn: Connection, project_id: int, judge_id: int) -> list[_Judged]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, case, func, select
 
-from accord.core.ai_judges import judge_of_project
+from accord.core.ai_judges import CONFIDENCE, CONSISTENT, judge_of_project
 from accord.core.errors import InvalidInput
 from accord.core.judgments import pairs_from_ranking
 from accord.core.projects import Project
@@ -172,11 +172,9 @@ def _agreement(labels: AuditLabels, mask: np.ndarray) -> dict:
 
 def _self_consistency(conn: Connection, project_id: int, judge_id: int) -> dict:
     """Counted in SQL from two figures of ``details``; the raw replies stay in the table."""
-    consistent = annotations.c.details["consistent"].as_boolean()
-    confidence = annotations.c.details["confidence"].as_float()
     judgments, measured, agreeing, mean_confidence = conn.execute(
-        select(func.count(), func.count(consistent),
-               func.sum(case((consistent, 1), else_=0)), func.avg(confidence))
+        select(func.count(), func.count(CONSISTENT),
+               func.sum(case((CONSISTENT, 1), else_=0)), func.avg(CONFIDENCE))
         .where(annotations.c.project_id == project_id, annotations.c.annotator_id == judge_id,
                annotations.c.kind == "comparison")).one()
     return {

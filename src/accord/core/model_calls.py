@@ -67,10 +67,6 @@ def record_calls(conn: Connection, project_id: int | None, calls: Sequence[Model
     conn.execute(insert(model_calls), rows)
 
 
-def record_call(conn: Connection, project_id: int | None, call: ModelCall) -> None:
-    record_calls(conn, project_id, [call])
-
-
 def call_totals(conn: Connection, project_id: int, purpose: str | None = None) -> CallTotals:
     """Calls, failures, tokens and cost of a project's model work (``purpose`` narrows it)."""
     query = select(
