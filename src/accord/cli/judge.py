@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import typer
+from sqlalchemy import Connection
 
 from accord.cli.context import open_engine, print_json, reports_errors, transaction
 from accord.cli.progress import counting_bar
 from accord.core import hybrid
 from accord.core.errors import InvalidInput
 from accord.core.judge_audit import judge_audit
-from accord.core.projects import get_project
+from accord.core.projects import Project, get_project
 from accord.db.types import utcnow
 from accord.llm import constitution as constitutions
-from accord.llm.backend import Sampling
 from accord.llm.backends import BackendOptions, backend_models, open_backends
 from accord.llm.costs import Prices
-from accord.llm.judge import JudgeSetup, PairJudge
+from accord.llm.judge import TOP_LOGPROBS, JudgeSetup, PairJudge, greedy
 from accord.llm.judge_run import JudgeRun, run_judge
 from accord.llm.local_models import SMOLLM2
 from accord.llm.openai_backend import DEFAULT_TIMEOUT_S
@@ -40,6 +41,12 @@ def default_judge_name(model: str) -> str:
     return ("judge-" + _UNSAFE_NAME.sub("-", model).strip("-"))[:120]
 
 
+def _route(conn: Connection, project: Project, rule: hybrid.HybridRule) -> dict:
+    """Route the project's tasks by ``rule``, auditing the judge only when the rule asks
+    for a κ."""
+    kappa = judge_audit(conn, project, rule.judge)["kappa"] if rule.min_kappa is not None \
+        else None
+    return hybrid.route(conn, project, utcnow(), kappa).as_dict()
 
 
 def _route_after(project_name: str, judge: str) -> dict | None:
@@ -49,9 +56,7 @@ def _route_after(project_name: str, judge: str) -> dict | None:
         rule = hybrid.rule_of(project)
         if rule is None or rule.judge != judge:
             return None
-        kappa = judge_audit(conn, project, judge)["kappa"] if rule.min_kappa is not None \
-            else None
-        return hybrid.route(conn, project, utcnow(), kappa).as_dict()
+        return _route(conn, project, rule)
 
 
 @reports_errors
@@ -103,8 +108,8 @@ def judge_command(
     model = backend_models(backend, [model] if model else None)[0]
     setup = JudgeSetup(
         constitution=constitutions.load(constitution), backend=backend, seed=seed,
-        parse_attempts=parse_attempts, sampling=Sampling(temperature=0.0, max_tokens=max_tokens),
-        top_logprobs=5 if logprobs else 0, prices=Prices(price_input, price_output),
+        parse_attempts=parse_attempts, sampling=replace(greedy(), max_tokens=max_tokens),
+        top_logprobs=TOP_LOGPROBS if logprobs else 0, prices=Prices(price_input, price_output),
     )
     name = judge or default_judge_name(model)
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
@@ -206,9 +211,7 @@ def judge_route_command(
         rule = hybrid.parse_rule({**base, **{k: v for k, v in given.items() if v is not None}})
         hybrid.configure(conn, found, rule)
         found = get_project(conn, project)
-        kappa = judge_audit(conn, found, rule.judge)["kappa"] if rule.min_kappa is not None \
-            else None
-        routing = hybrid.route(conn, found, utcnow(), kappa).as_dict()
+        routing = _route(conn, found, rule)
     if json_output:
         print_json({"project": found.name, "rule": rule.as_setting(), "routing": routing})
     else:

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+# Positions whose top log-probabilities a backend keeps: the judge reads the first token
+# or two, and longer lists only cost memory.
+LOGPROB_POSITIONS = 5
+
 
 @dataclass(frozen=True)
 class Sampling:

@@ -16,11 +16,14 @@ import time
 from pathlib import Path
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import BackendError, ChatRequest, ChatResult, TokenChoice
+from accord.llm.backend import (
+    LOGPROB_POSITIONS,
+    BackendError,
+    ChatRequest,
+    ChatResult,
+    TokenChoice,
+)
 from accord.llm.local_models import BUNDLED, SMOLLM2, model_folder, stay_offline
-
-# The judge reads the first token or two; like the HTTP backend, keep a few positions.
-LOGPROB_POSITIONS = 5
 
 
 class LocalBackend:

@@ -17,15 +17,19 @@ from dataclasses import dataclass
 import openai
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import BackendError, ChatRequest, ChatResult, TokenChoice
+from accord.llm.backend import (
+    LOGPROB_POSITIONS,
+    BackendError,
+    ChatRequest,
+    ChatResult,
+    TokenChoice,
+)
 from accord.llm.retries import Backoff, Retries, retry_after_seconds, retryable_status
 
 OPENAI_URL = "https://api.openai.com/v1"
 # A server without authentication (a local vLLM or llama.cpp) still gets a key from the
 # client, which refuses to send none; it is not a secret and such servers ignore it.
 KEYLESS = "no-key"
-# The judge needs the first token or two; longer logprob lists only cost memory.
-LOGPROB_POSITIONS = 5
 MAX_MESSAGE_CHARS = 300
 DEFAULT_TIMEOUT_S = 60.0
 
