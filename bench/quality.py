@@ -42,7 +42,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tracemalloc
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,13 +55,14 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import quality_population as population  # noqa: E402
-from accord.core.projects import Dimension, Project  # noqa: E402
-from accord.core.quality_inputs import ProjectArrays  # noqa: E402
+from accord.core.project_arrays import ProjectArrays  # noqa: E402
+from accord.core.projects import Project  # noqa: E402
 from accord.core.report import compute_report  # noqa: E402
 from accord.core.report.gold import GoldReference  # noqa: E402
+from quality_timing import Figure, measure, show  # noqa: E402
 
 SECONDS_TARGET, END_TO_END_TARGET, MEMORY_TARGET_MB = 2.0, 10.0, 1000.0
-POPULATION_VERSION = 3
+POPULATION_VERSION = 4
 """Bump when ``quality_population`` draws differently, so cached databases are rebuilt."""
 LAUNCHER = """
 import json, os, subprocess, sys, time
@@ -79,64 +79,8 @@ parent's peak RSS into a child's ``ru_maxrss`` across fork and exec, so the comm
 be started by this process, which holds the whole population."""
 
 
-# ── measuring ─────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass
-class Figure:
-    name: str
-    seconds: float
-    cpu_seconds: float
-    peak_mib: float
-    value: Any = None
-    note: str = ""
-
-
-def measure(name: str, run: Callable[[], Any], repeat: int, *, memory: bool = True) -> Figure:
-    """Best wall time (and the CPU time of that run) of ``repeat`` runs, then the peak
-    traced memory of one more run (skipped with ``memory=False``)."""
-    best, cpu, value = math.inf, math.inf, None
-    for _ in range(repeat):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        value = run()
-        seconds = time.perf_counter() - start
-        if seconds < best:
-            best, cpu = seconds, time.process_time() - cpu_start
-    peak = math.nan
-    if memory:
-        tracemalloc.start()
-        run()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return Figure(name, best, cpu, peak, value)
-
-
-def show(figures: list[Figure]) -> None:
-    print(f"  {'':58s} {'seconds':>8s} {'CPU s':>7s} {'peak MiB':>9s}")
-    for f in figures:
-        peak = "" if math.isnan(f.peak_mib) else f"{f.peak_mib:9.0f}"
-        print(f"  {f.name:58s} {f.seconds:8.3f} {f.cpu_seconds:7.3f} {peak:>9s}"
-              + (f"  {f.note}" if f.note else ""))
-
-
 def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
-
-
-def bench_project(project_id: int = 1) -> Project:
-    """The project row ``quality_population.build_database`` writes, as ``core`` sees it."""
-    return Project(
-        id=project_id, name="bench", overlap=population.PER_TASK, lease_seconds=900,
-        ranking_mode="pairwise", allow_ties=True, require_rationale=False,
-        dimensions=tuple(Dimension(d, 1, 5) for d in population.DIMENSIONS),
-        agreement_threshold=population.THRESHOLD, gold_rate=0.0, budget=population.BUDGET)
-
-
-def gold_reference(p: population.Population) -> GoldReference:
-    """What ``core.report.gold.reference`` reads from the database for ``p``'s gold tasks."""
-    task = np.flatnonzero(p.is_gold).astype(np.int64)
-    return GoldReference(task=task, first=2 * task, second=2 * task + 1,
-                         outcome=p.better[task].astype(np.int64))
 
 
 # ── 1. arrays in memory ───────────────────────────────────────────────────────────────────
@@ -166,7 +110,7 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
     step("agreement section (figures, intervals, groups)",
          lambda: agreement.agreement_section(arrays, pairs))
     step("annotators section (with gold accuracy)", lambda: annotators.section(
-        arrays, agreed, agrees, gold_rules.accuracy(arrays, pairs, gold), results["cost"].spend))
+        arrays, agreed, agrees, gold_rules.accuracy(arrays, pairs, gold), results["cost"]))
     step("consensus section (models, win rates)", lambda: consensus.section(
         arrays, agreed, project.agreement_threshold))
     return figures
@@ -174,13 +118,11 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
 
 def engine_steps(arrays: ProjectArrays) -> list[Figure]:
     """The engine functions inside ``consensus.compute``, as it calls them."""
-    from accord.core.report.pairs import is_tie, winner_loser
     from accord.quality.consensus import majority_pairs
     from accord.quality.ranking import rank_responses
     from accord.quality.reliability import pair_reliability
 
     o = arrays.outcomes
-    winner, loser = winner_loser(arrays)
     n = len(arrays.annotators.ids)
     ds = measure("quality.reliability.pair_reliability (Dawid-Skene)", lambda: pair_reliability(
         o.task, o.first, o.second, o.annotator, o.outcome, n_annotators=n), 1, memory=False)
@@ -190,7 +132,7 @@ def engine_steps(arrays: ProjectArrays) -> list[Figure]:
     weight = np.clip(np.nan_to_num(fitted.accuracy, nan=0.5)[o.annotator], 0.05, None)
     return [
         measure("quality.consensus.majority_pairs", lambda: majority_pairs(
-            o.task, winner, loser, is_tie(arrays), o.strength), 1, memory=False),
+            o.task, o.winner, o.loser, o.tie, o.strength), 1, memory=False),
         ds,
         measure("quality.ranking.rank_responses (Bradley-Terry per task)", lambda: rank_responses(
             o.task, o.first, o.second, o.outcome, weight=weight), 1, memory=False),
@@ -314,7 +256,7 @@ def head_to_head(arrays: ProjectArrays, truth: np.ndarray, repeat: int,
 def on_arrays(p: population.Population, repeat: int, skip_dense: bool) -> tuple[dict, dict]:
     """Part 1; returns the report computed on arrays and the figures for the summary."""
     arrays = population.arrays(p)
-    project, gold, now = bench_project(), gold_reference(p), datetime.now(UTC)
+    project, gold, now = population.project(), population.gold_reference(p), datetime.now(UTC)
     print(f"\n1. Arrays in memory: {len(arrays.annotations.ids):,} annotations, "
           f"{len(arrays.tasks.ids):,} tasks x {population.PER_TASK} of "
           f"{len(arrays.annotators.ids)} annotators, {len(arrays.outcomes.task):,} pairwise "

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,37 +39,12 @@ from accord.quality.agreement import (
     percent_agreement,
 )
 from accord.quality.agreement.bootstrap import resample_draws
+from quality_timing import Figure, measure, show
 
 RATERS, POOL, CATEGORIES, ACCURACY = 5, 500, 3, 0.7
 RESAMPLES, SEED = 200, 0
 COHEN_SAMPLE = 300
 """Annotator pairs for which scikit-learn's κ is timed (all pairs would take minutes)."""
-
-
-@dataclass
-class Figure:
-    name: str
-    seconds: float
-    peak_mib: float
-    value: object
-    cpu_seconds: float = float("nan")
-
-
-def measure(name: str, run: Callable[[], object], repeat: int = 3) -> Figure:
-    """Best wall time of ``repeat`` runs with that run's CPU time (the machine is shared),
-    then the peak traced memory of one more."""
-    best, cpu, value = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        value = run()
-        seconds = time.perf_counter() - start
-        if seconds < best:
-            best, cpu = seconds, time.process_time() - cpu_start
-    tracemalloc.start()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return Figure(name, best, peak / 2**20, value, cpu)
 
 
 def synthetic(n_items: int, seed: int = 7) -> Judgments:
@@ -168,8 +141,9 @@ def _scikit_learn_pairs(j: Judgments) -> Figure:
                                       labels=list(range(CATEGORIES)))
         worst = max(worst, abs(kappa - ours.kappa[k]))
     scaled = (time.perf_counter() - start) / len(sample) * len(ours)
-    return Figure(f"scikit-learn per pair (x{len(ours)} pairs, scaled)", scaled, float("nan"),
-                  f"max |diff| on {len(sample)} pairs {worst:.1e}")
+    return Figure(f"scikit-learn per pair (x{len(ours)} pairs, scaled)", scaled,
+                  cpu_seconds=float("nan"), peak_mib=float("nan"),
+                  value=f"max |diff| on {len(sample)} pairs {worst:.1e}")
 
 
 def _reference_bootstraps(j: Judgments, counts: np.ndarray, fleiss, alpha) -> list[Figure]:
@@ -189,15 +163,16 @@ def _reference_bootstraps(j: Judgments, counts: np.ndarray, fleiss, alpha) -> li
     ]
 
 
-def show(figures: list[Figure]) -> None:
-    print(f"{'figure':52s} {'seconds':>8s} {'CPU s':>7s} {'peak MiB':>9s}  value")
+def with_values(figures: list[Figure]) -> list[Figure]:
+    """The figures, each noting the value it computed (intervals as pairs)."""
     for f in figures:
         value = f.value
         if isinstance(value, float | np.floating):
             value = f"{value:.10f}"
         elif isinstance(value, tuple):
             value = "(" + ", ".join(f"{v:.10f}" for v in value) + ")"
-        print(f"{f.name:52s} {f.seconds:8.3f} {f.cpu_seconds:7.3f} {f.peak_mib:9.1f}  {value}")
+        f.note = str(value)
+    return figures
 
 
 def main() -> None:
@@ -210,9 +185,9 @@ def main() -> None:
     print(f"{len(judgments):,} judgments: {judgments.n_items:,} items x {RATERS} annotators "
           f"from a pool of {POOL}, {CATEGORIES} categories\n")
     print("Accord")
-    show(accord_figures(judgments))
+    show(with_values(accord_figures(judgments)), width=52)
     print("\nReference libraries")
-    show(reference_figures(judgments, args.skip_dense))
+    show(with_values(reference_figures(judgments, args.skip_dense)), width=52)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +30,7 @@ from accord.quality.monitors import (
     position_bias,
     staleness,
 )
+from quality_timing import measure
 
 POOL = 500
 PER_ITEM = 5
@@ -98,31 +97,14 @@ def monitors(d: dict[str, np.ndarray]) -> dict[str, Callable[[], Any]]:
     }
 
 
-def measure(run: Callable[[], Any], repeats: int = 3) -> tuple[float, float, float]:
-    """Best wall time of ``repeats`` runs with that run's CPU time (the machine is shared),
-    and the peak bytes allocated during one run."""
-    best, cpu = float("inf"), float("inf")
-    for _ in range(repeats):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        run()
-        seconds = time.perf_counter() - start
-        if seconds < best:
-            best, cpu = seconds, time.process_time() - cpu_start
-    tracemalloc.start()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, cpu, peak / 2**20
-
-
 def main(items: int) -> None:
     data = build(items)
     rows = []
     for name, run in monitors(data).items():
-        seconds, cpu, peak = measure(run)
-        rows.append({"monitor": name, "seconds": round(seconds, 4),
-                     "cpu_seconds": round(cpu, 4), "peak_mib": round(peak, 1),
-                     "alerts": len(run().alerts)})
+        f = measure(name, run)
+        rows.append({"monitor": name, "seconds": round(f.seconds, 4),
+                     "cpu_seconds": round(f.cpu_seconds, 4), "peak_mib": round(f.peak_mib, 1),
+                     "alerts": len(f.value.alerts)})
     total = sum(r["seconds"] for r in rows)
     total_cpu = sum(r["cpu_seconds"] for r in rows)
     print(json.dumps({"annotations": len(data["annotator"]), "annotators": POOL,

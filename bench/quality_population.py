@@ -3,8 +3,12 @@
 ``planted(n_tasks)`` draws ``n_tasks`` two-response comparison tasks, each judged by
 ``PER_TASK`` distinct annotators from a pool of ``POOL``: every annotator has a planted
 accuracy, every response a model, a length and (rarely) a refusal opening, every task a
-truly better response (Bradley-Terry on the models' planted strengths), every annotation a
-display order, an active time and a submission time in sessions spread over several days.
+truly better response (Bradley-Terry on the models' planted strengths, except that a lone
+refusal is the worse response of a benign task and the better one of a ``safety`` task),
+every annotation a display order, an active time and a submission time in sessions spread
+over several days. A lone refusal is an easy call: annotators get it right whatever their
+accuracy (unless they are rushing or biased), so that the over-refusal monitor has nobody
+to flag but the planted annotators.
 Three annotators are planted with the failure modes the monitors look for: ``lefty`` always
 prefers the response shown first, ``longfan`` the longer one, and ``marathon`` works whole
 days without a break and, after an hour, rushes and picks at random.
@@ -33,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from accord.core.quality_inputs import (
+from accord.core.project_arrays import (
     FLAGS,
     OUTCOME_FIRST,
     OUTCOME_SECOND,
@@ -46,6 +50,8 @@ from accord.core.quality_inputs import (
     Responses,
     Tasks,
 )
+from accord.core.projects import Dimension, Project
+from accord.core.report.gold import GoldReference
 
 POOL, PER_TASK = 500, 5
 CATEGORIES = ("coding", "creative", "qa", "reasoning", "safety", "summarization")
@@ -179,6 +185,10 @@ def planted(n_tasks: int = 200_000, seed: int = 11) -> Population:
     better = (rng.random(n_tasks) >= expit(strengths[first_model] - strengths[second_model]))
     length = np.clip(rng.lognormal(np.log(400.0), 0.6, 2 * n_tasks), 40, 4000).astype(np.int64)
     refusal = rng.random(2 * n_tasks) < 0.01
+    refused = refusal.reshape(-1, 2)
+    obvious = refused[:, 0] != refused[:, 1]  # a lone refusal loses, except on safety
+    safety = category == CATEGORIES.index("safety")
+    better = np.where(obvious, refused[:, 0] != safety, better)
 
     annotator = _distinct_annotators(rng, n_tasks).reshape(-1)
     task = np.repeat(np.arange(n_tasks), PER_TASK)
@@ -191,7 +201,8 @@ def planted(n_tasks: int = 200_000, seed: int = 11) -> Population:
 
     truth = better.astype(np.int64)[task]
     shown_first = rng.integers(0, 2, n)
-    correct = rng.random(n) < np.where(rushed, 0.5, accuracy[annotator])
+    correct = rng.random(n) < np.where(rushed, 0.5,
+                                       np.where(obvious[task], 1.0, accuracy[annotator]))
     wrong = np.where(rng.random(n) < TIE_SHARE_OF_ERRORS, OUTCOME_TIE, 1 - truth)
     choice = np.where(correct, truth, wrong)
     longer = (length[2 * task + 1] > length[2 * task]).astype(np.int64)
@@ -272,16 +283,27 @@ def arrays(p: Population) -> ProjectArrays:
     winner = np.where(p.choice == OUTCOME_SECOND, 1, 0)
     position = np.where(p.shown_first == winner, 0, 1)
     outcomes = Outcomes(
-        annotation=ids, task=p.task, annotator=p.annotator, first=2 * p.task,
-        second=2 * p.task + 1, outcome=p.choice.astype(np.int8),
+        annotation=np.arange(n, dtype=np.int64), task=p.task, annotator=p.annotator,
+        first=2 * p.task, second=2 * p.task + 1, outcome=p.choice.astype(np.int8),
         winner_position=position, loser_position=1 - position, strength=p.strength)
     return ProjectArrays(annotators, tasks, responses, annotations, outcomes)
 
 
-def gold_reference(p: Population) -> dict[tuple[int, int, int], int]:
-    """(task, first, second) dense keys of gold pairs → their reference outcome."""
-    gold = np.flatnonzero(p.is_gold)
-    return {(int(t), 2 * int(t), 2 * int(t) + 1): int(p.better[t]) for t in gold}
+def project(project_id: int = 1) -> Project:
+    """The project row ``build_database`` writes, as ``core`` reads it."""
+    return Project(
+        id=project_id, name="bench", overlap=PER_TASK, lease_seconds=900,
+        ranking_mode="pairwise", allow_ties=True, require_rationale=False,
+        dimensions=tuple(Dimension(d, 1, 5) for d in DIMENSIONS),
+        agreement_threshold=THRESHOLD, gold_rate=0.0, budget=BUDGET)
+
+
+def gold_reference(p: Population) -> GoldReference:
+    """What ``core.report.gold.reference`` reads from ``build_database(p)`` for the gold
+    tasks: each gold pair with its truly better response."""
+    task = np.flatnonzero(p.is_gold).astype(np.int64)
+    return GoldReference(task=task, first=2 * task, second=2 * task + 1,
+                         outcome=p.better[task].astype(np.int64))
 
 
 # ── in SQLite ─────────────────────────────────────────────────────────────────────────────

@@ -19,10 +19,6 @@ Time is the best of ``--repeat`` runs; peak memory is measured in a separate run
 from __future__ import annotations
 
 import argparse
-import time
-import tracemalloc
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +27,7 @@ from scipy.special import expit
 
 from accord.quality.ranking import model_ratings, pair_counts, rank_responses
 from accord.quality.reliability import dawid_skene, majority_vote, one_coin
+from quality_timing import measure
 
 N_ITEMS, PER_ITEM, POOL = 200_000, 5, 500
 N_COMPARISONS, N_MODELS = 1_000_000, 20
@@ -57,23 +54,6 @@ def crowd(n_classes: int, seed: int = 0):
     return item, annotator, label, truth
 
 
-def measure(run: Callable[[], Any], repeat: int) -> tuple[float, float, float, Any]:
-    """Best wall time of ``repeat`` runs and the CPU time of that run (the machine is shared:
-    CPU seconds move less when it is busy), peak traced MiB of one more, and its result."""
-    best, cpu = np.inf, np.inf
-    for _ in range(repeat):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        run()
-        seconds = time.perf_counter() - start
-        if seconds < best:
-            best, cpu = seconds, time.process_time() - cpu_start
-    tracemalloc.start()
-    result = run()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return best, cpu, peak, result
-
-
 def reliability(n_classes: int, repeat: int) -> None:
     item, annotator, label, truth = crowd(n_classes)
     frame = pd.DataFrame({"task": item, "worker": annotator, "label": label})
@@ -94,13 +74,13 @@ def reliability(n_classes: int, repeat: int) -> None:
     print(f"{'method':24} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'accuracy':>9} "
           f"{'steps':>6}")
     for name, run in runs.items():
-        seconds, cpu, peak, result = measure(run, repeat if "crowd" not in name else 1)
-        if isinstance(result, tuple):
-            labels, steps = result
+        f = measure(name, run, repeat if "crowd" not in name else 1)
+        if isinstance(f.value, tuple):
+            labels, steps = f.value
         else:
-            labels, steps = result.labels, getattr(result, "iterations", "")
-        print(f"{name:24} {seconds:8.3f} {cpu:7.3f} {peak:9.0f} {(labels == truth).mean():9.5f} "
-              f"{steps:>6}")
+            labels, steps = f.value.labels, getattr(f.value, "iterations", "")
+        print(f"{name:24} {f.seconds:8.3f} {f.cpu_seconds:7.3f} {f.peak_mib:9.0f} "
+              f"{(labels == truth).mean():9.5f} {steps:>6}")
 
 
 def comparisons(seed: int = 0):
@@ -138,17 +118,18 @@ def rankings(repeat: int) -> None:
         "model_ratings, 1000 bootstrap": lambda: model_ratings(counts, n_bootstrap=1000),
     }
     for name, run in runs.items():
-        seconds, cpu, peak, result = measure(run, repeat)
-        print(f"{name:32} {seconds:8.3f} s ({cpu:.3f} s CPU) {peak:7.1f} MiB")
+        f = measure(name, run, repeat)
+        print(f"{name:32} {f.seconds:8.3f} s ({f.cpu_seconds:.3f} s CPU) {f.peak_mib:7.1f} MiB")
+    result = f.value
     order = np.argsort(result.rating)
     print("planted order recovered:", bool((order == np.arange(N_MODELS)).all()),
           f"| widest 95% interval: {np.max(result.upper - result.lower):.1f} points")
     task, first, second, outcome = task_outcomes()
     for method in ("bradley_terry", "copeland"):
-        seconds, cpu, peak, _ = measure(
-            lambda m=method: rank_responses(task, first, second, outcome, method=m), repeat)
-        print(f"rank_responses {method:17} {seconds:8.3f} s ({cpu:.3f} s CPU) {peak:7.1f} MiB "
-              f"({len(task):,} outcomes, 50,000 tasks)")
+        f = measure(method, lambda m=method: rank_responses(task, first, second, outcome,
+                                                            method=m), repeat)
+        print(f"rank_responses {method:17} {f.seconds:8.3f} s ({f.cpu_seconds:.3f} s CPU) "
+              f"{f.peak_mib:7.1f} MiB ({len(task):,} outcomes, 50,000 tasks)")
 
 
 def main() -> None:

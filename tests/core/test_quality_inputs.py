@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from accord.core import claims, quality_inputs, submissions
+from accord.core import claims, project_arrays, quality_inputs, submissions
 from accord.core.judgments import Judgment
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user
@@ -44,7 +44,7 @@ def test_arrays_hold_every_annotation_and_outcome(engine):
     assert np.allclose(gaps, [60, 540, 60], atol=1e-3)
     # ann ties two responses in the 3-way task (3 pairs, one a tie) and ranks the 2-way one
     ann = arrays.outcomes.annotator == 0
-    ties = arrays.outcomes.outcome[ann] == quality_inputs.OUTCOME_TIE
+    ties = arrays.outcomes.outcome[ann] == project_arrays.OUTCOME_TIE
     assert ann.sum() == 4 and ties.sum() == 1
     assert (arrays.outcomes.first < arrays.outcomes.second).all()
     assert len(arrays.outcomes.task) == 8

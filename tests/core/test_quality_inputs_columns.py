@@ -9,7 +9,7 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import insert, select, update
 
-from accord.core import quality_inputs
+from accord.core import project_arrays, quality_inputs
 from accord.db.tables import (
     annotations,
     assignments,
@@ -88,7 +88,7 @@ def test_every_column_reads_back_as_stored(engine):
     assert a.severity.tolist() == [-1 if row[3] is None else row[3] for row in ANNOTATIONS]
     assert a.refusal_appropriate.tolist() == [-1 if row[4] is None else int(row[4])
                                               for row in ANNOTATIONS]
-    assert a.flags.tolist() == [sum(1 << quality_inputs.FLAGS.index(f) for f in row[5])
+    assert a.flags.tolist() == [sum(1 << project_arrays.FLAGS.index(f) for f in row[5])
                                 for row in ANNOTATIONS]
     assert a.active_ms.tolist() == [1000, 2000, 3000, 4000, 5000]
     assert np.isnan(a.preference).all()
@@ -102,18 +102,18 @@ def test_every_column_reads_back_as_stored(engine):
     assert stored == expected
 
     o = arrays.outcomes
-    assert o.annotation.tolist() == [annotation_ids[row[0]] for row in OUTCOMES]
+    assert o.annotation.tolist() == [row[0] for row in OUTCOMES]
     assert o.winner_position.tolist() == [row[4] for row in OUTCOMES]
     assert o.loser_position.tolist() == [row[5] for row in OUTCOMES]
     assert o.strength.tolist() == [row[6] or 0 for row in OUTCOMES]
-    ties = (o.outcome == quality_inputs.OUTCOME_TIE).tolist()
+    ties = (o.outcome == project_arrays.OUTCOME_TIE).tolist()
     assert ties == [row[3] for row in OUTCOMES]
     external = arrays.responses.external_ids
     for (_, winner, loser, tie, *_), first, second, outcome in zip(
             OUTCOMES, o.first, o.second, o.outcome, strict=True):
         if not tie:
-            won = first if outcome == quality_inputs.OUTCOME_FIRST else second
-            lost = second if outcome == quality_inputs.OUTCOME_FIRST else first
+            won = first if outcome == project_arrays.OUTCOME_FIRST else second
+            lost = second if outcome == project_arrays.OUTCOME_FIRST else first
             assert (external[won], external[lost]) == (winner, loser)
     refusals = [external[i] for i in np.flatnonzero(arrays.responses.is_refusal)]
     assert refusals == ["b", "b"]

@@ -42,13 +42,14 @@ def test_shared_draws_give_each_statistics_own_interval(n_items, seed, accuracy)
     for statistic in statistics:
         ci = bootstrap_ci(statistic, judgments, n_resamples=BOOTSTRAP_RESAMPLES, seed=0)
         alone.append([_number(ci.low), _number(ci.high)])
-    assert intervals(statistics, judgments) == alone
+    assert intervals([s.item_terms(judgments) for s in statistics], judgments) == alone
 
 
 def test_undefined_statistics_give_no_interval():
     one_category = Judgments(np.repeat(np.arange(20), 2), np.tile([0, 1], 20), np.zeros(40, int),
                              n_items=20, n_annotators=2, n_categories=3)
-    shared = intervals([FleissKappa(), KrippendorffAlpha("nominal")], one_category)
+    shared = intervals([FleissKappa().item_terms(one_category),
+                        KrippendorffAlpha("nominal").item_terms(one_category)], one_category)
     for statistic, interval in zip([FleissKappa(), KrippendorffAlpha("nominal")], shared,
                                    strict=True):
         ci = bootstrap_ci(statistic, one_category, n_resamples=BOOTSTRAP_RESAMPLES, seed=0)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from bench import quality_population as population
 from sqlalchemy import func, select
 
 from accord.core import claims, submissions
@@ -12,7 +14,7 @@ from accord.core.errors import InvalidInput
 from accord.core.importing.alpaca_eval import import_alpaca_eval
 from accord.core.judgments import Judgment
 from accord.core.report import build_report
-from accord.core.report.scope import Scope
+from accord.core.report.scope import Scope, subset
 from accord.db.tables import task_consensus
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user, publish_guideline
@@ -183,3 +185,16 @@ def test_the_stored_consensus_is_the_peoples_not_the_judges(engine, judged):
     assert sorted(ranking[0][0] for ranking, _ in stored) == ["a"] * 6 + ["b"] * 6
     # the three people agree on every task; the judge, were it counted, would dissent on half
     assert [agreement for _, agreement in stored] == [1.0] * TASKS_PER_VERSION
+
+
+def test_a_subset_keeps_each_outcome_with_its_own_annotation():
+    """Outcomes point at their annotation by its row, so a subset renumbers them."""
+    arrays = population.arrays(population.planted(300, 1))
+    keep = np.arange(len(arrays.annotations.ids)) % 3 != 1
+    part = subset(arrays, keep)
+    o, kept = arrays.outcomes, keep[arrays.outcomes.annotation]
+    assert 0 < kept.sum() < len(kept)
+    assert (part.annotations.ids[part.outcomes.annotation]
+            == arrays.annotations.ids[o.annotation[kept]]).all()
+    assert (part.annotations.annotator[part.outcomes.annotation] == part.outcomes.annotator).all()
+    assert (part.annotations.task[part.outcomes.annotation] == part.outcomes.task).all()

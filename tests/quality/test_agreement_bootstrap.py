@@ -14,6 +14,7 @@ from accord.quality.agreement import (
     MeanPairwiseCohen,
     PercentAgreement,
     bootstrap_ci,
+    bootstrap_cis,
     fleiss_kappa,
     krippendorff_alpha,
     percent_agreement,
@@ -126,3 +127,12 @@ def test_resamples_counted_by_vote_pattern_equal_the_statistic_on_each_resample(
     vectorised = bootstrap_ci(statistic, judgments, n_resamples=30, seed=8)
     called = bootstrap_ci(lambda j: statistic(j), judgments, n_resamples=30, seed=8)
     assert vectorised == pytest.approx(called, abs=1e-9)
+
+
+def test_intervals_from_one_set_of_draws_equal_each_statistics_own(sizeable):
+    statistics = STATISTICS[:5]
+    shared = bootstrap_cis([s.item_terms(sizeable) for s in statistics], sizeable,
+                           n_resamples=150, seed=4)
+    alone = [bootstrap_ci(s, sizeable, n_resamples=150, seed=4) for s in statistics]
+    for both, single in zip(shared, alone, strict=True):  # sums grouped apart: rounding only
+        assert both == pytest.approx(single, rel=1e-12)

@@ -42,6 +42,16 @@ def test_two_reliable_annotators_outweigh_three_poor_ones():
     assert list(np.argsort(-result.reliability.accuracy)[:2]) == [0, 1]
 
 
+@pytest.mark.parametrize("model", ["dawid_skene", "one_coin"])
+def test_annotators_of_planted_accuracies_are_ranked_in_the_planted_order(model):
+    planted = [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6]
+    task, first, second, annotator, outcome, _ = pairwise_crowd(planted, n_pairs=2000)
+    accuracy = pair_reliability(task, first, second, annotator, outcome,
+                                model=model).reliability.accuracy
+    assert list(np.argsort(-accuracy)) == list(range(len(planted)))
+    np.testing.assert_allclose(accuracy, planted, atol=0.03)
+
+
 def test_confidence_is_the_posterior_of_the_chosen_outcome():
     task, first, second, annotator, outcome, _ = pairwise_crowd([0.9, 0.8, 0.7], n_pairs=200)
     result = pair_reliability(task, first, second, annotator, outcome, model="one_coin")

@@ -7,6 +7,7 @@ memory. Entries are dense indices (``0..n-1``) where a docstring says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,7 +78,7 @@ class Ratings:
 
     row: NDArray[np.int64]
     response_key: NDArray[np.int64]
-    """Code of (task, response external id); names in ``response_keys``."""
+    """A dense code of the rated (task, response external id): equal codes, same response."""
     dimension: NDArray[np.int64]
     dimension_names: list[str]
     value: NDArray[np.float64]
@@ -85,9 +86,11 @@ class Ratings:
 
 @dataclass(frozen=True)
 class Outcomes:
-    """One entry per pairwise outcome: the pair as (first, second) with first < second."""
+    """One entry per pairwise outcome: the pair as (first, second) with first < second;
+    ``annotation``, ``task`` and ``annotator`` are dense indices."""
 
     annotation: NDArray[np.int64]
+    """The outcome's annotation: its entry in :class:`Annotations`."""
     task: NDArray[np.int64]
     annotator: NDArray[np.int64]
     first: NDArray[np.int64]
@@ -98,6 +101,23 @@ class Outcomes:
     winner_position: NDArray[np.int64]
     loser_position: NDArray[np.int64]
     strength: NDArray[np.int64]
+
+    # Derived columns, computed once for everything that reads these outcomes.
+
+    @cached_property
+    def tie(self) -> NDArray[np.bool_]:
+        """Whether the two responses were judged equal."""
+        return self.outcome == OUTCOME_TIE
+
+    @cached_property
+    def winner(self) -> NDArray[np.int64]:
+        """The preferred response (for a tie, ``first``)."""
+        return np.where(self.outcome == OUTCOME_SECOND, self.second, self.first)
+
+    @cached_property
+    def loser(self) -> NDArray[np.int64]:
+        """The other response (for a tie, ``second``)."""
+        return np.where(self.outcome == OUTCOME_SECOND, self.first, self.second)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
-from accord.core.project_arrays import (  # the arrays' types, here for the report's imports
+from accord.core.project_arrays import (
     FLAGS,
     OUTCOME_FIRST,
     OUTCOME_SECOND,
@@ -349,7 +349,7 @@ def _load_outcomes(conn, statements, params, responses, annotations: Annotations
     first, second = np.minimum(winner, loser), np.maximum(winner, loser)
     outcome = np.where(tie, OUTCOME_TIE, np.where(winner == first, OUTCOME_FIRST, OUTCOME_SECOND))
     return Outcomes(
-        annotation=table["annotation"].copy(),
+        annotation=row,
         task=annotations.task[row],
         annotator=annotations.annotator[row],
         first=first,

@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from accord.core import judge_audit, quality_inputs
+from accord.core.project_arrays import ProjectArrays
 from accord.core.projects import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report.pairs import pair_items
@@ -29,18 +30,15 @@ from accord.core.report.scope import Scope, select_annotations, version_ids
 SECTIONS = ("agreement", "annotators", "consensus", "monitors", "cost")
 
 
-def _exported(arrays, result: consensus.Consensus) -> tuple[int, np.ndarray]:
+def _exported(arrays: ProjectArrays, result: consensus.Consensus) -> tuple[int, np.ndarray]:
     """Pairs an export would take (decided pairs of settled tasks) and their annotation times."""
-    statuses = np.array(arrays.tasks.status, dtype=object)
-    settled = np.isin(statuses, consensus.SETTLED_STATUSES) if len(statuses) else np.zeros(0, bool)
-    majorities = result.majorities
-    accepted = int((majorities.decided & settled[majorities.task]).sum()) if len(majorities) else 0
-    times = arrays.annotations.created_at[settled[arrays.annotations.task]] \
-        if len(arrays.annotations.task) else np.zeros(0)
+    settled, majorities = result.settled, result.majorities
+    accepted = int((majorities.decided & settled[majorities.task]).sum())
+    times = arrays.annotations.created_at[settled[arrays.annotations.task]]
     return accepted, times
 
 
-def compute_report(arrays: quality_inputs.ProjectArrays, project: Project, now: datetime,
+def compute_report(arrays: ProjectArrays, project: Project, now: datetime,
                    gold_reference: gold.GoldReference | None = None, scope: Scope = Scope(),
                    guideline_version_ids: list[int] | None = None,
                    ) -> tuple[dict, consensus.Consensus]:
@@ -77,7 +75,7 @@ def compute_report(arrays: quality_inputs.ProjectArrays, project: Project, now: 
         "agreement": agreement.agreement_section(arrays, pairs),
         "annotators": annotators.section(arrays, agreed, agrees,
                                          gold.accuracy(arrays, pairs, gold_reference),
-                                         cost.spend, cut=selection.cut),
+                                         cost, cut=selection.cut),
         "consensus": consensus.section(arrays, agreed, project.agreement_threshold,
                                        win_rates_from=selection.cut),
         "monitors": {"alerts": alerts,

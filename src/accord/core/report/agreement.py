@@ -4,10 +4,11 @@ Comparisons are measured on (task, pair) items with three categories (first pref
 second preferred, tie); quality dimensions on (task, response) items with their numeric
 ratings. Intervals are cluster-bootstrap intervals over items.
 
-The three intervals of the comparisons use the same seed, so they resample the same items:
-the draws (the costly part: 200 resamples of every item) are made once and each statistic's
-per-item terms are weighted by them, exactly as ``quality.agreement.bootstrap_ci`` does for
-one statistic (``tests/core/test_report_intervals.py`` holds them equal).
+Each statistic of the comparisons is turned into its per-item terms once, and its value,
+its interval and its value per category all come from those terms. The three intervals use
+the same seed, so they resample the same items: the draws (the costly part: 200 resamples
+of every item) are made once for all three (``quality.agreement.bootstrap_cis``), each equal
+to what ``bootstrap_ci`` gives for that statistic alone.
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ import math
 
 import numpy as np
 
-from accord.core.quality_inputs import OUTCOME_TIE, ProjectArrays
+from accord.core.project_arrays import OUTCOME_TIE, ProjectArrays
 from accord.core.report.pairs import PairItems
 from accord.quality.agreement import (
     FleissKappa,
-    ItemStatistic,
+    ItemTerms,
     Judgments,
     KrippendorffAlpha,
     PercentAgreement,
-    by_group,
+    bootstrap_cis,
     krippendorff_alpha,
     pairwise_cohen,
 )
-from accord.quality.agreement.bootstrap import resampled_values
 
 BOOTSTRAP_RESAMPLES = 200
 BOOTSTRAP_SEED = 0
@@ -40,29 +40,11 @@ def _number(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
-def _percentile_interval(values: np.ndarray) -> list[float | None]:
-    defined = values[np.isfinite(values)]
-    if len(defined) == 0:
-        return [None, None]
-    tail = (1 - CONFIDENCE) / 2
-    low, high = np.quantile(defined, [tail, 1 - tail])
-    return [_number(low), _number(high)]
-
-
-def intervals(statistics: list[ItemStatistic], judgments: Judgments,
-              n_resamples: int = BOOTSTRAP_RESAMPLES,
-              seed: int = BOOTSTRAP_SEED) -> list[list[float | None]]:
-    """The percentile bootstrap interval of each statistic, all from one set of draws.
-
-    Equal to ``bootstrap_ci(statistic, judgments, n_resamples, CONFIDENCE, seed)`` for each
-    statistic (the same items, draws, batches and products), at a third of the cost for
-    three statistics: drawing and counting the resampled items is most of the work.
-    """
-    rng = np.random.default_rng(seed)
-    items = np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
-    terms = [statistic.item_terms(judgments) for statistic in statistics]
-    values = resampled_values(terms, items, n_resamples, rng)
-    return [_percentile_interval(found) for found in values]
+def intervals(terms: list[ItemTerms], judgments: Judgments) -> list[list[float | None]]:
+    """The report's percentile bootstrap interval of each statistic (given by its item
+    terms), all from one set of draws."""
+    return [[_number(low), _number(high)] for low, high in bootstrap_cis(
+        terms, judgments, BOOTSTRAP_RESAMPLES, CONFIDENCE, BOOTSTRAP_SEED)]
 
 
 def _comparison_judgments(arrays: ProjectArrays, pairs: PairItems) -> Judgments:
@@ -75,43 +57,46 @@ def _comparison_judgments(arrays: ProjectArrays, pairs: PairItems) -> Judgments:
                      n_categories=3)
 
 
-def _figures(judgments: Judgments) -> dict:
-    counted = PercentAgreement(OUTCOME_TIE, False)
+def _figures(arrays: ProjectArrays, pairs: PairItems, judgments: Judgments) -> dict:
+    counted = PercentAgreement(OUTCOME_TIE, False).item_terms(judgments)
     dropped = PercentAgreement(OUTCOME_TIE, True)
-    fleiss, alpha = FleissKappa(), KrippendorffAlpha("nominal")
+    fleiss = FleissKappa().item_terms(judgments)
+    alpha = KrippendorffAlpha("nominal").item_terms(judgments)
     cohen = pairwise_cohen(judgments, min_overlap=MIN_COHEN_OVERLAP)
     counted_interval, fleiss_interval, alpha_interval = intervals([counted, fleiss, alpha],
                                                                   judgments)
     return {
         "percent_agreement": {
-            "ties_counted": _number(counted(judgments)),
+            "ties_counted": _number(counted.value()),
             "ties_dropped": _number(dropped(judgments)),
             "ties_counted_interval": counted_interval,
         },
         "cohen_kappa": {"mean": _number(cohen.mean), "annotator_pairs": len(cohen),
                         "min_overlap": MIN_COHEN_OVERLAP},
-        "fleiss_kappa": _number(fleiss(judgments)),
+        "fleiss_kappa": _number(fleiss.value()),
         "fleiss_kappa_interval": fleiss_interval,
-        "krippendorff_alpha": _number(alpha(judgments)),
+        "krippendorff_alpha": _number(alpha.value()),
         "krippendorff_alpha_interval": alpha_interval,
+        "by_category": _by_category(arrays, pairs, alpha, counted),
     }
 
 
-def _by_category(arrays: ProjectArrays, pairs: PairItems, judgments: Judgments) -> dict:
-    """Agreement within each prompt category, keyed and ordered by category name.
-
-    Groups are the integer category codes (sorting a few hundred thousand strings to find
-    the groups costs more than the statistics); names are put back on the results.
-    """
+def _by_category(arrays: ProjectArrays, pairs: PairItems, alpha: ItemTerms,
+                 percent: ItemTerms) -> dict:
+    """Agreement within each prompt category that has pair items, keyed and ordered by
+    category name, from the statistics' item terms grouped by the items' category codes
+    (sorting a few hundred thousand strings to find the groups costs more than the
+    statistics)."""
     if pairs.n_items == 0:
         return {}
     names = arrays.tasks.category_names
-    category_of_item = arrays.tasks.category[pairs.task]
-    alpha = by_group(KrippendorffAlpha("nominal"), judgments, category_of_item)
-    percent = by_group(PercentAgreement(OUTCOME_TIE, False), judgments, category_of_item)
-    return {names[code]: {"krippendorff_alpha": _number(alpha[code]),
-                          "percent_agreement": _number(percent[code])}
-            for code in sorted(alpha, key=lambda code: names[code])}
+    code = arrays.tasks.category[pairs.task]
+    alphas = alpha.grouped(code, len(names))
+    percents = percent.grouped(code, len(names))
+    present = np.flatnonzero(np.bincount(code, minlength=len(names)))
+    return {names[c]: {"krippendorff_alpha": _number(alphas[c]),
+                       "percent_agreement": _number(percents[c])}
+            for c in sorted(present.tolist(), key=lambda c: names[c])}
 
 
 def _by_dimension(arrays: ProjectArrays) -> dict:
@@ -136,7 +121,6 @@ def agreement_section(arrays: ProjectArrays, pairs: PairItems) -> dict:
     judgments = _comparison_judgments(arrays, pairs)
     section = {"unit": "a (task, response pair): first preferred, second preferred or tie",
                "items": pairs.n_items, "judgments": len(pairs.item)}
-    section.update(_figures(judgments))
-    section["by_category"] = _by_category(arrays, pairs, judgments)
+    section.update(_figures(arrays, pairs, judgments))
     section["by_dimension"] = _by_dimension(arrays)
     return section

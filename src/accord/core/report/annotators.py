@@ -17,64 +17,30 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.quality_inputs import ProjectArrays
+from accord.core.project_arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
+from accord.quality.grouped import group_means, group_medians
+from accord.quality.monitors import Cost
 
 
 def _round(value: float, digits: int = 4) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), digits)
 
 
-def _per_annotator_mean(index: NDArray[np.int64], values: NDArray, n: int) -> NDArray:
-    total = np.bincount(index, weights=values.astype(np.float64), minlength=n)
-    count = np.bincount(index, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
-
-
-def _median_active_seconds(arrays: ProjectArrays, n: int) -> NDArray[np.float64]:
-    """Each annotator's median active time per task, in seconds (NaN without annotations).
-
-    One sort of (annotator, active time) keys, then the middle one or two entries of every
-    annotator's run: the same values as ``np.median`` per annotator, without a loop.
-    """
-    a = arrays.annotations
-    result = np.full(n, np.nan)
-    if len(a.annotator) == 0:
-        return result
-    ms = a.active_ms.astype(np.int64)
-    low, high = int(ms.min()), int(ms.max())
-    span = high - low + 1
-    if n * span < 2**62:
-        ordered = np.sort(a.annotator.astype(np.int64) * span + (ms - low))
-        sorted_annotator, sorted_ms = ordered // span, ordered % span + low
-    else:
-        order = np.lexsort((ms, a.annotator))
-        sorted_annotator, sorted_ms = a.annotator[order], ms[order]
-    starts = np.searchsorted(sorted_annotator, np.arange(n))
-    ends = np.searchsorted(sorted_annotator, np.arange(n), side="right")
-    present = np.flatnonzero(ends > starts)
-    lower = sorted_ms[starts[present] + (ends[present] - starts[present] - 1) // 2]
-    upper = sorted_ms[starts[present] + (ends[present] - starts[present]) // 2]
-    result[present] = (lower.astype(np.float64) + upper.astype(np.float64)) / 2 / 1000
-    return result
-
-
 def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool_],
-            gold: tuple[NDArray, NDArray] | None, spend: NDArray[np.float64],
+            gold: tuple[NDArray, NDArray] | None, cost: Cost,
             cut: ProjectArrays | None = None) -> list[dict]:
     """One row per annotator of ``cut`` (by default ``arrays``); figures from ``arrays``, the
-    annotations the report counts."""
+    annotations the report counts, and from the cost monitor run on them."""
     n = len(arrays.annotators.ids)
-    counts = np.bincount(arrays.annotations.annotator, minlength=n)
+    a = arrays.annotations
+    counts = np.bincount(a.annotator, minlength=n)
     in_cut = counts if cut is None else np.bincount(cut.annotations.annotator, minlength=n)
-    hours = np.bincount(arrays.annotations.annotator,
-                        weights=arrays.annotations.active_ms / 3_600_000, minlength=n)
+    hours, spend = cost.hours, cost.spend
     reliability = (consensus.weighted.reliability.accuracy if consensus.weighted is not None
                    else np.full(n, np.nan))
-    agreement = (_per_annotator_mean(arrays.outcomes.annotator, agrees, n) if len(agrees)
-                 else np.full(n, np.nan))
-    median_s = _median_active_seconds(arrays, n)
+    agreement = group_means(arrays.outcomes.annotator, agrees, n)
+    median_s = group_medians(a.annotator, a.active_ms, n) / 1000
     rows = []
     for i, name in enumerate(arrays.annotators.names):
         if in_cut[i] == 0:

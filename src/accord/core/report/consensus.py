@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.quality_inputs import ProjectArrays
+from accord.core.project_arrays import ProjectArrays
 from accord.core.report import win_rates
-from accord.core.report.pairs import PairItems, is_tie, winner_loser
+from accord.core.report.pairs import PairItems
 from accord.quality.consensus import PairMajorities, majority_pairs
+from accord.quality.grouped import group_means
 from accord.quality.ranking import (
     ModelRatings,
     TaskRankings,
@@ -42,27 +43,23 @@ class Consensus:
     task_agreement: NDArray[np.float64]
     """Per task (dense index): mean majority share over its pairs; NaN without votes."""
     models: ModelRatings | None
+    settled: NDArray[np.bool_]
+    """Per task: whether it reached its overlap (``SETTLED_STATUSES``), so that its
+    consensus counts, is exported and is stored."""
 
 
-def _task_agreement(arrays: ProjectArrays, majorities: PairMajorities) -> NDArray[np.float64]:
-    n = len(arrays.tasks.ids)
-    total = np.bincount(majorities.task, weights=majorities.agreement, minlength=n)
-    count = np.bincount(majorities.task, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+def settled_tasks(arrays: ProjectArrays) -> NDArray[np.bool_]:
+    """Per task: whether its status is one of ``SETTLED_STATUSES``."""
+    statuses = np.array(arrays.tasks.status, dtype=object)
+    return np.isin(statuses, SETTLED_STATUSES) if len(statuses) else np.zeros(0, bool)
 
 
 def _models(arrays: ProjectArrays) -> ModelRatings | None:
-    o = arrays.outcomes
-    model = arrays.responses.model
-    named = np.array([bool(n) for n in arrays.responses.model_names], dtype=bool)
-    if len(o.task) == 0 or not named.any():
+    compared = win_rates.model_comparisons(arrays)
+    if compared is None:
         return None
-    a, b = model[o.first], model[o.second]
-    usable = (a != b) & named[a] & named[b]
-    if not usable.any():
-        return None
-    counts = pair_counts(a[usable], b[usable], o.outcome[usable].astype(np.int64),
+    usable, a, b = compared
+    counts = pair_counts(a, b, arrays.outcomes.outcome[usable].astype(np.int64),
                          n_models=len(arrays.responses.model_names))
     return model_ratings(counts, n_bootstrap=200, seed=0)
 
@@ -73,17 +70,18 @@ def compute(arrays: ProjectArrays, pairs: PairItems,
     (by default ``arrays``)."""
     o = arrays.outcomes
     models = _models(arrays if models_from is None else models_from)
-    winner, loser = winner_loser(arrays)
-    majorities = majority_pairs(o.task, winner, loser, is_tie(arrays), o.strength,
+    majorities = majority_pairs(o.task, o.winner, o.loser, o.tie, o.strength,
                                 order=pairs.order)
+    agreement = group_means(majorities.task, majorities.agreement, len(arrays.tasks.ids))
+    settled = settled_tasks(arrays)
     if len(o.task) == 0:
-        return Consensus(majorities, None, None, _task_agreement(arrays, majorities), models)
+        return Consensus(majorities, None, None, agreement, models, settled)
     weighted = pair_reliability(o.task, o.first, o.second, o.annotator, o.outcome,
                                 n_annotators=len(arrays.annotators.ids), order=pairs.order)
     accuracy = np.nan_to_num(weighted.reliability.accuracy, nan=0.5)
     rankings = rank_responses(o.task, o.first, o.second, o.outcome,
                               weight=np.clip(accuracy[o.annotator], 0.05, None))
-    return Consensus(majorities, weighted, rankings, _task_agreement(arrays, majorities), models)
+    return Consensus(majorities, weighted, rankings, agreement, models, settled)
 
 
 def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
@@ -102,12 +100,10 @@ def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
 
 def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
             win_rates_from: ProjectArrays | None = None) -> dict:
-    statuses = np.array(arrays.tasks.status, dtype=object)
-    settled = np.isin(statuses, SETTLED_STATUSES) if len(statuses) else np.zeros(0, bool)
-    agreement = consensus.task_agreement
+    settled, agreement = consensus.settled, consensus.task_agreement
     below = settled & (agreement < threshold)
     decided = consensus.majorities.decided
-    result = {
+    return {
         "method": "Bradley-Terry per task, votes weighted by Dawid-Skene annotator accuracy",
         "agreement_threshold": threshold,
         "tasks_settled": int(settled.sum()),
@@ -119,7 +115,6 @@ def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
         "models": _model_table(arrays, consensus.models),
         "win_rates": win_rates.section(arrays if win_rates_from is None else win_rates_from),
     }
-    return result
 
 
 def _mean(values: NDArray[np.float64]) -> float | None:

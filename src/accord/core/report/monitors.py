@@ -20,9 +20,9 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.core.project_arrays import ProjectArrays
 from accord.core.projects import Project
-from accord.core.quality_inputs import OUTCOME_TIE, ProjectArrays
-from accord.core.report.pairs import PairItems, winner_loser
+from accord.core.report.pairs import PairItems
 from accord.quality import monitors
 from accord.quality.monitors import Alert
 
@@ -33,24 +33,22 @@ def _annotation_agreement(arrays: ProjectArrays, agrees: NDArray[np.bool_]) -> N
     a, o = arrays.annotations, arrays.outcomes
     if len(agrees) == 0:
         return np.ones(len(a.ids), dtype=bool)
-    row = np.searchsorted(a.ids, o.annotation)
-    hits = np.bincount(row, weights=agrees.astype(np.float64), minlength=len(a.ids))
-    votes = np.bincount(row, minlength=len(a.ids))
+    hits = np.bincount(o.annotation, weights=agrees, minlength=len(a.ids))
+    votes = np.bincount(o.annotation, minlength=len(a.ids))
     return np.where(votes > 0, hits * 2 >= votes, True)
 
 
 def _refusal_judgments(arrays: ProjectArrays) -> tuple[NDArray, NDArray, NDArray]:
     """(annotator, benign, refusal_preferred) from comparisons and red-team judgments."""
     o, a, r = arrays.outcomes, arrays.annotations, arrays.responses
-    winner, loser = winner_loser(arrays)
     safety = arrays.tasks.category_names.index(BENIGN_EXCLUDED_CATEGORY) \
         if BENIGN_EXCLUDED_CATEGORY in arrays.tasks.category_names else -1
-    contrast = (o.outcome != OUTCOME_TIE) & (r.is_refusal[winner] != r.is_refusal[loser])
+    contrast = ~o.tie & (r.is_refusal[o.winner] != r.is_refusal[o.loser])
     comparison_benign = arrays.tasks.category[o.task] != safety
     red_team = (a.refusal_appropriate >= 0) & (a.severity == 0)
     annotator = np.concatenate([o.annotator[contrast], a.annotator[red_team]])
     benign = np.concatenate([comparison_benign[contrast], np.ones(int(red_team.sum()), bool)])
-    preferred = np.concatenate([r.is_refusal[winner][contrast],
+    preferred = np.concatenate([r.is_refusal[o.winner[contrast]],
                                 a.refusal_appropriate[red_team] == 1])
     return annotator, benign, preferred
 
@@ -99,16 +97,13 @@ def run(arrays: ProjectArrays, project: Project, pairs: PairItems, agrees: NDArr
     """Every monitor over the project; returns {name: result} (results keep their alerts)."""
     n = len(arrays.annotators.ids)
     a, o, r = arrays.annotations, arrays.outcomes, arrays.responses
-    winner, loser = winner_loser(arrays)
-    non_tie = o.outcome != OUTCOME_TIE
     results = {
         "fatigue": monitors.fatigue(a.annotator, a.created_at, a.active_ms,
                                     _annotation_agreement(arrays, agrees), n_annotators=n),
-        "length_bias": monitors.length_bias(
-            o.annotator[non_tie], r.length[winner[non_tie]], r.length[loser[non_tie]],
-            pair=pairs.item[non_tie] if len(pairs.item) else None, n_annotators=n),
+        "length_bias": monitors.length_bias(o.annotator, r.length[o.winner], r.length[o.loser],
+                                            tie=o.tie, pair=pairs.item, n_annotators=n),
         "position_bias": monitors.position_bias(o.annotator, o.winner_position,
-                                                o.loser_position, tie=~non_tie, n_annotators=n),
+                                                o.loser_position, tie=o.tie, n_annotators=n),
         "over_refusal": monitors.over_refusal(*_refusal_judgments(arrays), n_annotators=n),
         # clocks of several servers may disagree by a little: nothing is younger than zero
         "staleness": monitors.staleness(

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.quality_inputs import OUTCOME_TIE, ProjectArrays
-from accord.quality.reliability.pairs import PairOrder, pair_order
+from accord.core.project_arrays import ProjectArrays
+from accord.quality.reliability.pairs import PairOrder, pair_index, pair_order
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,13 @@ class PairItems:
     """Per pair item: its task."""
     first: NDArray[np.int64]
     second: NDArray[np.int64]
-    n_items: int
     order: PairOrder
     """The outcomes' :func:`~accord.quality.reliability.pairs.pair_order`, which the engine's
     functions take instead of sorting the same outcomes again."""
+
+    @property
+    def n_items(self) -> int:
+        return len(self.task)
 
 
 def pair_keys(*triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
@@ -53,26 +56,8 @@ def pair_keys(*triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.i
 
 
 def pair_items(arrays: ProjectArrays) -> PairItems:
+    """The (task, pair) items of the outcomes, numbered in the order of one sort."""
     o = arrays.outcomes
-    if len(o.task) == 0:
-        empty = np.zeros(0, np.int64)
-        return PairItems(empty, empty, empty, empty, 0, (np.zeros(0, np.intp), np.zeros(0, bool)))
-    order, starts = pair_order(o.task, o.first, o.second)
-    item = np.empty(len(order), dtype=np.int64)
-    item[order] = np.cumsum(starts) - 1
-    heads = order[starts]
-    return PairItems(item, o.task[heads].astype(np.int64), o.first[heads].astype(np.int64),
-                     o.second[heads].astype(np.int64), len(heads), (order, starts))
-
-
-def winner_loser(arrays: ProjectArrays) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Per outcome: the preferred and the other response (for a tie, first and second)."""
-    o = arrays.outcomes
-    second_won = o.outcome == 1
-    winner = np.where(second_won, o.second, o.first)
-    loser = np.where(second_won, o.first, o.second)
-    return winner, loser
-
-
-def is_tie(arrays: ProjectArrays) -> NDArray[np.bool_]:
-    return arrays.outcomes.outcome == OUTCOME_TIE
+    order = pair_order(o.task, o.first, o.second)
+    item, heads = pair_index(order)
+    return PairItems(item, o.task[heads], o.first[heads], o.second[heads], order)

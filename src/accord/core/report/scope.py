@@ -23,13 +23,13 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, select
 
 from accord.core.errors import InvalidInput
-from accord.core.projects import Project
-from accord.core.quality_inputs import (
+from accord.core.project_arrays import (
     Annotations,
     Outcomes,
     ProjectArrays,
     Ratings,
 )
+from accord.core.projects import Project
 from accord.db.tables import guideline_versions
 
 AI_KIND = "ai"
@@ -101,9 +101,9 @@ def subset(arrays: ProjectArrays, keep: NDArray[np.bool_]) -> ProjectArrays:
         refusal_appropriate=a.refusal_appropriate[keep], severity=a.severity[keep],
         flags=a.flags[keep], ratings=ratings,
         preference=None if a.preference is None else a.preference[keep])
-    kept = keep[np.searchsorted(a.ids, o.annotation)] if len(o.annotation) else np.zeros(0, bool)
+    kept = keep[o.annotation]
     outcomes = Outcomes(
-        annotation=o.annotation[kept], task=o.task[kept], annotator=o.annotator[kept],
+        annotation=new_row[o.annotation[kept]], task=o.task[kept], annotator=o.annotator[kept],
         first=o.first[kept], second=o.second[kept], outcome=o.outcome[kept],
         winner_position=o.winner_position[kept], loser_position=o.loser_position[kept],
         strength=o.strength[kept])

@@ -21,8 +21,8 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
-from accord.core.quality_inputs import ProjectArrays
-from accord.core.report.consensus import SETTLED_STATUSES, Consensus
+from accord.core.project_arrays import ProjectArrays
+from accord.core.report.consensus import Consensus
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.quality.ranking import TaskRankings
@@ -75,10 +75,8 @@ def store(conn: Connection, arrays: ProjectArrays, consensus: Consensus, thresho
     rankings = consensus.rankings
     if rankings is None or len(rankings) == 0:
         return {"stored": 0, "to_adjudication": 0, "back_to_complete": 0}
-    statuses = np.array(arrays.tasks.status, dtype=object)
-    status = statuses[rankings.task]
-    settled = np.isin(status, SETTLED_STATUSES)
-    indices = np.flatnonzero(settled)
+    status = np.array(arrays.tasks.status, dtype=object)[rankings.task]
+    indices = np.flatnonzero(consensus.settled[rankings.task])
     task = rankings.task[indices]
     agreement = consensus.task_agreement[task]
     task_ids = arrays.tasks.ids[task].tolist()

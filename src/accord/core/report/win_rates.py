@@ -22,19 +22,18 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.quality_inputs import OUTCOME_FIRST, OUTCOME_TIE, ProjectArrays
+from accord.core.project_arrays import OUTCOME_FIRST, ProjectArrays
 from accord.quality.winrate import win_rate
 
 
 def _first_wins(arrays: ProjectArrays) -> NDArray[np.float64]:
     """Per outcome: P(the pair's first response wins), soft where the annotation says so."""
     o, a = arrays.outcomes, arrays.annotations
-    row = np.searchsorted(a.ids, o.annotation)
-    soft = (a.preference[row] if a.preference is not None
-            else np.full(len(row), np.nan))
+    row = o.annotation
+    soft = a.preference[row] if a.preference is not None else np.full(len(row), np.nan)
     pairs_per_annotation = np.bincount(row, minlength=len(a.ids))
     top = np.where((pairs_per_annotation[row] == 1) & ~np.isnan(soft), soft, 1.0)
-    return np.where(o.outcome == OUTCOME_TIE, 0.5,
+    return np.where(o.tie, 0.5,
                     np.where(o.outcome == OUTCOME_FIRST, top, 1.0 - top))
 
 
@@ -73,19 +72,27 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
+def model_comparisons(arrays: ProjectArrays) -> tuple[NDArray[np.intp], NDArray[np.int64],
+                                                      NDArray[np.int64]] | None:
+    """The outcomes that compare responses of two different named models, with the models
+    of their ``first`` and ``second`` responses; None when there are none."""
+    o, r = arrays.outcomes, arrays.responses
+    named = np.array([bool(name) for name in r.model_names], dtype=bool)
+    if len(o.task) == 0 or not named.any():
+        return None
+    a, b = r.model[o.first], r.model[o.second]
+    usable = np.flatnonzero((a != b) & named[a] & named[b])
+    return (usable, a[usable], b[usable]) if len(usable) else None
+
+
 def section(arrays: ProjectArrays) -> list[dict]:
     """One entry per compared model pair, highest win rate first."""
-    o, r = arrays.outcomes, arrays.responses
-    names = r.model_names
-    if len(o.task) == 0 or not names:
+    compared = model_comparisons(arrays)
+    if compared is None:
         return []
-    named = np.array([bool(name) for name in names], dtype=bool)
-    a, b = r.model[o.first], r.model[o.second]
-    usable = (a != b) & named[a] & named[b]
-    if not usable.any():
-        return []
+    usable, a, b = compared
+    names = arrays.responses.model_names
     first_wins = _first_wins(arrays)[usable]
-    a, b = a[usable], b[usable]
     low, high = np.minimum(a, b), np.maximum(a, b)
     keys, pair = _model_pairs(low, high, len(names))
     # ``first`` is the response with the lower id: the one the task lists first

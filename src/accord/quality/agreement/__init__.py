@@ -4,10 +4,11 @@ Judgments come in long form (:class:`Judgments`: one entry per item x annotator 
 and every statistic works on per-item counts of it, never on an annotators x items matrix.
 Each statistic exists as a function (``krippendorff_alpha(j, "ordinal")``) and as an object
 with per-item terms (``KrippendorffAlpha("ordinal")``), which is what makes
-:func:`bootstrap_ci` (cluster bootstrap over items) and :func:`by_group` vectorised.
+:func:`bootstrap_ci` (cluster bootstrap over items; :func:`bootstrap_cis` for several
+statistics from one set of draws) and :func:`by_group` vectorised.
 """
 
-from accord.quality.agreement.bootstrap import Interval, bootstrap_ci
+from accord.quality.agreement.bootstrap import Interval, bootstrap_ci, bootstrap_cis
 from accord.quality.agreement.cohen import (
     MeanPairwiseCohen,
     PairwiseKappas,
@@ -32,6 +33,7 @@ __all__ = [
     "PairwiseKappas",
     "PercentAgreement",
     "bootstrap_ci",
+    "bootstrap_cis",
     "by_group",
     "category_counts",
     "cohen_kappa",

@@ -53,18 +53,42 @@ def bootstrap_ci(statistic: Statistic, judgments: Judgments, n_resamples: int = 
     resampled. Resamples where the statistic is undefined (NaN) are left out; the interval
     is (NaN, NaN) when all are. The same ``seed`` gives the same interval.
     """
+    form = as_item_statistic(statistic)
+    if form is not None:
+        return bootstrap_cis([form.item_terms(judgments)], judgments, n_resamples, confidence,
+                             seed)[0]
+    _check(n_resamples, confidence)
+    values = _resampled_calls(statistic, judgments, _judged_items(judgments), n_resamples,
+                              np.random.default_rng(seed))
+    return _percentile_interval(values, confidence)
+
+
+def bootstrap_cis(terms: list[ItemTerms], judgments: Judgments, n_resamples: int = 1000,
+                  confidence: float = 0.95,
+                  seed: int | np.random.Generator | None = None) -> list[Interval]:
+    """The percentile bootstrap interval of each statistic given by its per-item ``terms``
+    (of ``judgments``), all from one set of draws.
+
+    Each interval equals :func:`bootstrap_ci`'s for that statistic alone with the same seed
+    (the same items, draws and sums); drawing and counting the resampled items, most of the
+    work, is done once for all of them.
+    """
+    _check(n_resamples, confidence)
+    values = _resampled_values(terms, _judged_items(judgments), n_resamples,
+                              np.random.default_rng(seed))
+    return [_percentile_interval(found, confidence) for found in values]
+
+
+def _check(n_resamples: int, confidence: float) -> None:
     if not isinstance(n_resamples, int | np.integer) or n_resamples < 1:
         raise ValueError(f"n_resamples must be a positive integer, got {n_resamples!r}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
-    rng = np.random.default_rng(seed)
-    items = np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
-    form = as_item_statistic(statistic)
-    if form is not None:
-        values = _resampled_terms(form.item_terms(judgments), items, n_resamples, rng)
-    else:
-        values = _resampled_calls(statistic, judgments, items, n_resamples, rng)
-    return _percentile_interval(values, confidence)
+
+
+def _judged_items(judgments: Judgments) -> NDArray[np.intp]:
+    """The items that are resampled: those with at least one judgment."""
+    return np.flatnonzero(np.bincount(judgments.item, minlength=judgments.n_items))
 
 
 def resample_draws(n_items: int, n_resamples: int,
@@ -77,14 +101,8 @@ def resample_draws(n_items: int, n_resamples: int,
         yield rng.integers(0, n_items, size=(rows, n_items), dtype=dtype)
 
 
-def _resampled_terms(terms: ItemTerms, items: NDArray[np.intp], n_resamples: int,
-                     rng: np.random.Generator) -> NDArray[np.float64]:
-    """The statistic on each resample, from item weights (how often each item was drawn)."""
-    return resampled_values([terms], items, n_resamples, rng)[0]
-
-
-def resampled_values(terms: list[ItemTerms], items: NDArray[np.intp], n_resamples: int,
-                     rng: np.random.Generator) -> list[NDArray[np.float64]]:
+def _resampled_values(terms: list[ItemTerms], items: NDArray[np.intp], n_resamples: int,
+                      rng: np.random.Generator) -> list[NDArray[np.float64]]:
     """Each statistic's value on every resample, all from one set of draws of ``items``."""
     drawn_from = [t.restricted(items) for t in terms]
     n = len(items)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from accord.quality.grouped import group_medians
 from accord.quality.monitors.alerts import Alert
 from accord.quality.monitors.inputs import as_bool, as_float, as_index, as_seconds
 from accord.quality.monitors.significance import bonferroni, proportion_lower
@@ -137,37 +138,6 @@ def _sessions(annotator, seconds, active_s, break_s: float) -> _Sessions:
     )
 
 
-def _group_medians(group, values, n_groups: int) -> NDArray[np.float64]:
-    """The median of ``values`` within each group (NaN for an empty group), by one sort.
-
-    Whole-millisecond values (as active times are) sort as one packed integer key, group in
-    the high bits, which is several times faster than a lexsort of two columns.
-    """
-    counts = np.bincount(group, minlength=n_groups)
-    medians = np.full(n_groups, np.nan)
-    ordered = _sorted_within_groups(group, values)
-    begin = np.cumsum(counts) - counts
-    has = counts > 0
-    low = begin[has] + (counts[has] - 1) // 2
-    high = begin[has] + counts[has] // 2
-    medians[has] = (ordered[low] + ordered[high]) / 2
-    return medians
-
-
-def _sorted_within_groups(group, values) -> NDArray[np.float64]:
-    """``values`` ordered by group, then value."""
-    if len(values) == 0:
-        return values
-    low = float(values.min())
-    shifted = values - low
-    packable = (int(group.max()) < 2**20 and float(shifted.max()) < 2**42
-                and np.array_equal(shifted, np.floor(shifted)))
-    if packable:
-        key = np.sort((group.astype(np.int64) << 42) | shifted.astype(np.int64))
-        return (key & ((1 << 42) - 1)).astype(np.float64) + low
-    return values[np.lexsort((values, group))]
-
-
 def _speedup_share(s: _Sessions, active_ms, baseline, window: int, ratio: float, n: int):
     """Share of each annotator's in-session windows whose median is under ``ratio x baseline``."""
     fast = active_ms < ratio * baseline[s.annotator]
@@ -211,7 +181,7 @@ def fatigue(
     s = _sessions(who, seconds, spent / 1000.0, break_minutes * 60.0)
     spent_sorted = spent[s.order]
     fresh = s.elapsed_s <= fresh_minutes * 60.0
-    baseline = _group_medians(s.annotator[fresh], spent_sorted[fresh], n)
+    baseline = group_medians(s.annotator[fresh], spent_sorted[fresh], n)
     share = _speedup_share(s, spent_sorted, baseline, window, speedup_ratio, n)
     longest = np.zeros(n)
     np.maximum.at(longest, s.session_annotator, s.duration_s / 60.0)

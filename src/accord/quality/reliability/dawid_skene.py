@@ -76,63 +76,46 @@ def gold_answers(
     return items, labels
 
 
-def _fit(
-    m_step: em.MStep,
-    arrays: tuple[ArrayLike, ArrayLike, ArrayLike],
-    sizes: tuple[int | None, int | None, int | None],
-    gold: tuple[ArrayLike | None, ArrayLike | None],
-    max_iter: int,
-    tol: float,
-    smoothing: float,
-) -> em.Reliability:
-    """Check the inputs, start from majority-vote shares and run EM with ``m_step``."""
-    judgments = Incidence.of(*arrays, *sizes)
-    start = majority_of(judgments).posteriors
-    return em.fit(judgments, start, m_step, max_iter=max_iter, tol=tol, smoothing=smoothing,
-                  gold=gold_answers(judgments, *gold))
+def _estimator(m_step: em.MStep, name: str, doc: str):
+    """An EM estimator with :func:`dawid_skene`'s signature whose M step is ``m_step``: it
+    checks the inputs, starts from majority-vote shares and runs EM."""
+
+    def estimate(
+        item: ArrayLike,
+        annotator: ArrayLike,
+        label: ArrayLike,
+        n_items: int | None = None,
+        n_annotators: int | None = None,
+        n_classes: int | None = None,
+        *,
+        gold_item: ArrayLike | None = None,
+        gold_label: ArrayLike | None = None,
+        max_iter: int = MAX_ITER,
+        tol: float = TOL,
+        smoothing: float = SMOOTHING,
+    ) -> em.Reliability:
+        judgments = Incidence.of(item, annotator, label, n_items, n_annotators, n_classes)
+        return em.fit(judgments, majority_of(judgments).posteriors, m_step, max_iter=max_iter,
+                      tol=tol, smoothing=smoothing,
+                      gold=gold_answers(judgments, gold_item, gold_label))
+
+    estimate.__name__ = estimate.__qualname__ = name
+    estimate.__doc__ = doc
+    return estimate
 
 
-def dawid_skene(
-    item: ArrayLike,
-    annotator: ArrayLike,
-    label: ArrayLike,
-    n_items: int | None = None,
-    n_annotators: int | None = None,
-    n_classes: int | None = None,
-    *,
-    gold_item: ArrayLike | None = None,
-    gold_label: ArrayLike | None = None,
-    max_iter: int = MAX_ITER,
-    tol: float = TOL,
-    smoothing: float = SMOOTHING,
-) -> em.Reliability:
-    """True-class posteriors and a full confusion matrix per annotator (Dawid & Skene 1979).
+dawid_skene = _estimator(full_confusion, "dawid_skene", """\
+True-class posteriors and a full confusion matrix per annotator (Dawid & Skene 1979).
 
     ``item``, ``annotator`` and ``label`` hold one entry per judgment; labels are classes
-    ``0..n_classes-1``. Each size defaults to one more than the largest id seen.
-    """
-    return _fit(full_confusion, (item, annotator, label), (n_items, n_annotators, n_classes),
-                (gold_item, gold_label), max_iter, tol, smoothing)
+    ``0..n_classes-1``. Each size defaults to one more than the largest id seen. Items with
+    a known answer may be passed as ``gold_item`` and ``gold_label``: their posteriors are
+    held at that answer.
+    """)
 
-
-def one_coin(
-    item: ArrayLike,
-    annotator: ArrayLike,
-    label: ArrayLike,
-    n_items: int | None = None,
-    n_annotators: int | None = None,
-    n_classes: int | None = None,
-    *,
-    gold_item: ArrayLike | None = None,
-    gold_label: ArrayLike | None = None,
-    max_iter: int = MAX_ITER,
-    tol: float = TOL,
-    smoothing: float = SMOOTHING,
-) -> em.Reliability:
-    """Like :func:`dawid_skene`, but one accuracy per annotator (the one-coin model).
+one_coin = _estimator(one_coin_confusion, "one_coin", """\
+Like :func:`dawid_skene`, but one accuracy per annotator (the one-coin model).
 
     ``confusion[a]`` has ``accuracy[a]`` on its diagonal and ``(1 - accuracy[a]) / (K - 1)``
     elsewhere.
-    """
-    return _fit(one_coin_confusion, (item, annotator, label), (n_items, n_annotators, n_classes),
-                (gold_item, gold_label), max_iter, tol, smoothing)
+    """)

@@ -142,13 +142,10 @@ def _checked(key, task, first, second, known: PairOrder) -> PairOrder:
     return order, starts
 
 
-def pair_index(
-    task: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64],
-    known: PairOrder | None = None,
-) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
-    """Each outcome's pair number (pairs ordered by task, first, second) and each pair's
-    first outcome in that order."""
-    order, starts = pair_order(task, first, second, known)
+def pair_index(pairs: PairOrder) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """From :func:`pair_order`'s result: each outcome's pair number (pairs ordered by task,
+    first, second) and each pair's first outcome in that order."""
+    order, starts = pairs
     index = np.empty(len(order), dtype=np.int64)
     index[order] = np.cumsum(starts) - 1
     return index, order[starts]
@@ -190,7 +187,7 @@ def pair_reliability(
         i = int(np.argmax(outcomes == TIE))
         raise ValueError(f"outcome[{i}] is a tie, but ties are not allowed")
     n_classes = 3 if (any_tie if ties is None else ties) else 2
-    index, heads = pair_index(tasks, lower, upper, order)
+    index, heads = pair_index(pair_order(tasks, lower, upper, order))
     annotators = as_ids("annotator", annotator, n, "task")
     judgments = Incidence.of(index, annotators, outcomes, len(heads), n_annotators, n_classes)
     fitted = em.fit(judgments, majority_of(judgments).posteriors, M_STEPS[model],
