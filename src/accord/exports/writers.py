@@ -16,6 +16,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -93,6 +94,16 @@ class JsonlSink:
         self._flush()
         return True
 
+    def take_all(self, rows: Iterable[dict], progress: Progress | None) -> None:
+        """``add`` for a whole stream, in one tight loop: the export's hot path."""
+        lines, every = self._lines, self._every
+        for row in rows:
+            lines.append(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+            if len(lines) >= every:
+                self._flush()
+                if progress:
+                    progress(self.written)
+
     def close(self) -> None:
         self._flush()
 
@@ -134,6 +145,17 @@ class ParquetSink:
         self._write_group()
         return True
 
+    def take_all(self, rows: Iterable[dict], progress: Progress | None) -> None:
+        """``add`` for a whole stream, a batch of rows at a time."""
+        iterator = iter(rows)
+        while batch := list(islice(iterator, self._convert)):
+            self._rows = batch
+            self._convert_rows()
+            if self._batched >= self._group:
+                self._write_group()
+                if progress:
+                    progress(self.written)
+
     def close(self) -> None:
         self._convert_rows()
         self._write_group()
@@ -172,9 +194,7 @@ def _abandoned_on_failure(sinks: Iterable[Sink]) -> Iterator[None]:
 
 def _drain(rows: Iterable[dict], sink: Sink, progress: Progress | None) -> int:
     with _abandoned_on_failure([sink]):
-        for row in rows:
-            if sink.add(row) and progress:
-                progress(sink.written)
+        sink.take_all(rows, progress)
     sink.close()
     if progress:
         progress(sink.written)
