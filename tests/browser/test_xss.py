@@ -24,6 +24,20 @@ BLOCKS = all_payloads()  # each payload its own Markdown block
 INLINE = all_payloads(" ")  # all of them in one paragraph
 
 
+def _fitting(limit: int) -> str:
+    """As many whole payloads, in one line, as a field of ``limit`` characters takes."""
+    line = ""
+    for payload in PAYLOADS:
+        joined = f"{line} {payload}" if line else payload
+        if len(joined) > limit:
+            break
+        line = joined
+    return line
+
+
+TITLE = _fitting(500)  # a worked example's title holds 500 characters; the rest are below
+
+
 def hostile_project(engine) -> None:
     """A project whose every free-text field carries the whole corpus."""
     project = make_project(
@@ -53,7 +67,7 @@ def hostile_project(engine) -> None:
         edge_cases={payload: payload for payload in PAYLOADS},
         escalation_rules=[*PAYLOADS, {"title": PAYLOADS[0], "text": BLOCKS}],
         change_note=BLOCKS,
-        examples=[{"task": IDS[0], "title": INLINE, "better_response": IDS[1],
+        examples=[{"task": IDS[0], "title": TITLE, "better_response": IDS[1],
                    "explanation": BLOCKS},
                   *({"task": None, "title": payload, "better_response": payload,
                      "explanation": payload} for payload in PAYLOADS)],
