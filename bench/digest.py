@@ -1,7 +1,7 @@
 """How long the disagreement digest takes as a project grows.
 
 Builds SQLite projects of complete pairwise tasks with three random votes each (the
-builder of ``bench/export_speed.py``), then times ``core.digest.digest`` over every
+builder of ``bench/export_speed.py``), then times ``core.review.digest.digest`` over every
 finished task (no filters: the worst case; a week's date range reads only that week's
 annotations) and prints seconds and annotations per second.
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accord.core import digest
-from accord.core.users import create_user
+from accord.core.people.users import create_user
+from accord.core.review import digest
 from accord.db.engine import make_engine
 from export_speed import ANNOTATORS, build_database  # the sibling module
 

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.live import running_servers  # noqa: E402
 
-from accord.core import projects as project_rules  # noqa: E402
-from accord.core import users as user_rules  # noqa: E402
+from accord.core.people import users as user_rules  # noqa: E402
+from accord.core.projects import project as project_rules  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from accord.db.tables import annotations, prompts, responses, task_responses, tasks  # noqa: E402

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from accord.core.projects import create_project
+from accord.core.projects.project import create_project
 from accord.db import migrate
 from accord.db.engine import make_engine
 

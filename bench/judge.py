@@ -28,7 +28,7 @@ import openai  # noqa: E402
 from tests.factories import add_comparisons  # noqa: E402
 from tests.llm.fake_openai import serving_in_process  # noqa: E402
 
-from accord.core.projects import create_project  # noqa: E402
+from accord.core.projects.project import create_project  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from accord.llm import constitution  # noqa: E402

@@ -55,9 +55,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import quality_population as population  # noqa: E402
-from accord.core.project_arrays import ProjectArrays  # noqa: E402
-from accord.core.projects import Project  # noqa: E402
+from accord.core.projects.project import Project  # noqa: E402
 from accord.core.report import compute_report  # noqa: E402
+from accord.core.report.arrays import ProjectArrays  # noqa: E402
 from accord.core.report.gold import GoldReference  # noqa: E402
 from quality_timing import Figure, measure, show  # noqa: E402
 
@@ -369,8 +369,9 @@ def _seconds_since_start() -> float:
 def steps_in_this_process(db: str) -> None:
     """The child's side of ``--steps``: ``build_report``'s steps one by one, as JSON."""
     from accord.cli.main import app  # noqa: F401  (what the command imports)
-    from accord.core import projects, quality_inputs
+    from accord.core.projects import project as projects
     from accord.core.report import gold, store
+    from accord.core.report import inputs as quality_inputs
     from accord.db.engine import make_engine
     from accord.db.types import utcnow
 

@@ -15,11 +15,11 @@ days without a break and, after an hour, rushes and picks at random.
 
 The same draw becomes either
 
-- a :class:`~accord.core.quality_inputs.ProjectArrays` built in memory (``arrays``), exactly
+- a :class:`~accord.core.report.inputs.ProjectArrays` built in memory (``arrays``), exactly
   what ``quality_inputs.load`` reads from a database holding it, so the report's computations
   can be timed without a database; or
 - a SQLite project (``build_database``), bulk-inserted with raw ``sqlite3`` in the formats the
-  application writes (``core/submissions.py``: times as ``YYYY-MM-DD HH:MM:SS.ffffff`` text,
+  application writes (``core/work/submissions.py``: times as ``YYYY-MM-DD HH:MM:SS.ffffff`` text,
   JSON as compact text), so ``accord report`` can be timed end to end.
 
 Everything is vectorised NumPy: drawing a million annotations takes about a second, which
@@ -37,7 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from accord.core.project_arrays import (
+from accord.core.projects.project import Dimension, Project
+from accord.core.report.arrays import (
     FLAGS,
     OUTCOME_FIRST,
     OUTCOME_SECOND,
@@ -50,7 +51,6 @@ from accord.core.project_arrays import (
     Responses,
     Tasks,
 )
-from accord.core.projects import Dimension, Project
 from accord.core.report.gold import GoldReference
 
 POOL, PER_TASK = 500, 5
@@ -361,7 +361,7 @@ def _pool(p: Population) -> Iterator[tuple[str, Iterable[tuple]]]:
              category[t], f"h{t}", STAMP) for t in range(n)))
     lengths, refusal = p.length.tolist(), p.refusal.tolist()
     models = p.model.tolist()
-    # the refusal flag as the importer stores it (``core.refusals.opens_like_refusal``)
+    # the refusal flag as the importer stores it (``core.tasks.refusals.opens_like_refusal``)
     yield ("INSERT INTO responses (id, prompt_id, external_id, content, model, sampling, "
            "origin, created_at, opens_with_refusal) "
            "VALUES (?, ?, ?, ?, ?, '{}', 'imported', ?, ?)",

@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, update  # noqa: E402
 
-from accord.core import claims, submissions  # noqa: E402
-from accord.core import projects as project_rules  # noqa: E402
-from accord.core import users as user_rules  # noqa: E402
-from accord.core.judgments import Judgment  # noqa: E402
-from accord.core.work_rules import update_rules  # noqa: E402
+from accord.core.people import users as user_rules  # noqa: E402
+from accord.core.projects import project as project_rules  # noqa: E402
+from accord.core.tasks.judgments import Judgment  # noqa: E402
+from accord.core.work import claims, submissions  # noqa: E402
+from accord.core.work.rules import update_rules  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from accord.db.tables import calibrations, prompts, responses, task_responses, tasks  # noqa: E402

@@ -24,11 +24,12 @@ import httpx
 from playwright.sync_api import Page, sync_playwright
 from sqlalchemy import select, update
 
-from accord.core import adjudication, claims, submissions
-from accord.core.judgments import Judgment
-from accord.core.projects import get_project
+from accord.core.people.users import get_user
+from accord.core.projects.project import get_project
 from accord.core.report import build_report
-from accord.core.users import get_user
+from accord.core.review import adjudication
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db import migrate
 from accord.db.engine import make_engine
 from accord.db.tables import projects, tasks

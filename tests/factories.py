@@ -6,11 +6,11 @@ import hashlib
 
 from sqlalchemy import Connection, Engine, insert, update
 
-from accord.core import projects as project_rules
-from accord.core import users as user_rules
-from accord.core.guidelines import publish_version
+from accord.core.guidelines.current import publish_version
 from accord.core.importing import import_items
-from accord.core.projects import Dimension, Project
+from accord.core.people import users as user_rules
+from accord.core.projects import project as project_rules
+from accord.core.projects.project import Dimension, Project
 from accord.db.tables import projects, prompts, responses, task_expertise, task_responses, tasks
 from accord.db.types import utcnow
 

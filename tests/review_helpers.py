@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, insert, select, update
 
-from accord.core import claims, submissions
-from accord.core.judgments import Judgment
-from accord.core.projects import Project
+from accord.core.projects.project import Project
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import memberships, task_consensus, tasks, users
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_user

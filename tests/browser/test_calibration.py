@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from accord.core.work_rules import update_rules
+from accord.core.work.rules import update_rules
 from tests.browser.helpers import log_in, wait_for_workbench
 from tests.factories import import_lines, make_project, make_user
 

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from accord.core import adjudication, guideline_drafts
+from accord.core.guidelines import drafts as guideline_drafts
+from accord.core.review import adjudication
 from accord.db.tables import guideline_examples, guideline_versions
 from accord.db.types import utcnow
 from tests.browser.helpers import log_in

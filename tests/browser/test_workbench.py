@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from accord.core.projects import Dimension
+from accord.core.projects.project import Dimension
 from accord.db.tables import annotations, assignments, pairwise_outcomes, tasks
 from tests.browser.helpers import log_in, tab_to, wait_for_workbench
 from tests.factories import (

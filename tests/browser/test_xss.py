@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from accord.core import projects as project_rules
-from accord.core import users as user_rules
 from accord.core.errors import InvalidInput
-from accord.core.projects import Dimension
+from accord.core.people import users as user_rules
+from accord.core.projects import project as project_rules
+from accord.core.projects.project import Dimension
 from accord.db.tables import annotations
 from tests.browser.helpers import Watch, log_in, wait_for_workbench
 from tests.browser.xss_corpus import IDS, PAYLOADS, all_payloads

@@ -6,9 +6,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from accord.core import claims
-from accord.core.projects import get_project
-from accord.core.users import get_user
+from accord.core.people.users import get_user
+from accord.core.projects.project import get_project
+from accord.core.work import claims
 from accord.db.types import utcnow
 from tests.factories import import_lines
 from tests.web.routing_helpers import item

@@ -6,7 +6,7 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from accord.core import users as user_rules
+from accord.core.people import users as user_rules
 from accord.db import migrate
 from accord.db.tables import api_tokens, memberships, user_expertise, users
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from accord.core.passwords import verify_password
+from accord.core.people.passwords import verify_password
 from accord.db.tables import guideline_examples, guideline_versions, prompts, tasks, users
 from accord.settings import Settings
 from accord.web.app import create_app

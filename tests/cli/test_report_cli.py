@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from accord.core import claims, submissions
 from accord.core.importing.alpaca_eval import import_alpaca_eval
-from accord.core.judgments import Judgment
-from accord.core.users import get_user
+from accord.core.people.users import get_user
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import task_consensus
 from accord.db.types import utcnow
 from tests.factories import (

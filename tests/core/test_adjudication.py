@@ -7,9 +7,9 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from accord.core import adjudication
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from accord.core.users import get_user
+from accord.core.people.users import get_user
+from accord.core.review import adjudication
 from accord.db.tables import adjudications, annotations, memberships, task_consensus, tasks
 from accord.db.types import utcnow
 from accord.exports import export

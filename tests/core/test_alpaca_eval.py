@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from accord.core import claims, submissions
 from accord.core.errors import ImportRejected
 from accord.core.importing.alpaca_eval import import_alpaca_eval
 from accord.core.importing.alpaca_records import task_id
-from accord.core.judgments import Judgment
 from accord.core.report import build_report
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import (
     annotations,
     assignments,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from accord.core import adjudication, audit, escalation, guideline_drafts
 from accord.core.errors import Conflict, Forbidden, InvalidInput
+from accord.core.guidelines import drafts as guideline_drafts
+from accord.core.review import adjudication, audit, escalation
 from accord.db.tables import audit_events, escalations, users
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user, publish_guideline

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from accord.core import claims, submissions
-from accord.core.judgments import Judgment
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import assignments, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, add_comparisons, make_project, make_user

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from accord.core import calibration, claims, fatigue_rules, submissions
-from accord.core.judgments import Judgment
-from accord.core.work_rules import BreakRule
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import breaks_and_rotation as fatigue_rules
+from accord.core.work import calibration, claims, submissions
+from accord.core.work.rules import BreakRule
 from accord.db.tables import assignments, tasks
 from accord.db.types import utcnow
 from tests.factories import import_lines, make_project, make_user

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from accord.core import digest
 from accord.core.errors import Forbidden, InvalidInput
+from accord.core.review import digest
 from accord.db.tables import annotations, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user, publish_guideline

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from accord.core import claims, escalation
 from accord.core.errors import InvalidInput, NotFound
+from accord.core.review import escalation
+from accord.core.work import claims
 from accord.db.tables import escalations, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user

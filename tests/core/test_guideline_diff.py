@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from accord.core import guideline_diff
-from accord.core.users import get_user
+from accord.core.guidelines import diff as guideline_diff
+from accord.core.people.users import get_user
 from accord.db.tables import annotations, guideline_versions
 from tests.factories import add_comparisons, make_project, make_user, publish_guideline
 from tests.review_helpers import annotate

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from accord.core import guideline_drafts as drafts
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from accord.core.guidelines import current_guideline
-from accord.core.projects import get_project
+from accord.core.guidelines import drafts
+from accord.core.guidelines.current import current_guideline
+from accord.core.projects.project import get_project
 from accord.db.tables import audit_events, guideline_examples, guideline_versions
 from accord.db.types import utcnow
 from tests.factories import add_comparisons, make_project, make_user, publish_guideline

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from accord.core.errors import InvalidInput
-from accord.core.guidelines import current_guideline, excerpt, publish_version
+from accord.core.guidelines.current import current_guideline, excerpt, publish_version
 from accord.db.tables import guideline_examples, guideline_versions, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, publish_guideline

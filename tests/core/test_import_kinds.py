@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from accord.core import claims
 from accord.core.errors import ImportRejected, InvalidInput
 from accord.core.importing import import_file, import_items
+from accord.core.work import claims
 from accord.db.tables import QUEUE_FRESH, prompts, responses, task_expertise, task_responses, tasks
 from accord.db.types import utcnow
 from tests.core.import_helpers import comparison, row_counts, write_jsonl

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from accord.core import claims, submissions
 from accord.core.errors import ImportRejected
 from accord.core.importing import import_file
-from accord.core.judgments import Judgment
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import prompts, responses, task_expertise, task_responses, tasks
 from accord.db.types import utcnow
 from tests.core.import_helpers import comparison, row_counts, write_jsonl

@@ -1,8 +1,8 @@
 """The judge audit on projects where an AI judge and people judged the same tasks.
 
 People annotate through the real claim and submission; the judge's verdicts are stored
-through ``core.ai_judges`` as ``accord judge`` stores them. The expected figures are computed
-here from the planted labels and scikit-learn, never typed in.
+through ``core.judging.ai_judges`` as ``accord judge`` stores them. The expected figures are
+computed here from the planted labels and scikit-learn, never typed in.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import Engine, select, update
 
-from accord.core import ai_judges, claims, submissions
 from accord.core.importing.alpaca_eval import import_alpaca_eval
 from accord.core.importing.alpaca_records import task_id
-from accord.core.judge_audit import audit_section, judge_audit
-from accord.core.judgments import Judgment
-from accord.core.projects import Project, get_project
+from accord.core.judging import ai_judges
+from accord.core.judging.judge_audit import audit_section, judge_audit
+from accord.core.projects.project import Project, get_project
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import tasks, users
 from accord.db.types import utcnow
 from tests.factories import add_comparisons, make_project, make_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accord.core.label_source import label_source
+from accord.core.exporting.label_source import label_source
 
 
 @pytest.mark.parametrize(("kinds", "method", "adjudicated", "source"), [

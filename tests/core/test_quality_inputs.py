@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import numpy as np
 
-from accord.core import claims, project_arrays, quality_inputs, submissions
-from accord.core.judgments import Judgment
+from accord.core.report import arrays as project_arrays
+from accord.core.report import inputs as quality_inputs
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import insert, select, update
 
-from accord.core import project_arrays, quality_inputs
+from accord.core.report import arrays as project_arrays
+from accord.core.report import inputs as quality_inputs
 from accord.db.tables import (
     annotations,
     assignments,

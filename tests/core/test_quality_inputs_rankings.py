@@ -12,9 +12,10 @@ from itertools import combinations, pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.core import claims, quality_inputs, submissions
-from accord.core.judgments import Judgment, pairs_from_ranking
-from accord.core.project_arrays import OUTCOME_FIRST, OUTCOME_SECOND, OUTCOME_TIE
+from accord.core.report import inputs as quality_inputs
+from accord.core.report.arrays import OUTCOME_FIRST, OUTCOME_SECOND, OUTCOME_TIE
+from accord.core.tasks.judgments import Judgment, pairs_from_ranking
+from accord.core.work import claims, submissions
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.core.refusals import REFUSAL_HEAD, REFUSAL_OPENINGS, opens_like_refusal, refusals
+from accord.core.tasks.refusals import REFUSAL_HEAD, REFUSAL_OPENINGS, opens_like_refusal, refusals
 
 # Text built from pieces of the openings, cases changed and filler around them, so that
 # matches, near misses and openings cut off at the head's end all occur.

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from accord.core import claims, submissions
-from accord.core.judgments import Judgment
-from accord.core.projects import Project
+from accord.core.projects.project import Project
 from accord.core.report import SECTIONS, build_report
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import task_consensus, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, update
 
-from accord.core.judgments import pairs_from_ranking
 from accord.core.report import build_report
+from accord.core.tasks.judgments import pairs_from_ranking
 from accord.db.tables import (
     annotations,
     assignments,

@@ -9,12 +9,12 @@ import pytest
 from bench import quality_population as population
 from sqlalchemy import func, select
 
-from accord.core import claims, submissions
 from accord.core.errors import InvalidInput
 from accord.core.importing.alpaca_eval import import_alpaca_eval
-from accord.core.judgments import Judgment
 from accord.core.report import build_report
 from accord.core.report.scope import Scope, subset
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import task_consensus
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user, publish_guideline

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from accord.core import passwords, sessions
 from accord.core.errors import Unauthenticated
+from accord.core.people import passwords, sessions
 from accord.db.tables import login_sessions, users
 from accord.db.types import utcnow
 from tests.factories import make_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from accord.core.workload import waiting_for
+from accord.core.work.workload import waiting_for
 from accord.db.tables import tasks
 from tests.factories import add_comparisons, make_project, make_user
 

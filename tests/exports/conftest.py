@@ -27,10 +27,10 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import Engine, insert, update
 
-from accord.core import claims, submissions
-from accord.core.judgments import Judgment
-from accord.core.projects import Project, add_member
-from accord.core.users import User
+from accord.core.people.users import User
+from accord.core.projects.project import Project, add_member
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import guideline_versions, tasks
 from tests.factories import add_comparison, make_project, make_user
 

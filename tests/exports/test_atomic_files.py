@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from accord.core.errors import InvalidInput, NotFound
-from accord.core.exporting import snapshot
+from accord.core.exporting.streams import snapshot
 from accord.db.tables import audit_events
 from accord.db.types import utcnow
 from accord.exports import FORMATS, ExportFormat, export, preference_rows

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select, text
 
-from accord.core.exporting import decided_chunks, snapshot
+from accord.core.exporting.streams import decided_chunks, snapshot
 from accord.db.tables import users
 from accord.exports import export, preference_rows
 from accord.exports.preference import PREFERENCE_SCHEMA

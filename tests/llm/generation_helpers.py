@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, func, select
 
 from accord.core.importing import import_items
-from accord.core.model_calls import call_totals
-from accord.core.projects import Project
+from accord.core.judging.model_calls import call_totals
+from accord.core.projects.project import Project
 from accord.db.tables import responses, task_responses, tasks
 from accord.llm.backends import BackendOptions, open_backend
 from accord.llm.retries import Retries

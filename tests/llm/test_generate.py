@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from accord.core.errors import InvalidInput
-from accord.core.generated import pool_prompts
 from accord.core.importing import import_items
+from accord.core.judging.generated import pool_prompts
 from accord.db.tables import model_calls, prompts, responses, task_expertise, tasks
 from accord.llm.costs import Prices
 from accord.llm.generation import generate_candidates, make_plan

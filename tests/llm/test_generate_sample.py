@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.core.errors import InvalidInput
-from accord.core.generated import PoolPrompt
+from accord.core.judging.generated import PoolPrompt
 from accord.llm.prompt_sample import choose, parse_mix
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select
 
-from accord.core import claims, hybrid, submissions
 from accord.core.errors import InvalidInput
-from accord.core.judgments import Judgment
-from accord.core.projects import Project, get_project
-from accord.core.users import User
+from accord.core.judging import hybrid
+from accord.core.people.users import User
+from accord.core.projects.project import Project, get_project
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.tables import QUEUE_FULL, audit_events, task_consensus, tasks
 from accord.db.types import utcnow
 from accord.llm.judge_run import run_judge

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from accord.core.exporting import snapshot
-from accord.core.projects import get_project
+from accord.core.exporting.streams import snapshot
+from accord.core.projects.project import get_project
 from accord.exports import preference_rows
 from tests.factories import make_user
 from tests.llm.test_hybrid import annotate, planted, route

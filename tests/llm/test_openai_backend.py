@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accord.core.errors import InvalidInput
-from accord.core.model_calls import call_totals, record_calls
+from accord.core.judging.model_calls import call_totals, record_calls
 from accord.llm.backend import BackendError, ChatRequest, Sampling, TokenChoice
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.openai_backend import (

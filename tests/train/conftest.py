@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from accord.core import claims, submissions
-from accord.core.judgments import Judgment
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
 from accord.db.engine import make_engine
 from tests.factories import add_comparison, make_project, make_user
 

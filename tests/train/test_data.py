@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.core.errors import InvalidInput
-from accord.core.exporting import snapshot
-from accord.core.projects import get_project
+from accord.core.exporting.streams import snapshot
+from accord.core.projects.project import get_project
 from accord.exports.hygiene import prompt_key, side_of
 from accord.exports.kto import kto_from_pairs
 from accord.exports.preference import PREFERENCE_SCHEMA

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from accord.core.errors import InvalidInput
-from accord.core.projects import get_project
-from accord.core.work_rules import update_rules
+from accord.core.projects.project import get_project
+from accord.core.work.rules import update_rules
 from accord.db.tables import assignments, calibrations
 from tests.factories import import_lines, make_project, make_user, publish_guideline
 from tests.web.conftest import bearer, log_in

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.core import ai_judges
+from accord.core.judging import ai_judges
 from accord.db.types import utcnow
 from tests.factories import add_comparisons, make_project, make_user
 from tests.web.conftest import bearer

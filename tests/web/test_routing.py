@@ -9,7 +9,7 @@ import math
 import random
 import re
 
-from accord.core.work_rules import update_rules
+from accord.core.work.rules import update_rules
 from tests.factories import import_lines, make_project, make_user
 from tests.web.conftest import log_in
 from tests.web.routing_helpers import (

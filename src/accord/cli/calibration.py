@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.core import calibration as calibration_rules
-from accord.core.calibration import Round
-from accord.core.projects import get_project
+from accord.core.projects.project import get_project
+from accord.core.work import calibration as calibration_rules
+from accord.core.work.calibration import Round
 from accord.db.types import utcnow
 
 app = typer.Typer(help="Calibration rounds: list them, start a new one for an annotator.")

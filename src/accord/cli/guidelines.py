@@ -1,6 +1,6 @@
 """``accord guideline draft|publish|show|diff``: guideline versions from files.
 
-A guideline file is Markdown with a TOML front matter (``core.guideline_file`` describes
+A guideline file is Markdown with a TOML front matter (``core.guidelines.markdown_file`` describes
 it; docs/guidelines.md has an example). The command line runs as the database's owner, so
 it may write drafts and publish without a manager's login; its audit events name no person.
 """
@@ -12,9 +12,11 @@ from pathlib import Path
 import typer
 
 from accord.cli.context import fail, print_json, reports_errors, transaction
-from accord.core import guideline_diff, guideline_drafts, guideline_file
 from accord.core.errors import NotFound
-from accord.core.projects import get_project
+from accord.core.guidelines import diff as guideline_diff
+from accord.core.guidelines import drafts as guideline_drafts
+from accord.core.guidelines import markdown_file as guideline_file
+from accord.core.projects.project import get_project
 from accord.db.types import utcnow
 
 app = typer.Typer(help="Draft, publish, show and compare guideline versions.")

@@ -19,10 +19,10 @@ from sqlalchemy import Connection
 
 from accord.cli.context import open_engine, print_json, reports_errors, transaction
 from accord.cli.progress import counting_bar
-from accord.core import hybrid
 from accord.core.errors import InvalidInput
-from accord.core.judge_audit import judge_audit
-from accord.core.projects import Project, get_project
+from accord.core.judging import hybrid
+from accord.core.judging.judge_audit import judge_audit
+from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.llm import constitution as constitutions
 from accord.llm.backends import BackendOptions, backend_models, open_backends

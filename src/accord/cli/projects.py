@@ -7,11 +7,11 @@ import json
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.core import progress as progress_rules
-from accord.core import projects as project_rules
-from accord.core import users as user_rules
-from accord.core import work_rules
 from accord.core.errors import InvalidInput
+from accord.core.people import users as user_rules
+from accord.core.projects import progress as progress_rules
+from accord.core.projects import project as project_rules
+from accord.core.work import rules as work_rules
 from accord.db.types import utcnow
 
 app = typer.Typer(help="Create projects, add members, show progress.")

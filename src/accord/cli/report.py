@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.core import projects as project_rules
+from accord.core.projects import project as project_rules
 from accord.core.report import build_report
 from accord.core.report.scope import Scope
 from accord.db.types import utcnow

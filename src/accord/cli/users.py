@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.core import projects as project_rules
-from accord.core import users as user_rules
+from accord.core.people import users as user_rules
+from accord.core.projects import project as project_rules
 
 app = typer.Typer(help="Add users, issue API tokens, set passwords.")
 

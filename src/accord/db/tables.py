@@ -197,7 +197,7 @@ responses = Table(
     Column("completion_tokens", Integer),
     Column("cost", Float),
     Column("created_at", UTCDateTime, nullable=False),
-    # Whether the text opens like a refusal (core.refusals.opens_like_refusal), set on
+    # Whether the text opens like a refusal (core.tasks.refusals.opens_like_refusal), set on
     # import so the quality report need not read every response's opening; NULL: not known.
     Column("opens_with_refusal", Boolean),
     UniqueConstraint("prompt_id", "external_id"),

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from accord.core import guidelines as guideline_rules
-from accord.core import projects as project_rules
-from accord.core import users as user_rules
 from accord.core.errors import NotFound
+from accord.core.guidelines import current as guideline_rules
 from accord.core.importing import import_file
-from accord.core.passwords import new_password
-from accord.core.projects import Dimension
+from accord.core.people import users as user_rules
+from accord.core.people.passwords import new_password
+from accord.core.projects import project as project_rules
+from accord.core.projects.project import Dimension
 from accord.db.types import utcnow
 from accord.demo import guideline
 

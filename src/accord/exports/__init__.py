@@ -25,8 +25,8 @@ from sqlalchemy import Connection, Engine
 
 from accord.collector import cycle_collector_paused
 from accord.core.errors import InvalidInput
-from accord.core.exporting import ExportCounts, snapshot
-from accord.core.projects import Project, get_project
+from accord.core.exporting.streams import ExportCounts, snapshot
+from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.exports.card import data_card
 from accord.exports.hf import save_dataset_dict

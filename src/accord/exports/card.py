@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 
-from accord.core.exporting import ExportCounts
-from accord.core.projects import Project
+from accord.core.exporting.streams import ExportCounts
+from accord.core.projects.project import Project
 from accord.core.report import build_report
 from accord.db.tables import annotations, guideline_versions, memberships, users
 from accord.exports.options import ExportOptions

@@ -20,8 +20,8 @@ import orjson
 import pyarrow as pa
 from sqlalchemy import Connection
 
-from accord.core.exporting import ExportCounts
-from accord.core.projects import Project
+from accord.core.exporting.streams import ExportCounts
+from accord.core.projects.project import Project
 from accord.exports.messages import MESSAGES
 from accord.exports.options import ExportOptions
 from accord.exports.preference import preference_rows

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accord.core.errors import InvalidInput
-from accord.core.exporting import TaskFilter
+from accord.core.exporting.streams import TaskFilter
 
 PAIRS = ("all", "best-vs-rest")
 SOURCES = ("human", "ai", "ai_judge", "imported", "adjudicated", "mixed")

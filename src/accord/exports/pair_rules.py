@@ -2,7 +2,7 @@
 
 Kept apart from the row builder so the rules read in one place:
 
-- ``source`` of a task (computed in :mod:`accord.core.export_provenance`): ``adjudicated``
+- ``source`` of a task (computed in :mod:`accord.core.exporting.provenance`): ``adjudicated``
   when a reviewer adjudicated it; otherwise the kind that all its annotators share
   (``human``, ``ai``, ``imported``), or ``mixed``;
 - the winner of a pair: the stored consensus ranking (``task_consensus``, written by the

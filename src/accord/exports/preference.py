@@ -35,7 +35,7 @@ Fields, in order:
 ``chosen_model``, ``rejected_model``
     The models that wrote the two responses (null when unknown).
 ``source``
-    Where the label came from (see :mod:`accord.core.label_source`): ``ai_judge`` when the
+    Where the label came from (see :mod:`accord.core.exporting.label_source`): ``ai_judge`` when the
     project's AI judge settled the task, ``adjudicated`` when a reviewer decided it, else
     ``human`` or ``imported`` (the kind of the people who judged it) or ``mixed`` (both),
     and ``ai`` when only AI judges judged it. AI judges' verdicts on a task that people
@@ -64,8 +64,8 @@ import orjson
 import pyarrow as pa
 from sqlalchemy import Connection
 
-from accord.core.exporting import DecidedChunk, ExportCounts, decided_chunks
-from accord.core.projects import Project
+from accord.core.exporting.streams import DecidedChunk, ExportCounts, decided_chunks
+from accord.core.projects.project import Project
 from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
 from accord.exports.options import ExportOptions
 from accord.exports.pair_rules import best_response, consensus_ranks, decide

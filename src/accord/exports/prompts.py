@@ -16,9 +16,9 @@ import orjson
 import pyarrow as pa
 from sqlalchemy import Connection, Text, cast, select
 
-from accord.core.export_records import STREAM_ROWS
-from accord.core.exporting import ExportCounts
-from accord.core.projects import Project
+from accord.core.exporting.records import STREAM_ROWS
+from accord.core.exporting.streams import ExportCounts
+from accord.core.projects.project import Project
 from accord.db.tables import prompts
 from accord.exports.messages import MESSAGES, chat_messages
 from accord.exports.options import ExportOptions

@@ -46,9 +46,9 @@ from datetime import UTC, datetime
 import pyarrow as pa
 from sqlalchemy import Connection, Row
 
-from accord.core.export_records import annotation_records, count_annotated_tasks
-from accord.core.exporting import ExportCounts
-from accord.core.projects import Project
+from accord.core.exporting.records import annotation_records, count_annotated_tasks
+from accord.core.exporting.streams import ExportCounts
+from accord.core.projects.project import Project
 
 RATING = pa.struct([("response", pa.string()), ("dimension", pa.string()), ("value", pa.int64())])
 

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 import pyarrow as pa
 from sqlalchemy import Connection
 
-from accord.core.export_records import count_annotated_tasks, demonstration_records
-from accord.core.exporting import ExportCounts
-from accord.core.projects import Project
+from accord.core.exporting.records import count_annotated_tasks, demonstration_records
+from accord.core.exporting.streams import ExportCounts
+from accord.core.projects.project import Project
 from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
 
 SFT_SCHEMA = pa.schema([

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from accord.core.errors import InvalidInput
-from accord.core.model_calls import ModelCall
+from accord.core.judging.model_calls import ModelCall
 from accord.llm.backend import ChatResult
 
 PER = 1_000_000

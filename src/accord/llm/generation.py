@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import Connection, Engine
 
 from accord.core.errors import InvalidInput
-from accord.core.generated import (
+from accord.core.judging.generated import (
     PoolPrompt,
     pool_prompts,
     prompt_texts,
     stored_candidates,
     stored_tasks,
 )
-from accord.core.projects import Project, get_project
+from accord.core.projects.project import Project, get_project
 from accord.llm.backend import ChatBackend, ChatRequest, ChatResult
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.generation_plan import Plan, make_plan

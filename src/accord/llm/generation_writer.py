@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from accord.core.generated import (
+from accord.core.judging.generated import (
     Candidate,
     NewTask,
     PoolPrompt,
@@ -24,8 +24,8 @@ from accord.core.generated import (
     create_tasks,
     store_candidates,
 )
-from accord.core.model_calls import ModelCall, record_calls
-from accord.core.projects import Project
+from accord.core.judging.model_calls import ModelCall, record_calls
+from accord.core.projects.project import Project
 from accord.llm.backend import ChatResult
 from accord.llm.generation_plan import Plan, Slot
 

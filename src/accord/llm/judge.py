@@ -17,9 +17,9 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from accord.core.ai_judges import AiVerdict, PairTask
 from accord.core.errors import InvalidInput
-from accord.core.model_calls import ModelCall
+from accord.core.judging.ai_judges import AiVerdict, PairTask
+from accord.core.judging.model_calls import ModelCall
 from accord.llm.backend import BackendError, ChatBackend, ChatRequest, ChatResult, Sampling
 from accord.llm.constitution import Constitution, Principle
 from accord.llm.costs import Prices, answered_call, failed_call

@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from accord.core import ai_judges
-from accord.core.ai_judges import PairTask
-from accord.core.model_calls import record_calls
-from accord.core.projects import Project, get_project
-from accord.core.users import User
+from accord.core.judging import ai_judges
+from accord.core.judging.ai_judges import PairTask
+from accord.core.judging.model_calls import record_calls
+from accord.core.people.users import User
+from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.llm.judge import JudgedPair, JudgeFailure, PairJudge
 from accord.llm.pool import check_concurrency, run_bounded

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from accord.core.errors import InvalidInput
-from accord.core.generated import PoolPrompt
+from accord.core.judging.generated import PoolPrompt
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ from datasets.table import InMemoryTable
 from sqlalchemy import Connection, Engine
 
 from accord.core.errors import InvalidInput
-from accord.core.exporting import snapshot
-from accord.core.projects import Project, get_project
+from accord.core.exporting.streams import snapshot
+from accord.core.projects.project import Project, get_project
 from accord.exports.hygiene import prompt_key, prompt_position
 from accord.exports.kto import KTO_SCHEMA, kto_from_pairs
 from accord.exports.messages import MESSAGES

@@ -18,9 +18,9 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import Connection
 
-from accord.core import sessions, users
 from accord.core.errors import Unauthenticated
-from accord.core.users import User
+from accord.core.people import sessions, users
+from accord.core.people.users import User
 from accord.db.types import utcnow
 from accord.web.database import Database
 from accord.web.sessions import session_token

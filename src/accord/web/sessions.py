@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from accord.core.sessions import MAX_LIFETIME
+from accord.core.people.sessions import MAX_LIFETIME
 
 COOKIE = "accord_session"
 

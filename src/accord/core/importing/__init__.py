@@ -24,7 +24,7 @@ from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES
 from accord.core.importing.report import ImportReport
 from accord.core.importing.sources import FileSource, ItemSource, Source
 from accord.core.importing.store import DEFAULT_BATCH_SIZE, write_source
-from accord.core.projects import Project, get_project
+from accord.core.projects.project import Project, get_project
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",

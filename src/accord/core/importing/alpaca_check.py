@@ -29,7 +29,7 @@ from accord.core.importing.fields import InvalidItem, json_type
 from accord.core.importing.items import ItemRules
 from accord.core.importing.lines import GZIP_MAGIC
 from accord.core.importing.report import ErrorLog
-from accord.core.projects import Project
+from accord.core.projects.project import Project
 from accord.db.tables import assignments, tasks, users
 
 Progress = Callable[[str, int, int], None]

@@ -30,7 +30,7 @@ from accord.core.importing.alpaca_writes import write_records
 from accord.core.importing.items import ItemRules
 from accord.core.importing.report import MAX_REPORTED_ERRORS, ImportReport, plural
 from accord.core.importing.sources import MAX_SOURCE_LENGTH
-from accord.core.projects import Project, get_project
+from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 
 BATCH_SIZE = 1000

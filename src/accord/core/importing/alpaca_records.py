@@ -35,8 +35,8 @@ import orjson
 from accord.core.importing import fields as check
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.items import Item, ItemRules, Response, canonical_hash
-from accord.core.judgments import MAX_ACTIVE_MS
-from accord.core.users import NAME_PATTERN
+from accord.core.people.users import NAME_PATTERN
+from accord.core.tasks.judgments import MAX_ACTIVE_MS
 
 ID_PREFIX = "alpaca-eval-"
 SOURCE = "alpaca_eval"

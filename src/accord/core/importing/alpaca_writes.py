@@ -1,7 +1,7 @@
 """Writing checked AlpacaEval records: the tasks, the AI judges and their submitted verdicts.
 
 A verdict is stored exactly as if the judge had claimed the task and submitted through
-``core.submissions``: an assignment (``submitted``, display order ``[a, b]``), an annotation,
+``core.work.submissions``: an assignment (``submitted``, display order ``[a, b]``), an annotation,
 its pairwise outcome and the task's counters (``taken``, ``submitted``, ``complete`` at
 ``overlap``), so everything downstream — agreement, reliability, consensus, exports — treats
 it like any other annotation, labelled AI by its annotator's kind. One transaction per batch
@@ -28,10 +28,10 @@ from accord.core.importing.alpaca_records import SOURCE, Record
 from accord.core.importing.existing import LOOKUP_CHUNK, find_existing
 from accord.core.importing.store import insert_new, prepare
 from accord.core.importing.writers import BulkWriter, writer_for
-from accord.core.judgments import pairs_from_ranking
-from accord.core.projects import Project, add_member, roles_of
-from accord.core.queue import queue_after
-from accord.core.users import User, create_user
+from accord.core.people.users import User, create_user
+from accord.core.projects.project import Project, add_member, roles_of
+from accord.core.tasks.judgments import pairs_from_ranking
+from accord.core.tasks.queue import queue_after
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.db.tables import api_tokens, responses, task_responses, tasks, users

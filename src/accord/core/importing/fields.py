@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from accord.core.users import TAG_PATTERN
+from accord.core.people.users import TAG_PATTERN
 
 MAX_ID_LENGTH = 255
 MAX_MODEL_LENGTH = 255

@@ -40,8 +40,8 @@ from accord.core.importing.oasst import oasst_item, ranked_groups
 from accord.core.importing.report import ErrorLog
 from accord.core.importing.sources import MAX_SOURCE_LENGTH
 from accord.core.importing.trl import is_trl_row, trl_item
-from accord.core.projects import Project, get_project
-from accord.core.users import NAME_PATTERN
+from accord.core.people.users import NAME_PATTERN
+from accord.core.projects.project import Project, get_project
 
 KIND = "imported"
 LABELLED_FORMATS = ("trl", "oasst")

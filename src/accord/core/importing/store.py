@@ -31,8 +31,8 @@ from accord.core.importing.items import Item, ItemRules
 from accord.core.importing.report import ImportReport
 from accord.core.importing.sources import Source
 from accord.core.importing.writers import BulkWriter, writer_for
-from accord.core.projects import Project
-from accord.core.refusals import opens_like_refusal
+from accord.core.projects.project import Project
+from accord.core.tasks.refusals import opens_like_refusal
 from accord.db.tables import (
     prompts,
     responses,

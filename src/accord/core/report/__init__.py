@@ -1,6 +1,6 @@
 """A project's quality report: agreement, annotators, consensus, monitors and cost.
 
-``build_report`` reads the project into arrays (``core.quality_inputs``), hands them to the
+``build_report`` reads the project into arrays (``core.report.inputs``), hands them to the
 pure quality engine (``accord.quality``) through ``compute_report``, and returns one
 JSON-ready document whose top-level sections are ``agreement``, ``annotators``,
 ``consensus``, ``monitors`` and ``cost``, beside ``counts``, ``scope`` and ``judges``. With
@@ -20,10 +20,11 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
-from accord.core import judge_audit, quality_inputs
-from accord.core.project_arrays import ProjectArrays
-from accord.core.projects import Project
+from accord.core.judging import judge_audit
+from accord.core.projects.project import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
+from accord.core.report import inputs as quality_inputs
+from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import pair_items
 from accord.core.report.scope import Scope, select_annotations, version_ids
 

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from accord.core.project_arrays import OUTCOME_TIE, ProjectArrays
+from accord.core.report.arrays import OUTCOME_TIE, ProjectArrays
 from accord.core.report.pairs import PairItems
 from accord.quality.agreement import (
     FleissKappa,

@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.project_arrays import ProjectArrays
+from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
 from accord.quality.grouped import group_means, group_medians
 from accord.quality.monitors import Cost

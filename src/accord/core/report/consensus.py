@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.project_arrays import ProjectArrays
 from accord.core.report import win_rates
+from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import PairItems
 from accord.quality.consensus import PairMajorities, majority_pairs
 from accord.quality.grouped import group_means

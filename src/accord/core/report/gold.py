@@ -13,9 +13,9 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, select
 
-from accord.core.judgments import pairs_from_ranking
-from accord.core.project_arrays import OUTCOME_FIRST, OUTCOME_SECOND, OUTCOME_TIE, ProjectArrays
+from accord.core.report.arrays import OUTCOME_FIRST, OUTCOME_SECOND, OUTCOME_TIE, ProjectArrays
 from accord.core.report.pairs import PairItems, pair_keys
+from accord.core.tasks.judgments import pairs_from_ranking
 from accord.db.tables import responses, task_responses, tasks
 from accord.quality.reliability import gold_accuracy
 

@@ -4,7 +4,8 @@ The report's figures count people (``report.scope``); here are the AI judges who
 annotations fall in the report's cut, each with its count, and whether the figures counted
 them this time (``include_ai``). ``audit`` is filled by ``build_report`` with one judge
 audit per AI judge of the project — agreement and Cohen's kappa with the human consensus or
-gold, swap consistency (``core.judge_audit``) — and stays ``null`` when no judge is in the cut.
+gold, swap consistency (``core.judging.judge_audit``) — and stays ``null`` when no judge is in the
+cut.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.project_arrays import ProjectArrays
-from accord.core.projects import Project
+from accord.core.projects.project import Project
+from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import PairItems
 from accord.quality import monitors
 from accord.quality.monitors import Alert

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.project_arrays import ProjectArrays
+from accord.core.report.arrays import ProjectArrays
 from accord.quality.reliability.pairs import PairOrder, pair_index, pair_order
 
 

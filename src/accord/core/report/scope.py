@@ -23,13 +23,13 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, select
 
 from accord.core.errors import InvalidInput
-from accord.core.project_arrays import (
+from accord.core.projects.project import Project
+from accord.core.report.arrays import (
     Annotations,
     Outcomes,
     ProjectArrays,
     Ratings,
 )
-from accord.core.projects import Project
 from accord.db.tables import guideline_versions
 
 AI_KIND = "ai"

@@ -21,7 +21,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
-from accord.core.project_arrays import ProjectArrays
+from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
 from accord.db import raw
 from accord.db.raw import Statement

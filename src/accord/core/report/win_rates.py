@@ -22,7 +22,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.core.project_arrays import OUTCOME_FIRST, ProjectArrays
+from accord.core.report.arrays import OUTCOME_FIRST, ProjectArrays
 from accord.quality.winrate import win_rate
 
 

@@ -7,7 +7,8 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request
 
-from accord.core import calibration, work_rules
+from accord.core.work import calibration
+from accord.core.work import rules as work_rules
 from accord.web.api.schemas import (
     CalibrationRoundIn,
     CalibrationRoundOut,

@@ -1,7 +1,7 @@
 """Guideline versions over the API: list, read, draft, edit, preview, publish, and what changed.
 
 Members read published versions; managers also see, write and publish the draft. The body
-of a draft or an edit is the guideline document (``core.guideline_document``): any subset
+of a draft or an edit is the guideline document (``core.guidelines.document``): any subset
 of ``text``, ``dimensions``, ``priority``, ``edge_cases``, ``escalation_rules``,
 ``examples``, ``change_note``, ``requires_recalibration``; fields left out keep their value.
 """
@@ -16,10 +16,11 @@ import anyio
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from accord.core import guideline_diff, guideline_drafts
 from accord.core.errors import NotFound
-from accord.core.guideline_drafts import GuidelineVersion
-from accord.core.guidelines import Guideline
+from accord.core.guidelines import diff as guideline_diff
+from accord.core.guidelines import drafts as guideline_drafts
+from accord.core.guidelines.current import Guideline
+from accord.core.guidelines.drafts import GuidelineVersion
 from accord.db.types import utcnow
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import Connection
 
-from accord.core.access import can_review
 from accord.core.errors import Forbidden, InvalidInput
-from accord.core.judge_audit import judge_audit
-from accord.core.projects import project_for_member
-from accord.core.users import User
+from accord.core.judging.judge_audit import judge_audit
+from accord.core.people.access import can_review
+from accord.core.people.users import User
+from accord.core.projects.project import project_for_member
 from accord.web.deps import Caller
 
 router = APIRouter(tags=["judges"])

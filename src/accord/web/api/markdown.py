@@ -7,7 +7,7 @@ import anyio
 from fastapi import APIRouter
 from pydantic import Field
 
-from accord.core.judgments import MAX_TEXT
+from accord.core.tasks.judgments import MAX_TEXT
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller, identity
 from accord.web.markdown import render_markdown

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from accord.core import audit, digest, guideline_drafts
+from accord.core.guidelines import drafts as guideline_drafts
+from accord.core.review import audit, digest
 from accord.db.types import utcnow
 from accord.web.api.guidelines import GuidelineOut, version_out
 from accord.web.api.schemas import Strict

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import Connection
 
-from accord.core import progress as progress_rules
-from accord.core.access import can_review
 from accord.core.errors import Forbidden
-from accord.core.projects import Project, project_for_member, projects_of, roles_of
+from accord.core.people.access import can_review
+from accord.core.people.users import User
+from accord.core.projects import progress as progress_rules
+from accord.core.projects.project import Project, project_for_member, projects_of, roles_of
 from accord.core.report import build_report
 from accord.core.report.scope import Scope
-from accord.core.users import User
 from accord.db.types import utcnow
 from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
 from accord.web.deps import Caller, identity

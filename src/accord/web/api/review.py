@@ -10,7 +10,7 @@ from functools import partial
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from accord.core import adjudication, escalation
+from accord.core.review import adjudication, escalation
 from accord.db.types import utcnow
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller

@@ -15,9 +15,9 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response
 
-from accord.core import work
-from accord.core.claims import Wait
-from accord.core.judgments import Judgment
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
+from accord.core.work.claims import Wait
 from accord.web.api.schemas import (
     AnnotationIn,
     CalibrationFeedbackOut,
@@ -57,7 +57,7 @@ def waiting(wait: Wait, at) -> Response:
 )
 async def next_task(project: str, me: Caller, request: Request, response: Response):
     at = now(request)
-    claim = await me.run(work.next_task, project, at, chance(request))
+    claim = await me.run(claims.next_task, project, at, chance(request))
     if claim is None:
         return Response(status_code=204)
     if isinstance(claim, Wait):
@@ -76,7 +76,7 @@ async def next_task(project: str, me: Caller, request: Request, response: Respon
 async def submit(assignment_id: int, body: AnnotationIn, me: Caller, request: Request,
                  response: Response):
     judgment = Judgment(**body.model_dump())
-    stored = await me.run(work.submit, assignment_id, judgment, now(request))
+    stored = await me.run(submissions.submit, assignment_id, judgment, now(request))
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     feedback = stored.calibration
@@ -93,5 +93,5 @@ async def submit(assignment_id: int, body: AnnotationIn, me: Caller, request: Re
 
 @router.post("/assignments/{assignment_id}/skip", response_model=SkipOut)
 async def skip(assignment_id: int, body: SkipIn, me: Caller, request: Request) -> SkipOut:
-    await me.run(work.skip, assignment_id, body.reason, now(request))
+    await me.run(submissions.skip, assignment_id, body.reason, now(request))
     return SkipOut(assignment_id=assignment_id)

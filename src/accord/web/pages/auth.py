@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from accord.core import sessions
 from accord.core.errors import Unauthenticated
+from accord.core.people import sessions
 from accord.db.types import utcnow
 from accord.web.pages.errors import safe_next
 from accord.web.pages.rendering import render

@@ -12,7 +12,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from accord.core.dashboard import DayAgreement
+from accord.core.report.dashboard import DayAgreement
 from accord.exports.report_html import bar_chart, interval_chart
 
 WIDTH, LABEL_WIDTH, ROW = 640, 150, 24

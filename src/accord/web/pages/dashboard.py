@@ -1,6 +1,6 @@
 """``/projects/{project}/dashboard``: a manager's view of progress, agreement and people.
 
-The numbers come from ``core.dashboard`` (which reads the quality report without storing
+The numbers come from ``core.report.dashboard`` (which reads the quality report without storing
 anything); the charts are inline SVG drawn here on the server (``pages.charts``), so the
 page needs no script and no network.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from accord.core.dashboard import dashboard
+from accord.core.report.dashboard import dashboard
 from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages import charts

@@ -1,7 +1,7 @@
 """``/projects/{project}/digest``: the disagreement digest for the weekly guideline review,
 and ``/projects/{project}/audit``: the audit trail.
 
-The digest lists the most disputed finished tasks (``core.digest``) with every annotator's
+The digest lists the most disputed finished tasks (``core.review.digest``) with every annotator's
 ranking, ratings and rationale; filters are a plain GET form (category, guideline version,
 date range, dimension). Under each task a manager can turn the team's decision into a
 worked example or an edge case of the next draft (``guideline_drafts.add_to_draft``: the
@@ -18,9 +18,11 @@ from urllib.parse import parse_qsl, quote, urlencode
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from accord.core import access, audit, digest, guideline_drafts
 from accord.core.errors import InvalidInput
-from accord.core.projects import project_for_member
+from accord.core.guidelines import drafts as guideline_drafts
+from accord.core.people import access
+from accord.core.projects.project import project_for_member
+from accord.core.review import audit, digest
 from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render

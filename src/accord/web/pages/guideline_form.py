@@ -1,5 +1,5 @@
 """The guideline editor's HTML form, both ways: a stored document as rows of fields, and the
-posted fields back as a guideline document's fields (``core.guideline_document``).
+posted fields back as a guideline document's fields (``core.guidelines.document``).
 
 The form works without a script: every list (dimensions, edge cases, escalation rules,
 worked examples) is shown as numbered rows plus a few blank ones; a row left wholly blank
@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from accord.core.guideline_document import GuidelineDocument
+from accord.core.guidelines.document import GuidelineDocument
 
 BLANK_ROWS = 2
 MAX_ROWS = 200

@@ -16,8 +16,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from accord.core import guideline_diff, guideline_drafts
 from accord.core.errors import Conflict, InvalidInput
+from accord.core.guidelines import diff as guideline_diff
+from accord.core.guidelines import drafts as guideline_drafts
 from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.guideline_form import LISTS, fields_from, rows_of

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
-from accord.core import workload
-from accord.core.users import User
+from accord.core.people.users import User
+from accord.core.work import workload
 from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.navigation import links_for

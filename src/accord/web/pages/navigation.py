@@ -11,8 +11,8 @@ from collections.abc import Callable, Set
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from accord.core import access
-from accord.core.users import User
+from accord.core.people import access
+from accord.core.people.users import User
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from accord import __version__
-from accord.core.users import User
+from accord.core.people.users import User
 from accord.web.markdown import hidden_characters, length_of, render_markdown
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

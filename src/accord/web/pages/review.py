@@ -22,8 +22,8 @@ from fastapi import APIRouter, Form, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from accord.core import adjudication, escalation
 from accord.core.errors import Conflict, InvalidInput
+from accord.core.review import adjudication, escalation
 from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
-from accord.core import judgments
-from accord.core.calibration import AnswerReview, review_answer
-from accord.core.guidelines import project_definitions
-from accord.core.users import User
-from accord.core.workbench import Workbench, break_after_minutes, open_task
+from accord.core.guidelines.current import project_definitions
+from accord.core.people.users import User
+from accord.core.tasks import judgments
+from accord.core.work.calibration import AnswerReview, review_answer
+from accord.core.work.workbench import Workbench, break_after_minutes, open_task
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
 from accord.web.sources import chance, now

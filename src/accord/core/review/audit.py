@@ -1,0 +1,68 @@
+"""The audit trail: who changed what a task's consensus is, when, and why.
+
+Every decision that changes a task's consensus or the rules it is judged by (an
+adjudication, an escalation opened or moved, a guideline version published) writes one
+``audit_events`` row through :func:`record`, on the caller's connection, so the event and
+the decision commit or roll back together. Events are only ever inserted; nothing edits or
+deletes them. Reading them is for managers (:func:`events`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from accord.core.errors import Forbidden, InvalidInput
+from accord.core.people import access
+from accord.core.people.users import User
+from accord.core.projects.project import project_for_member
+from accord.db.tables import audit_events, users
+
+MAX_EVENTS = 1000
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: int
+    at: datetime
+    actor: str | None
+    """The person's name; None for the command line (run as the database's owner) or a
+    person since deleted."""
+    action: str
+    subject: str
+    details: dict[str, Any]
+
+
+def record(conn: Connection, *, project_id: int | None, actor_id: int | None, action: str,
+           subject: str, details: dict[str, Any], now: datetime) -> None:
+    """Write one event in the caller's transaction (so it stands or falls with the change)."""
+    conn.execute(insert(audit_events).values(
+        at=now, actor_id=actor_id, project_id=project_id, action=action,
+        subject=subject[:255], details=details,
+    ))
+
+
+def events(conn: Connection, user: User, project_name: str, *, action: str | None = None,
+           limit: int = 200) -> list[AuditEvent]:
+    """The project's events, newest first; ``action`` keeps one kind (or a prefix ending
+    in a dot, such as ``escalation.``)."""
+    project, roles = project_for_member(conn, project_name, user)
+    if not access.can_manage(user, roles):
+        raise Forbidden(f'the audit trail of "{project.name}" is for its managers')
+    if not 1 <= limit <= MAX_EVENTS:
+        raise InvalidInput(f"limit must be between 1 and {MAX_EVENTS}, not {limit}")
+    query = (
+        select(audit_events, users.c.name)
+        .outerjoin(users, users.c.id == audit_events.c.actor_id)
+        .where(audit_events.c.project_id == project.id)
+        .order_by(audit_events.c.at.desc(), audit_events.c.id.desc())
+        .limit(limit)
+    )
+    if action:
+        query = query.where(audit_events.c.action.startswith(action, autoescape=True)
+                            if action.endswith(".") else audit_events.c.action == action)
+    return [AuditEvent(r.id, r.at, r.name, r.action, r.subject, r.details or {})
+            for r in conn.execute(query)]

@@ -1,0 +1,179 @@
+"""What an annotator submits, checked against what they were shown.
+
+A judgment is validated in full before anything is stored; each error names the field and
+the offending value (``ranking names "c", which was not shown (shown: a, b)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from accord.core.errors import InvalidInput
+from accord.core.projects.project import Project
+
+FLAGS = ("unsafe", "both_bad", "contested_fact", "outside_expertise")
+SKIP_REASONS = ("outside_expertise", "unsafe", "broken", "unclear", "other")
+HARM_CATEGORIES = (
+    "violence", "self_harm", "sexual", "hate", "harassment", "weapons", "cbrn", "cybercrime",
+    "fraud", "privacy", "dangerous_advice", "misinformation", "other",
+)
+"""Offered on the red-team page unless the project lists its own in ``settings``."""
+STRENGTH_RANGE = (1, 3)  # slightly, clearly, much better
+SEVERITY_RANGE = (0, 4)  # none … critical
+MAX_ACTIVE_MS = 24 * 3600 * 1000
+MAX_TEXT = 100_000
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """The fields any task kind may carry; which ones are required depends on the kind."""
+
+    ranking: list[list[str]] | None = None
+    strength: int | None = None
+    ratings: dict[str, dict[str, int]] | None = None
+    rationale: str = ""
+    flags: list[str] = field(default_factory=list)
+    active_ms: int = 0
+    response: str | None = None  # a demonstration
+    attack: str | None = None  # red team
+    model_response: str | None = None
+    harm_categories: list[str] | None = None
+    severity: int | None = None
+    refusal_appropriate: bool | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One outcome derived from a ranking: ``winner`` over ``loser``, or a tie of the two."""
+
+    winner: str
+    loser: str
+    tie: bool
+
+
+def harm_categories(project: Project) -> tuple[str, ...]:
+    """The harm categories a project's red-team work is labelled with."""
+    configured = project.settings.get("harm_categories")
+    return tuple(str(c) for c in configured) if configured else HARM_CATEGORIES
+
+
+def pairs_from_ranking(ranking: list[list[str]]) -> list[Pair]:
+    """Every pair a ranking implies: earlier groups beat later ones; members of a group tie.
+
+    Ties are stored once, with the two ids in sorted order, so the narrow table has one row
+    per unordered pair per annotation.
+    """
+    result: list[Pair] = []
+    for i, group in enumerate(ranking):
+        for a, b in combinations(sorted(group), 2):
+            result.append(Pair(a, b, True))
+        for later in ranking[i + 1 :]:
+            result.extend(Pair(w, lo, False) for w in group for lo in later)
+    return result
+
+
+def _check_common(judgment: Judgment, project: Project) -> None:
+    unknown = [f for f in judgment.flags if f not in FLAGS]
+    if unknown:
+        raise InvalidInput(f"unknown flag {unknown[0]!r}; flags are {', '.join(FLAGS)}")
+    if len(set(judgment.flags)) != len(judgment.flags):
+        raise InvalidInput("flags repeat")
+    if not 0 <= judgment.active_ms <= MAX_ACTIVE_MS:
+        raise InvalidInput(
+            f"active_ms must be between 0 and {MAX_ACTIVE_MS}, not {judgment.active_ms}"
+        )
+    if len(judgment.rationale) > MAX_TEXT:
+        raise InvalidInput(f"rationale is longer than {MAX_TEXT} characters")
+    if project.require_rationale and not judgment.rationale.strip():
+        raise InvalidInput(f'project "{project.name}" requires a rationale')
+
+
+def _check_ranking(ranking: list[list[str]] | None, shown: list[str], project: Project) -> None:
+    if not ranking:
+        raise InvalidInput("a comparison needs a ranking: tie groups of response ids, best first")
+    named: list[str] = []
+    for position, group in enumerate(ranking):
+        if not group:
+            raise InvalidInput(f"ranking group {position} is empty")
+        if len(group) > 1 and not project.allow_ties:
+            raise InvalidInput(
+                f'ranking group {position} ties {", ".join(group)}, but project '
+                f'"{project.name}" does not allow ties'
+            )
+        named.extend(group)
+    shown_list = ", ".join(shown)
+    for rid in named:
+        if rid not in shown:
+            raise InvalidInput(f'ranking names "{rid}", which was not shown (shown: {shown_list})')
+    if len(set(named)) != len(named):
+        repeated = sorted({r for r in named if named.count(r) > 1})
+        raise InvalidInput(f"ranking names {', '.join(repeated)} more than once")
+    missing = [r for r in shown if r not in named]
+    if missing:
+        raise InvalidInput(f"ranking leaves out {', '.join(missing)}; it must cover {shown_list}")
+
+
+def check_ranking(ranking: list[list[str]] | None, shown: list[str], project: Project) -> None:
+    """A ranking covers exactly ``shown`` once, ties only where the project allows them.
+
+    Public so a reviewer's adjudicated ranking is held to the same rule as an annotator's.
+    """
+    _check_ranking(ranking, shown, project)
+
+
+def _check_ratings(ratings: dict | None, shown: list[str], project: Project) -> None:
+    if not ratings:
+        return
+    scales = {d.name: d for d in project.dimensions}
+    for rid, by_dimension in ratings.items():
+        if rid not in shown:
+            raise InvalidInput(f'ratings name response "{rid}", which was not shown')
+        for name, value in by_dimension.items():
+            dimension = scales.get(name)
+            if dimension is None:
+                known = ", ".join(scales) or "none"
+                raise InvalidInput(f'ratings name dimension "{name}"; the project has: {known}')
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidInput(f"rating {rid}.{name} must be a whole number")
+            if not dimension.low <= value <= dimension.high:
+                raise InvalidInput(
+                    f"rating {rid}.{name} = {value} is outside {dimension.low}..{dimension.high}"
+                )
+
+
+def _check_in_range(name: str, value: int | None, bounds: tuple[int, int]) -> None:
+    if value is not None and not bounds[0] <= value <= bounds[1]:
+        raise InvalidInput(f"{name} must be between {bounds[0]} and {bounds[1]}, not {value}")
+
+
+def check_comparison(judgment: Judgment, shown: list[str], project: Project) -> None:
+    _check_common(judgment, project)
+    _check_ranking(judgment.ranking, shown, project)
+    _check_ratings(judgment.ratings, shown, project)
+    _check_in_range("strength", judgment.strength, STRENGTH_RANGE)
+
+
+def check_demonstration(judgment: Judgment, project: Project) -> None:
+    _check_common(judgment, project)
+    if judgment.response is None or not judgment.response.strip():
+        raise InvalidInput("a demonstration needs the written response")
+    if len(judgment.response) > MAX_TEXT:
+        raise InvalidInput(f"response is longer than {MAX_TEXT} characters")
+
+
+def check_red_team(judgment: Judgment, project: Project) -> None:
+    _check_common(judgment, project)
+    if judgment.attack is None or not judgment.attack.strip():
+        raise InvalidInput("a red-team annotation needs the attack prompt")
+    _check_in_range("severity", judgment.severity, SEVERITY_RANGE)
+
+
+def check(kind: str, judgment: Judgment, shown: list[str], project: Project) -> None:
+    """Validate ``judgment`` for a task of ``kind`` whose responses were shown as ``shown``."""
+    if kind == "comparison":
+        check_comparison(judgment, shown, project)
+    elif kind == "demonstration":
+        check_demonstration(judgment, project)
+    else:
+        check_red_team(judgment, project)
