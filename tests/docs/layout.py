@@ -23,9 +23,9 @@ The one list that the import test and the architecture table's order are both he
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 
-def packages(folder: Path) -> list[str]:
-    """The Python packages directly inside ``folder``, by name."""
-    return sorted(p.parent.name for p in folder.glob("*/__init__.py"))
+def folders(folder: Path) -> list[str]:
+    """The folders directly inside ``folder`` (caches left out), by name."""
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name[0] not in "_.")
 
 
 def modules(folder: Path) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.layout import CORE_ORDER, SRC, imported_modules, packages, python_files
+from tests.docs.layout import CORE_ORDER, SRC, folders, imported_modules, python_files
 
 EDGES = ("web", "cli", "exports", "llm", "train", "demo")
 """Folders of ``accord`` that use ``core``; core using any of them would be a cycle in waiting."""
@@ -30,7 +30,7 @@ def _core_package(name: str) -> str | None:
 
 
 def test_every_core_package_has_its_place_in_the_import_order():
-    assert packages(SRC / "core") == sorted(CORE_ORDER), (
+    assert folders(SRC / "core") == sorted(CORE_ORDER), (
         "add the new package of accord.core to CORE_ORDER in tests/docs/layout.py, after every "
         "package it imports, and to the table in docs/architecture.md"
     )
