@@ -96,7 +96,7 @@ def parameter_rows(command: Command, ctx: typer.Context) -> list[str]:
     for param in command.get_params(ctx):
         if not isinstance(param, TyperArgument | TyperOption) or param.hidden:
             continue
-        if isinstance(param, TyperOption) and param.opts == ["--help"]:
+        if isinstance(param, TyperOption) and "--help" in param.opts:
             continue
         default = default_value(param, ctx)
         if param.envvar:
