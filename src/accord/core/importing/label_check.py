@@ -44,12 +44,15 @@ class LabelCheck:
         unknown = sorted(names - self._users.keys())
         self._users.update(dict.fromkeys(unknown))
         self._users.update(users_by_name(conn, unknown))
-        task_ids = sorted({existing[record.item.id].task_id for record in records
-                           if record.labels and record.item.id in existing
-                           and existing[record.item.id].task_id is not None})
-        authors = [self._users[name].id for name in sorted(names) if self._users[name]]
-        self._done = annotated_by(conn, task_ids, authors)
-        self._free.update(_free_slots(conn, [i for i in task_ids if i not in self._free]))
+        task_ids: set[int] = set()
+        for record in records:
+            found = existing.get(record.item.id)
+            if record.labels and found is not None and found.task_id is not None:
+                task_ids.add(found.task_id)
+        authors = [user.id for name in sorted(names) if (user := self._users[name]) is not None]
+        self._done = annotated_by(conn, sorted(task_ids), authors)
+        for task_id, room in _free_slots(conn, sorted(task_ids - self._free.keys())).items():
+            self._free[task_id] = room
 
     def problem(self, record: ImportRecord, label: Label, found: Existing | None) -> str | None:
         """Why ``label`` cannot go in, if it cannot; takes its slot when it can."""

@@ -48,9 +48,20 @@ class Pass(Protocol):
 
 
 class Source(Protocol):
-    unit: str  # what an entry is called in messages: "line", "record" or "item"
-    name: str  # kept as each prompt's ``source``
-    progress_in: str  # what a pass's ``position`` counts: "bytes", "records" or "items"
+    @property
+    def unit(self) -> str:
+        """What an entry is called in messages: ``line``, ``record`` or ``item``."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """Kept as each prompt's ``source``."""
+        ...
+
+    @property
+    def progress_in(self) -> str:
+        """What a pass's ``position`` counts: ``bytes``, ``records`` or ``items``."""
+        ...
 
     def open(self) -> AbstractContextManager[Pass]: ...
 
