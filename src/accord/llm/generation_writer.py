@@ -26,7 +26,7 @@ from accord.core.judging.generated import (
 )
 from accord.core.judging.model_calls import ModelCall, record_calls
 from accord.core.projects.project import Project
-from accord.llm.backend import ChatResult
+from accord.llm.chat import ChatResult
 from accord.llm.generation_plan import Plan, Slot
 
 FLUSH_EVERY = 200

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import (
+from accord.llm.chat import (
     LOGPROB_POSITIONS,
     BackendError,
     ChatRequest,

@@ -29,6 +29,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 MAX_CONCURRENCY = 1024
 
+JobsDone = Callable[[int, int], None]
+"""A long run's progress callback, called with (jobs done, jobs in the run): candidates for
+``accord generate``, comparison tasks for ``accord judge``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome(Generic[T, R]):

@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from accord.llm.backend import TokenChoice
+from accord.llm.chat import TokenChoice
 from accord.llm.constitution import Principle
 
 TEMPLATE_VERSION = "accord-pairwise-v1"

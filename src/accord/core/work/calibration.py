@@ -60,7 +60,7 @@ CALIBRATED = Gate()
 
 
 @dataclass(frozen=True)
-class Progress:
+class RoundPosition:
     """Where an annotator is in a round: the task in hand is ``position`` of ``of``."""
 
     position: int
@@ -239,8 +239,8 @@ def after_answer(conn: Connection, project: Project, user_id: int, task_id: int,
     )
 
 
-def progress_of(conn: Connection, project: Project, user_id: int, assignment_id: int
-                ) -> Progress | None:
+def round_position_of(conn: Connection, project: Project, user_id: int, assignment_id: int
+                ) -> RoundPosition | None:
     """The round position of a held lease on a calibration task, None for any other lease."""
     rule = rules_of(project).calibration
     if rule is None:
@@ -256,7 +256,7 @@ def progress_of(conn: Connection, project: Project, user_id: int, assignment_id:
     if found is None or found.status != "pending":
         return None
     answered = len(_answers(conn, project.id, user_id, found.created_at))
-    return Progress(min(answered + 1, rule.tasks), rule.tasks)
+    return RoundPosition(min(answered + 1, rule.tasks), rule.tasks)
 
 
 def _managed(conn: Connection, manager: User, project_name: str) -> Project:
