@@ -33,6 +33,7 @@ from accord.core.tasks.judgments import pairs_from_ranking
 from accord.core.tasks.view import TaskView, load_view
 from accord.core.work.rules import CalibrationRule, rules_of
 from accord.db import raw
+from accord.db.inserts import insert_one
 from accord.db.raw import Statement
 from accord.db.tables import annotations, assignments, calibrations, guideline_versions, tasks
 from accord.db.tables import users as users_table
@@ -128,11 +129,11 @@ def gate(conn: Connection, project: Project, user_id: int, rule: CalibrationRule
 
 def start_round(conn: Connection, project: Project, user_id: int, now: datetime) -> int:
     """A new pending round under the guideline version in force; returns its id."""
-    return conn.execute(insert(calibrations).values(
+    return insert_one(conn, insert(calibrations).values(
         project_id=project.id, user_id=user_id,
         guideline_version_id=project.guideline[0] if project.guideline else None,
         status="pending", created_at=now,
-    )).inserted_primary_key[0]
+    ))
 
 
 def _outcomes(ranking: list[list[str]]) -> dict[tuple[str, str], int]:
@@ -338,7 +339,7 @@ def review_answer(conn: Connection, user: User, project_name: str, assignment_id
     feedback = None
     if row is not None and row.is_gold:
         feedback = after_answer(conn, project, user.id, row.task_id, row.leased_at, now)
-    if feedback is None:
+    if row is None or feedback is None:
         raise NotFound(f"calibration answer {assignment_id} does not exist")
     version = project.guideline[1] if project.guideline else None
     view = load_view(conn, row.task_id, list(row.display_order), version)
