@@ -124,13 +124,14 @@ def generate_candidates(
     return report
 
 
-def _take(outcome: Outcome, writer: CandidateWriter, report: GenerationReport,
+def _take(outcome: Outcome[Job, ChatResult], writer: CandidateWriter, report: GenerationReport,
           prices: Prices, on_failure: OnFailure | None) -> None:
     """Hand one finished call to the writer; report a prompt's first failure."""
-    job, error = outcome.job, outcome.error
-    if error is None:
+    job = outcome.job
+    if outcome.error is None:
         writer.answered(job, outcome.result, answered_call(PURPOSE, outcome.result, prices))
         return
+    error = outcome.error
     message = _failure_message(error)
     call = (answered_call(PURPOSE, error.result, prices) if isinstance(error, _EmptyAnswer)
             else failed_call(PURPOSE, job.slot.model, message, outcome.elapsed_ms))
