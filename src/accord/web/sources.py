@@ -4,10 +4,10 @@ Normally the real UTC clock and a process-wide generator. A test (or a simulatio
 ``clock`` (a callable returning an aware UTC datetime) and ``rng`` (a ``random.Random``) on
 ``app.state`` to move time without sleeping and to replay gold draws exactly.
 
-Handlers take them as typed dependencies (``at: Now``, ``rng: Chance``), never from
-``utcnow()``: so moving ``app.state.clock`` moves time for every route, the login session's
-expiry included. FastAPI resolves a dependency once per request, so the session check and
-the handler see the same instant.
+Every handler takes its time as the typed dependency ``at: Now``, never from ``utcnow()``,
+so moving ``app.state.clock`` moves time for every route; the login session's check
+(``web.deps``) reads the same ``current_time``. The claim's generator stays a plain call
+(``chance(request)``): it is read by two handlers only, on the hottest route.
 """
 
 from __future__ import annotations
@@ -27,12 +27,10 @@ async def current_time(request: Request) -> datetime:
     return clock() if clock is not None else utcnow()
 
 
-async def chance(request: Request) -> random.Random | None:
+def chance(request: Request) -> random.Random | None:
     """The generator for gold draws and display orders; None means the claim's own."""
     return getattr(request.app.state, "rng", None)
 
 
 Now = Annotated[datetime, Depends(current_time)]
 """The request's instant, from ``app.state.clock`` when set."""
-Chance = Annotated[random.Random | None, Depends(chance)]
-"""The request's generator for gold draws, from ``app.state.rng`` when set."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from accord.core.errors import ErrorKind
 from accord.core.tasks.judgments import Judgment
@@ -30,7 +30,7 @@ from accord.web.api.schemas import (
     TaskOut,
 )
 from accord.web.deps import Caller
-from accord.web.sources import Chance, Now
+from accord.web.sources import Now, chance
 
 router = APIRouter(tags=["annotation"])
 
@@ -60,10 +60,10 @@ def waiting(wait: Wait, at) -> Response:
                      "headers": {k: {"description": v} for k, v in WAIT_HEADERS.items()}},
                **caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)},
 )
-async def next_task(project: str, me: Caller, at: Now, rng: Chance, response: Response):
+async def next_task(project: str, me: Caller, at: Now, request: Request, response: Response):
     """Lease the caller's next task in the project (or resume the one they hold), with its
     responses in the order this annotator is shown them."""
-    claim = await me.run(claims.next_task, project, at, rng)
+    claim = await me.run(claims.next_task, project, at, chance(request))
     if claim is None:
         return Response(status_code=204)
     if isinstance(claim, Wait):

@@ -21,7 +21,7 @@ from accord.core.work.calibration import AnswerReview, review_answer
 from accord.core.work.workbench import Workbench, break_after_minutes, open_task
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
-from accord.web.sources import Chance, Now
+from accord.web.sources import Now, chance
 
 router = APIRouter()
 
@@ -80,9 +80,8 @@ def _script_data(bench: Workbench) -> dict:
 
 
 @router.get("/projects/{project}/annotate")
-async def annotate(request: Request, project: str, viewer: Viewer, at: Now,
-                   rng: Chance) -> Response:
-    page = await viewer.run(_open, project, at, rng)
+async def annotate(request: Request, project: str, viewer: Viewer, at: Now) -> Response:
+    page = await viewer.run(_open, project, at, chance(request))
     bench = page.bench
     definitions = (
         bench.guideline.dimensions if bench.guideline else project_definitions(bench.project)
