@@ -13,6 +13,7 @@ from accord.core.people.users import User
 from accord.core.projects import progress as progress_rules
 from accord.core.projects.project import Project, project_for_member, projects_of, roles_of
 from accord.core.report import build_report
+from accord.core.report.schema import QualityReport
 from accord.core.report.scope import Scope
 from accord.db.types import utcnow
 from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
@@ -69,14 +70,15 @@ async def get_progress(project: str, me: Caller) -> ProgressOut:
     return ProgressOut(**result.__dict__)
 
 
-def _report(conn: Connection, user: User, name: str, scope: Scope) -> dict:
+def _report(conn: Connection, user: User, name: str, scope: Scope) -> QualityReport:
     project, roles = project_for_member(conn, name, user)
     if not can_review(user, roles):
         raise Forbidden(f'the report of "{project.name}" is for its reviewers and managers')
     return build_report(conn, project, utcnow(), store_consensus=False, scope=scope)
 
 
-@router.get("/projects/{project}/report")
+@router.get("/projects/{project}/report", response_model=QualityReport,
+            response_model_exclude_unset=True)
 async def get_report(
     project: str, me: Caller,
     guideline_version: Annotated[list[int] | None, Query(
@@ -84,10 +86,12 @@ async def get_report(
     )] = None,
     include_ai: Annotated[bool, Query(
         description="Count AI judges' annotations in the figures.")] = False,
-) -> dict:
+) -> QualityReport:
     """The quality report: ``agreement``, ``annotators``, ``consensus``, ``monitors``, ``cost``.
 
-    Reading it changes nothing; ``accord report`` stores the consensus it computes.
+    Reading it changes nothing; ``accord report`` stores the consensus it computes. A field
+    that this report leaves out (the gold columns of a project without gold tasks, a
+    per-annotator figure of a project without annotators) is absent, not null.
     """
     scope = Scope(guideline_versions=tuple(guideline_version or ()), include_ai=include_ai)
     return await me.run(_report, project, scope)

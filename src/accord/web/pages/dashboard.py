@@ -30,6 +30,6 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer) -> Resp
         request, "dashboard.html", user, board=board, report=report,
         progress_chart=charts.progress_chart(board.by_category),
         agreement_chart=charts.agreement_chart(board.agreement_by_day),
-        reliability_chart=charts.reliability_chart(report["annotators"]),
-        models_chart=charts.models_chart(report["consensus"].get("models", [])),
+        reliability_chart=charts.reliability_chart(report.annotators),
+        models_chart=charts.models_chart(report.consensus.models),
     )
