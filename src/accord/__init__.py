@@ -1,3 +1,3 @@
 """Accord: human feedback data for aligning language models."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

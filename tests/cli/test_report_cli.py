@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from accord.core.importing.alpaca_eval import import_alpaca_eval
+from accord.core.importing import import_file
 from accord.core.people.users import get_user
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
@@ -116,7 +116,7 @@ def test_report_of_a_project_judged_by_an_ai_prints_its_judge_apart(engine, db_u
         {"instruction": f"q{i}", "output_1": f"reference {i}", "generator_1": "reference",
          "output_2": f"answer {i}", "generator_2": "model-x", "annotator": "judge-1",
          "preference": 1.8} for i in range(3)]).decode())
-    import_alpaca_eval(engine, project, verdicts)
+    import_file(engine, project, verdicts, file_format="alpaca-eval")
     monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
     runner = CliRunner()
 

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from accord.core.errors import ImportRejected
-from accord.core.importing.alpaca_eval import import_alpaca_eval
-from accord.core.importing.alpaca_records import task_id
+from accord.core.importing import import_file
+from accord.core.importing.formats.alpaca_eval import task_id
 from accord.core.report import build_report
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
@@ -86,7 +86,8 @@ def _record(instruction: str, preference, model: str = "model-x", **fields) -> d
 def test_the_leaderboard_is_reproduced_from_imported_judge_annotations(engine, shared_data):
     project = make_project(engine, "leaderboard", overlap=1, allow_ties=True)
     for model in MODELS:
-        report = import_alpaca_eval(engine, project, _annotation_file(shared_data, model))
+        report = import_file(engine, project, _annotation_file(shared_data, model),
+                             file_format="alpaca-eval")
         assert (report.new, report.annotations_new, report.invalid) == (805, 805, 0)
 
     with engine.begin() as conn:
@@ -114,10 +115,10 @@ def test_the_leaderboard_is_reproduced_from_imported_judge_annotations(engine, s
 def test_importing_a_file_again_adds_nothing(engine, shared_data):
     project = make_project(engine, "leaderboard", overlap=1, allow_ties=True)
     path = _annotation_file(shared_data, "Qwen-14B-Chat")
-    import_alpaca_eval(engine, project, path)
+    import_file(engine, project, path, file_format="alpaca-eval")
     before = _counts(engine)
 
-    again = import_alpaca_eval(engine, project, path)
+    again = import_file(engine, project, path, file_format="alpaca-eval")
 
     assert _counts(engine) == before
     assert (again.new, again.unchanged) == (0, 805)
@@ -134,7 +135,7 @@ def test_an_invalid_record_is_named_and_nothing_is_written(engine, shared_data, 
     before = _counts(engine)
 
     with pytest.raises(ImportRejected) as rejected:
-        import_alpaca_eval(engine, project, path)
+        import_file(engine, project, path, file_format="alpaca-eval")
 
     assert rejected.value.details == [
         (3, "output_2 is missing"),
@@ -144,7 +145,7 @@ def test_an_invalid_record_is_named_and_nothing_is_written(engine, shared_data, 
     assert "record 17: preference \"abc\" is not a number" in str(rejected.value)
     assert _counts(engine) == before
 
-    skipped = import_alpaca_eval(engine, project, path, skip_invalid=True)
+    skipped = import_file(engine, project, path, skip_invalid=True, file_format="alpaca-eval")
     assert (skipped.new, skipped.annotations_new, skipped.invalid) == (802, 802, 3)
 
 
@@ -155,7 +156,7 @@ def test_a_record_without_preference_becomes_a_task_without_annotation(engine, t
         _record("q3", "1.2"),
     ])
 
-    report = import_alpaca_eval(engine, project, path)
+    report = import_file(engine, project, path, file_format="alpaca-eval")
 
     assert (report.new, report.annotations_new) == (4, 2)
     assert (report.unjudged_count, report.unjudged) == (2, [1, 2])
@@ -175,7 +176,7 @@ def test_ties_need_a_project_that_allows_them(engine, tmp_path):
     path = _write(tmp_path / "a.json", [_record("q0", 1.5), _record("q1", 0)])
 
     with pytest.raises(ImportRejected) as rejected:
-        import_alpaca_eval(engine, project, path)
+        import_file(engine, project, path, file_format="alpaca-eval")
 
     assert [index for index, _ in rejected.value.details] == [0, 1]
     assert "a tie, but project strict does not allow ties" in rejected.value.details[0][1]
@@ -186,7 +187,8 @@ def test_a_judge_name_held_by_a_person_is_refused(engine, tmp_path):
     make_user(engine, "judge-1")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_alpaca_eval(engine, project, _write(tmp_path / "a.json", [_record("q0", 1.9)]))
+        import_file(engine, project, _write(tmp_path / "a.json", [_record("q0", 1.9)]),
+                    file_format="alpaca-eval")
 
     assert rejected.value.details[0][0] == 0
     assert 'annotator "judge-1" is the name of a human user' in rejected.value.details[0][1]
@@ -194,19 +196,20 @@ def test_a_judge_name_held_by_a_person_is_refused(engine, tmp_path):
 
 def test_a_verdict_needs_a_free_slot_on_its_task(engine, tmp_path):
     project = make_project(engine, "judged", overlap=1, allow_ties=True)
-    import_alpaca_eval(engine, project, _write(tmp_path / "a.json", [_record("q0", 1.9)]))
+    import_file(engine, project, _write(tmp_path / "a.json", [_record("q0", 1.9)]),
+                file_format="alpaca-eval")
     second_judge = _write(tmp_path / "b.json", [_record("q0", 1.2, annotator="judge-2")])
 
     with pytest.raises(ImportRejected) as rejected:
-        import_alpaca_eval(engine, project, second_judge)
+        import_file(engine, project, second_judge, file_format="alpaca-eval")
 
     assert "has no free slot" in rejected.value.details[0][1]
 
 
 def test_win_rates_mix_soft_judge_votes_with_plain_human_rankings(engine, tmp_path):
     project = make_project(engine, "mixed", overlap=2, allow_ties=True)
-    import_alpaca_eval(engine, project, _write(tmp_path / "a.json", [
-        _record("q0", 1.8), _record("q1", 1.25)]))
+    import_file(engine, project, _write(tmp_path / "a.json", [
+        _record("q0", 1.8), _record("q1", 1.25)]), file_format="alpaca-eval")
     person = make_user(engine, "ann", project=project, roles=("annotator",)).user
     now = utcnow()
     for _ in range(2):  # the person prefers the model's answer (b) both times
@@ -230,7 +233,8 @@ def test_win_rates_mix_soft_judge_votes_with_plain_human_rankings(engine, tmp_pa
 
 def test_a_judge_is_made_an_annotator_of_the_project(engine, tmp_path):
     project = make_project(engine, "judged", overlap=1, allow_ties=True)
-    import_alpaca_eval(engine, project, _write(tmp_path / "a.json", [_record("q0", 1.9)]))
+    import_file(engine, project, _write(tmp_path / "a.json", [_record("q0", 1.9)]),
+                file_format="alpaca-eval")
     with engine.connect() as conn:
         roles = conn.execute(
             select(memberships.c.role).join(users, users.c.id == memberships.c.user_id)
@@ -243,8 +247,8 @@ def test_the_rationale_keeps_price_time_and_the_first_10_kb_of_the_raw_completio
                                                                                   tmp_path):
     project = make_project(engine, "judged", overlap=1, allow_ties=True)
     long_completion = {"text": "é" * 20_000}
-    import_alpaca_eval(engine, project, _write(tmp_path / "a.json", [
-        _record("q0", 1.9, raw_completion=long_completion)]))
+    import_file(engine, project, _write(tmp_path / "a.json", [
+        _record("q0", 1.9, raw_completion=long_completion)]), file_format="alpaca-eval")
 
     with engine.connect() as conn:
         rationale = json.loads(conn.execute(select(annotations.c.rationale)).scalar_one())

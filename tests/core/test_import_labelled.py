@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from accord.core.errors import ImportRejected
-from accord.core.importing.labelled import import_labelled
+from accord.core.importing import import_file
 from accord.db.tables import tasks, users
 from accord.exports import export
 from accord.exports.hygiene import prompt_key
@@ -22,7 +22,7 @@ OASST_FILE = "oasst/en_100_tree.jsonl"
 def test_hh_rlhf_imports_all_2312_labelled_rows_and_exports_them(engine, shared_data, tmp_path):
     project = make_project(engine, overlap=1)
 
-    report = import_labelled(engine, project, shared_data / HH_FILE, source="hh-rlhf")
+    report = import_file(engine, project, shared_data / HH_FILE, source="hh-rlhf", labelled=True)
 
     assert (report.new, report.annotations_new, report.invalid) == (2312, 2312, 0)
     with engine.connect() as conn:
@@ -41,7 +41,7 @@ def test_hh_rlhf_imports_all_2312_labelled_rows_and_exports_them(engine, shared_
 def test_oasst_trees_give_212_ranked_tasks_and_754_pairs(engine, shared_data, tmp_path):
     project = make_project(engine, overlap=1, ranking_mode="kway")
 
-    report = import_labelled(engine, project, shared_data / OASST_FILE, fmt="oasst")
+    report = import_file(engine, project, shared_data / OASST_FILE, file_format="oasst")
 
     assert (report.new, report.annotations_new) == (212, 212)
     out = tmp_path / "oasst.parquet"
@@ -67,9 +67,9 @@ def _assert_split_never_leaks(engine, project, tmp_path, total: int) -> None:
 
 def test_importing_again_adds_nothing(engine, shared_data):
     project = make_project(engine, overlap=1, ranking_mode="kway")
-    import_labelled(engine, project, shared_data / OASST_FILE, fmt="oasst")
+    import_file(engine, project, shared_data / OASST_FILE, file_format="oasst")
 
-    again = import_labelled(engine, project, shared_data / OASST_FILE, fmt="oasst")
+    again = import_file(engine, project, shared_data / OASST_FILE, file_format="oasst")
 
     assert (again.new, again.unchanged, again.annotations_new) == (0, 212, 0)
 
@@ -77,7 +77,7 @@ def test_importing_again_adds_nothing(engine, shared_data):
 def test_a_pairwise_project_refuses_oasst_groups_of_three(engine, shared_data):
     project = make_project(engine, overlap=1)
     with pytest.raises(ImportRejected) as rejected:
-        import_labelled(engine, project, shared_data / OASST_FILE, fmt="oasst")
+        import_file(engine, project, shared_data / OASST_FILE, file_format="oasst")
     assert "need a K-way project" in rejected.value.details[0][1]
 
 
@@ -87,7 +87,7 @@ def test_labels_take_an_overlap_slot_and_wait_for_more_annotators(engine, tmp_pa
         {"prompt": "2+2?", "chosen": "4", "rejected": "5"},
     ])
 
-    import_labelled(engine, project, path)
+    import_file(engine, project, path, labelled=True)
 
     with engine.connect() as conn:
         task = conn.execute(select(tasks.c.status, tasks.c.submitted, tasks.c.taken)).one()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from accord.core.importing.fields import InvalidItem
-from accord.core.importing.formats import to_item
+from accord.core.importing.formats.accord_jsonl import to_item
 from accord.core.importing.items import ItemRules, validate_item
 from accord.core.importing.lines import GZIP_MAGIC, LineReader, decode
 

@@ -16,8 +16,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import Engine, select, update
 
-from accord.core.importing.alpaca_eval import import_alpaca_eval
-from accord.core.importing.alpaca_records import task_id
+from accord.core.importing import import_file
+from accord.core.importing.formats.alpaca_eval import task_id
 from accord.core.judging import ai_judges
 from accord.core.judging.judge_audit import audit_section, judge_audit
 from accord.core.projects.project import Project, get_project
@@ -171,7 +171,7 @@ def test_the_audit_runs_on_an_alpaca_eval_import(engine, tmp_path):
     path = tmp_path / "model-x_annotations.json"
     path.write_text(json.dumps([alpaca_record(i, p) for i, p in enumerate(preferences)]))
     project = make_project(engine, "alpaca", overlap=2, allow_ties=True)
-    import_alpaca_eval(engine, project, path)
+    import_file(engine, project, path, file_format="alpaca-eval")
     with engine.connect() as conn:
         kind = conn.execute(select(users.c.kind).where(users.c.name == "alpaca-judge")
                             ).scalar_one()

@@ -10,7 +10,7 @@ from bench import quality_population as population
 from sqlalchemy import func, select
 
 from accord.core.errors import InvalidInput
-from accord.core.importing.alpaca_eval import import_alpaca_eval
+from accord.core.importing import import_file
 from accord.core.report import build_report
 from accord.core.report.schema import QualityReport, ReportScope
 from accord.core.report.schema.judges import JudgeCount
@@ -126,7 +126,8 @@ def judged(engine, tmp_path):
     """Three people agree on every task (b on even ones, a on odd ones); an AI judge, imported
     from an AlpacaEval file, always prefers a."""
     project = make_project(engine, "mixed", overlap=4, allow_ties=True)
-    import_alpaca_eval(engine, project, _verdicts(tmp_path, TASKS_PER_VERSION, 1.1))
+    import_file(engine, project, _verdicts(tmp_path, TASKS_PER_VERSION, 1.1),
+                file_format="alpaca-eval")
     people = [make_user(engine, n, project=project, roles=("annotator",)).user for n in PEOPLE]
     order: dict[str, int] = {}
     annotate(engine, project, people,

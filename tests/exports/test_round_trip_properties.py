@@ -11,7 +11,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.core.importing.labelled import import_labelled
+from accord.core.importing import import_file
 from accord.exports import export
 from accord.exports.hygiene import prompt_key
 from tests.exports.conftest import read_rows
@@ -45,10 +45,10 @@ def test_export_then_import_is_the_identity_and_splits_never_leak(
     source = _write(tmp_path / f"in-{run}.jsonl",
                     [{"prompt": p, "chosen": c, "rejected": r} for p, c, r in rows])
 
-    import_labelled(engine, first, source)
+    import_file(engine, first, source, labelled=True)
     exported = tmp_path / f"first-{run}.jsonl"
     export(engine, first, "preference", exported)
-    import_labelled(engine, second, exported)
+    import_file(engine, second, exported, labelled=True)
     again = tmp_path / f"second-{run}.parquet"
     export(engine, second, "preference", again)
 

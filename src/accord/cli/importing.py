@@ -1,5 +1,5 @@
-"""``accord import PROJECT FILE``: load items or TRL preference rows from JSONL (or .jsonl.gz),
-or, with ``--format alpaca-eval``, an AlpacaEval annotation file as AI-judge annotations."""
+"""``accord import PROJECT FILE``: load a file in any registered import format (JSONL items or
+TRL preference rows by default; ``--format`` names the others), with its labels where kept."""
 
 from __future__ import annotations
 
@@ -19,14 +19,19 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from accord.cli.context import fail, open_engine, print_json, reports_errors
+from accord.cli.context import open_engine, print_json, reports_errors
 from accord.collector import cycle_collector_paused
-from accord.core.importing import DEFAULT_MAX_LINE_BYTES, ImportReport, import_file
-from accord.core.importing.alpaca_eval import AlpacaEvalReport, import_alpaca_eval
-from accord.core.importing.labelled import import_labelled
+from accord.core.importing import (
+    DEFAULT_MAX_LINE_BYTES,
+    FORMATS,
+    ImportReport,
+    SourceRead,
+    import_file,
+    import_format,
+)
 
 PHASES = {"checking": "Checking", "importing": "Importing"}
-FORMATS = ("jsonl", "alpaca-eval", "oasst")
+FORMAT_HELP = ", ".join(f"{f.name} ({f.description})" for f in FORMATS.values())
 
 
 @reports_errors
@@ -37,14 +42,7 @@ def import_command(
         help="JSONL file, one item a line (Accord items or TRL preference rows), or with "
              "--format alpaca-eval an AlpacaEval *_annotations.json; .gz accepted.",
     ),
-    file_format: str = typer.Option(
-        "jsonl", "--format",
-        help="jsonl (Accord items or TRL rows), alpaca-eval (an AlpacaEval annotation file: "
-             "each record becomes a comparison task and its preference a submitted annotation "
-             "by an AI judge named after the record's annotator) or oasst (OpenAssistant "
-             "message trees: each ranked group of replies becomes a K-way task; implies "
-             "--labelled).",
-    ),
+    file_format: str = typer.Option("jsonl", "--format", help=f"One of: {FORMAT_HELP}."),
     labelled: bool = typer.Option(
         False, "--labelled",
         help="Keep the labels that come with the data (TRL rows: chosen over rejected; oasst: "
@@ -78,43 +76,23 @@ def import_command(
     array from 0, for alpaca-eval) and nothing is imported (exit 1) unless --skip-invalid is
     given. Importing the same file again changes nothing.
     """
-    if file_format not in FORMATS:
-        fail(f'--format must be one of {", ".join(FORMATS)}, not "{file_format}"')
-    alpaca = file_format == "alpaca-eval"
-    labelled = labelled or file_format == "oasst"
-    if (alpaca or labelled) and update:
-        fail("--update applies to --format jsonl only, without --labelled; imported labels "
-             "keep their first import")
-    if alpaca and labelled:
-        fail("--labelled does not apply to --format alpaca-eval: its verdicts are always kept")
-    if source is not None and not labelled:
-        fail("--source names the annotator of --labelled imports only")
+    fmt = import_format(file_format)
     engine = open_engine()
     try:
         with _progress_bar(enabled=not quiet and sys.stderr.isatty(),
-                           records=alpaca) as progress, cycle_collector_paused():
-            if labelled:
-                report = import_labelled(engine, project, file,
-                                         fmt="oasst" if file_format == "oasst" else "trl",
-                                         source=source, skip_invalid=skip_invalid)
-            elif alpaca:
-                report = import_alpaca_eval(engine, project, file, skip_invalid=skip_invalid,
-                                            progress=progress)
-            else:
-                report = import_file(engine, project, file, skip_invalid=skip_invalid,
-                                     update=update, max_line_bytes=max_line_bytes,
-                                     progress=progress)
+                           counts=fmt.read.progress_in) as on_read, cycle_collector_paused():
+            report = import_file(engine, project, file, file_format=file_format,
+                                 labelled=labelled, source=source, skip_invalid=skip_invalid,
+                                 update=update, max_line_bytes=max_line_bytes, on_read=on_read)
     finally:
         engine.dispose()
-    _print_report(report, file, project, json_output=json_output,
-                  unit="record" if alpaca else "line")
+    _print_report(report, file, project, json_output=json_output)
 
 
-def _print_report(report: ImportReport, file: Path, project: str, *, json_output: bool,
-                  unit: str = "line") -> None:
-    for line, reason in report.errors:
-        typer.echo(f"{unit} {line}: {reason} (skipped)", err=True)
-    if isinstance(report, AlpacaEvalReport) and report.unjudged:
+def _print_report(report: ImportReport, file: Path, project: str, *, json_output: bool) -> None:
+    for number, reason in report.errors:
+        typer.echo(f"{report.unit} {number}: {reason} (skipped)", err=True)
+    if report.unjudged:
         more = report.unjudged_count - len(report.unjudged)
         typer.echo("records without a preference, imported as tasks only: "
                    + ", ".join(map(str, report.unjudged)) + (f" and {more} more" if more else ""),
@@ -128,13 +106,13 @@ def _print_report(report: ImportReport, file: Path, project: str, *, json_output
 
 
 @contextmanager
-def _progress_bar(*, enabled: bool, records: bool = False) -> Iterator[object]:
-    """A rich progress bar on stderr, one row per pass, in bytes (or in records);
-    ``None`` when disabled."""
+def _progress_bar(*, enabled: bool, counts: str) -> Iterator[SourceRead | None]:
+    """A rich progress bar on stderr, one row per pass, in bytes (or in records, as the
+    source ``counts``); ``None`` when disabled."""
     if not enabled:
         yield None
         return
-    done = MofNCompleteColumn() if records else DownloadColumn()
+    done = DownloadColumn() if counts == "bytes" else MofNCompleteColumn()
     bar = Progress(TextColumn("{task.description}"), BarColumn(), done,
                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
     rows: dict[str, object] = {}

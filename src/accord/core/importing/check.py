@@ -1,8 +1,11 @@
 """Pass 1: check the whole source before anything is written.
 
-Every invalid line is found, not just the first, so that a user fixes a file in one round.
-Memory stays flat however long the file: only the ids seen so far (to catch repeats) and the
-numbers of invalid lines are kept, and ids are looked up in the project a chunk at a time.
+Every invalid entry is found, not just the first, so that a user fixes a file in one round:
+an entry that cannot be read, one its format's adapter refuses, one that repeats an earlier
+entry, an item that the project holds with other content, a label that cannot become an
+annotation. Memory stays flat however long the file: only what the format's repeat rule
+keeps (the ids seen so far), the slots its labels take and the numbers of invalid entries are
+kept, and records are looked up in the project a chunk at a time.
 """
 
 from __future__ import annotations
@@ -10,16 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from accord.core.importing.existing import find_existing, judge, project_is_empty
 from accord.core.importing.fields import InvalidItem
-from accord.core.importing.formats import to_item
-from accord.core.importing.items import Item, ItemRules
+from accord.core.importing.label_check import LabelCheck
+from accord.core.importing.records import AdaptContext, Adapter, ImportRecord
+from accord.core.importing.repeats import RepeatRule
 from accord.core.importing.report import ErrorLog
 from accord.core.importing.sources import Source
+from accord.core.projects.project import Project
 
-Progress = Callable[[str, int, int], None]
+SourceRead = Callable[[str, int, int], None]
+"""Told how far a pass has read the source: ``on_read(phase, done, total)``, phase
+``"checking"`` or ``"importing"``, in the source's ``progress_in`` (bytes of a file)."""
 LOOKUP_CHUNK = 2000
 PROGRESS_EVERY = 5000
 
@@ -30,68 +37,87 @@ class CheckResult:
     valid: int
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """What each chunk of records is checked against in the project."""
+
+    project_id: int
+    update: bool
+    items: bool  # False while the project is empty: no id can collide
+    labels: LabelCheck
+
+
 def check_source(
-    engine: Engine, project_id: int, source: Source, rules: ItemRules, *, update: bool,
-    progress: Progress | None = None,
+    engine: Engine, project: Project, source: Source, adapt: Adapter, repeats: RepeatRule,
+    context: AdaptContext, *, update: bool, on_read: SourceRead | None = None,
 ) -> CheckResult:
-    """Validate every entry of ``source`` against the format, the file and the project."""
+    """Validate every entry of ``source`` against its format, the file and the project."""
     errors = ErrorLog()
     with engine.connect() as conn:
-        look_up = not project_is_empty(conn, project_id)
-    seen: dict[str, int] = {}
-    pending: list[tuple[int, Item]] = []
+        lookups = _Lookups(project.id, update, not project_is_empty(conn, project.id),
+                           LabelCheck(project.overlap))
+    seen = repeats(source.unit)
+    pending: list[ImportRecord] = []
     valid = 0
     with source.open() as reading:
         for count, entry in enumerate(reading, start=1):
-            if count % PROGRESS_EVERY == 0 and progress:
-                progress("checking", reading.position, reading.total)
+            if count % PROGRESS_EVERY == 0 and on_read:
+                on_read("checking", reading.position, reading.total)
             if entry.error is not None:
                 errors.add(entry.number, entry.error)
                 continue
             try:
-                item = to_item(entry.value, rules)
+                records = adapt(entry.number, entry.value, context)
             except InvalidItem as error:
                 errors.add(entry.number, str(error))
                 continue
-            first = seen.setdefault(item.id, entry.number)
-            if first != entry.number:
-                errors.add(entry.number, f"id {item.id} is already used on {source.unit} {first}")
+            problem = seen.problem(records)
+            if problem is not None:
+                errors.add(entry.number, problem)
                 continue
-            valid += 1
-            if look_up:
-                pending.append((entry.number, item))
+            valid += len(records)
+            if lookups.items or any(record.labels for record in records):
+                pending.extend(records)
                 if len(pending) >= LOOKUP_CHUNK:
-                    valid -= _check_against_project(engine, project_id, pending, update, errors)
+                    valid -= _check_chunk(engine, lookups, pending, errors)
                     pending.clear()
         if pending:
-            valid -= _check_against_project(engine, project_id, pending, update, errors)
-        if progress:
-            progress("checking", reading.total, reading.total)
+            valid -= _check_chunk(engine, lookups, pending, errors)
+        if on_read:
+            on_read("checking", reading.total, reading.total)
     if valid == 0 and errors.count == 0:
         errors.add(1, f"there is nothing to import: the {_whole(source)} holds no items")
     return CheckResult(errors, valid)
 
 
 def _whole(source: Source) -> str:
-    return "file" if source.unit == "line" else "list"
+    return "list" if source.unit == "item" else "file"
 
 
-def _check_against_project(
-    engine: Engine, project_id: int, pending: list[tuple[int, Item]], update: bool,
-    errors: ErrorLog,
-) -> int:
-    """Log items whose id the project holds with other content (or as another kind) and
-    that may not replace it; return how many."""
-    refused = 0
+def _check_chunk(engine: Engine, lookups: _Lookups, pending: list[ImportRecord],
+                 errors: ErrorLog) -> int:
+    """Log the records that the project refuses; return how many."""
     with engine.connect() as conn:
-        existing = find_existing(conn, project_id, [item.id for _, item in pending])
-        for number, item in pending:
-            found = existing.get(item.id)
-            if found is None:
-                continue
-            try:
-                judge(conn, item, found, update)
-            except InvalidItem as error:
-                errors.add(number, str(error))
-                refused += 1
-    return refused
+        existing = (find_existing(conn, lookups.project_id, [r.item.id for r in pending])
+                    if lookups.items else {})
+        if any(record.labels for record in pending):
+            lookups.labels.look_up(conn, pending, existing)
+        return sum(1 for record in pending
+                   if not _accepted(conn, record, existing, lookups, errors))
+
+
+def _accepted(conn: Connection, record: ImportRecord, existing: dict, lookups: _Lookups,
+              errors: ErrorLog) -> bool:
+    """Whether the project takes the record: its item, then each of its labels."""
+    found = existing.get(record.item.id)
+    try:
+        if found is not None:
+            judge(conn, record.item, found, lookups.update)
+        for label in record.labels:
+            problem = lookups.labels.problem(record, label, found)
+            if problem is not None:
+                raise InvalidItem(problem)
+    except InvalidItem as error:
+        errors.add(record.number, str(error))
+        return False
+    return True

@@ -1,22 +1,28 @@
-"""Where items come from: a JSONL file (plain or gzip) or Python dicts, read once per pass.
+"""Where items come from: a JSONL file or a JSON array (plain or gzip), or Python dicts,
+read once per pass.
 
-Both kinds give the importer the same thing, numbered entries holding a parsed object or
-the reason it could not be read, so the checks and the writes do not care which it was.
+Every kind gives the importer the same thing, numbered entries holding a parsed value or the
+reason it could not be read, so the adapters, the checks and the writes do not care which it
+was. A JSONL file is streamed line by line; a JSON array (AlpacaEval's files: one record per
+instruction, about 4 MB for 805) is read whole on each pass, its entries numbered from 0.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import orjson
 
 from accord.core.errors import InvalidInput
-from accord.core.importing.fields import InvalidItem
-from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES, LineReader, decode
+from accord.core.importing.fields import InvalidItem, json_type
+from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES, GZIP_MAGIC, LineReader, decode
 
 MAX_SOURCE_LENGTH = 255  # prompts.source
 
@@ -26,7 +32,7 @@ class Entry:
     """One line or item: its number and either its parsed object or why it has none."""
 
     number: int
-    value: dict | None
+    value: Any
     error: str | None = None
 
 
@@ -42,8 +48,20 @@ class Pass(Protocol):
 
 
 class Source(Protocol):
-    unit: str  # what an entry is called in messages: "line" or "item"
-    name: str  # kept as each prompt's ``source``
+    @property
+    def unit(self) -> str:
+        """What an entry is called in messages: ``line``, ``record`` or ``item``."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """Kept as each prompt's ``source``."""
+        ...
+
+    @property
+    def progress_in(self) -> str:
+        """What a pass's ``position`` counts: ``bytes``, ``records`` or ``items``."""
+        ...
 
     def open(self) -> AbstractContextManager[Pass]: ...
 
@@ -78,6 +96,7 @@ class FileSource:
     path: Path
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     unit: str = "line"
+    progress_in: str = "bytes"
 
     @property
     def name(self) -> str:
@@ -128,6 +147,7 @@ class ItemSource:
     items: Iterable[Mapping] | Callable[[], Iterable[Mapping]]
     name: str = "python"
     unit: str = "item"
+    progress_in: str = "items"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.name[:MAX_SOURCE_LENGTH])
@@ -145,3 +165,65 @@ class ItemSource:
         items = self._iterable()
         total = len(items) if hasattr(items, "__len__") else 0
         yield _ItemPass(items, total)
+
+
+class _ArrayPass:
+    def __init__(self, values: list) -> None:
+        self.values = values
+        self.total = len(values)
+        self._position = 0
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    def __iter__(self) -> Iterator[Entry]:
+        for index, value in enumerate(self.values):
+            self._position = index + 1
+            yield Entry(index, value)
+
+
+@dataclass(frozen=True)
+class ArraySource:
+    """A file holding one JSON array, its elements numbered from 0. Python's ``json`` reads
+    it, since AlpacaEval writes ``NaN`` where a judge gave no preference (orjson would not).
+    ``max_line_bytes`` means nothing to it: the array is read whole."""
+
+    path: Path
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    unit: str = "record"
+    progress_in: str = "records"
+
+    @property
+    def name(self) -> str:
+        return self.path.name[:MAX_SOURCE_LENGTH]
+
+    @contextmanager
+    def open(self) -> Iterator[_ArrayPass]:
+        yield _ArrayPass(read_array(self.path))
+
+
+def read_array(path: Path) -> list:
+    """The file's JSON array (gzip accepted); ``InvalidInput`` when it is not one."""
+    try:
+        data = path.read_bytes()
+        if data[:2] == GZIP_MAGIC:
+            data = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as error:
+        raise InvalidInput(f'cannot read "{path}": {error}') from None
+    try:
+        value = json.loads(data)
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path.name} is not UTF-8 text (byte {error.start + 1})") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"{path.name} is not valid JSON: {error.msg} (line {error.lineno}, "
+            f"column {error.colno})"
+        ) from None
+    if type(value) is not list:
+        raise InvalidInput(
+            f"{path.name} must hold a JSON array of records, not {json_type(value)}"
+        )
+    if not value:
+        raise InvalidInput(f"there is nothing to import: {path.name} holds no records")
+    return value

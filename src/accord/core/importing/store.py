@@ -1,14 +1,17 @@
-"""Pass 2: write the checked items in batches, one transaction each.
+"""Pass 2: write the checked records in batches, one transaction each: their items, then
+the labels the import keeps (``label_writes``).
 
 A killed import leaves whole batches behind and nothing half-written; running it again skips
-the items already there (same id, same content hash) and writes the rest. Each batch looks
-its ids up again inside its own transaction, so a concurrent import of the same ids is
-either seen or, on PostgreSQL, caught by the unique keys and the batch retried.
+the items already there (same id, same content hash) and the labels already stored (same
+author on the same task), and writes the rest. Each batch looks its ids up again inside its
+own transaction, so a concurrent import of the same ids is either seen or, on PostgreSQL,
+caught by the unique keys and the batch retried.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import orjson
@@ -16,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.core.errors import Conflict
-from accord.core.importing.check import PROGRESS_EVERY, Progress
+from accord.core.importing.check import PROGRESS_EVERY, SourceRead
 from accord.core.importing.existing import (
     POOL_PROMPT,
     Existing,
@@ -26,10 +29,11 @@ from accord.core.importing.existing import (
     judge,
 )
 from accord.core.importing.fields import InvalidItem
-from accord.core.importing.formats import to_item
-from accord.core.importing.items import Item, ItemRules
+from accord.core.importing.items import Item
+from accord.core.importing.label_writes import write_labels
+from accord.core.importing.records import AdaptContext, Adapter, Label
 from accord.core.importing.report import ImportReport
-from accord.core.importing.sources import Source
+from accord.core.importing.sources import Pass, Source
 from accord.core.importing.writers import BulkWriter, writer_for
 from accord.core.projects.project import Project
 from accord.core.tasks.refusals import opens_like_refusal
@@ -59,8 +63,8 @@ EXPERTISE_COLUMNS = ("task_id", "tag")
 
 
 class Pending(NamedTuple):
-    """A checked item on its way in: its line number (for errors), content hash, and its JSON
-    documents serialised once, before the transaction that writes it opens."""
+    """A checked item on its way in: its line number (for errors), content hash, its JSON
+    documents serialised once, before the transaction that writes it opens, and its labels."""
 
     number: int
     item: Item
@@ -71,23 +75,33 @@ class Pending(NamedTuple):
     metadata: str
     gold: str | None
     samplings: tuple[str, ...]
+    labels: tuple[Label, ...] = ()
 
 
-def prepare(number: int, item: Item) -> Pending:
+@dataclass
+class BatchCounts:
+    """What one batch did: items by ``Verdict``, labels new and already stored."""
+
+    items: dict[Verdict, int]
+    labels_new: int = 0
+    labels_unchanged: int = 0
+
+
+def prepare(number: int, item: Item, labels: tuple[Label, ...] = ()) -> Pending:
     return Pending(
         number, item, item.content_hash(), _json(item.messages), _json(item.domains),
         _json(_prompt_metadata(item)), _json(item.metadata),
         None if item.gold is None else _json(item.gold),
-        tuple([_json(response.sampling) for response in item.responses]),
+        tuple([_json(response.sampling) for response in item.responses]), labels,
     )
 
 
 def write_source(
-    engine: Engine, project: Project, source: Source, rules: ItemRules, *, skip: set[int],
-    update: bool, report: ImportReport, progress: Progress | None = None,
+    engine: Engine, project: Project, source: Source, adapt: Adapter, context: AdaptContext,
+    *, skip: set[int], update: bool, report: ImportReport, on_read: SourceRead | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> None:
-    """Write every entry of ``source`` but the line numbers in ``skip``, adding to ``report``.
+    """Write every entry of ``source`` but the numbers in ``skip``, adding to ``report``.
 
     One thread does it all: writing in a second thread while this one reads the next batch
     was measured no faster, since the GIL passes back and forth at every row's
@@ -95,31 +109,36 @@ def write_source(
     """
     with source.open() as reading:
         batch: list[Pending] = []
-        for count, entry in enumerate(_checked(reading, skip, rules, source.unit), start=1):
-            batch.append(entry)
+        for count, pending in enumerate(_checked(reading, skip, adapt, context, source.unit),
+                                        start=1):
+            batch.append(pending)
+            if report.labelled and not pending.labels:
+                report.add_unjudged(pending.number)
             if len(batch) >= batch_size:
                 write_batch(engine, project, batch, update=update, source=source, report=report)
                 batch = []
-            if count % PROGRESS_EVERY == 0 and progress:
-                progress("importing", reading.position, reading.total)
+            if count % PROGRESS_EVERY == 0 and on_read:
+                on_read("importing", reading.position, reading.total)
         if batch:
             write_batch(engine, project, batch, update=update, source=source, report=report)
-        if progress:
-            progress("importing", reading.total, reading.total)
+        if on_read:
+            on_read("importing", reading.total, reading.total)
 
 
-def _checked(reading, skip: set[int], rules: ItemRules, unit: str) -> Iterator[Pending]:
-    """The entries again, as items; one that no longer passes means the file changed."""
+def _checked(reading: Pass, skip: set[int], adapt: Adapter, context: AdaptContext,
+             unit: str) -> Iterator[Pending]:
+    """The entries again, as records; one that no longer passes means the file changed."""
     for entry in reading:
         if entry.number in skip:
             continue
         if entry.error is not None:
             raise _changed(unit, entry.number, entry.error)
         try:
-            item = to_item(entry.value, rules)
+            records = adapt(entry.number, entry.value, context)
         except InvalidItem as error:
             raise _changed(unit, entry.number, str(error)) from None
-        yield prepare(entry.number, item)
+        for record in records:
+            yield prepare(record.number, record.item, record.labels)
 
 
 def _changed(unit: str, number: int, reason: str) -> Conflict:
@@ -147,19 +166,25 @@ def write_batch(
                     f"{str(error.orig).strip().splitlines()[0]}"
                 ) from error
             continue
-        report.new += counts[Verdict.NEW]
-        report.unchanged += counts[Verdict.UNCHANGED]
-        report.updated += counts[Verdict.UPDATE]
+        report.new += counts.items[Verdict.NEW]
+        report.unchanged += counts.items[Verdict.UNCHANGED]
+        report.updated += counts.items[Verdict.UPDATE]
+        report.annotations_new += counts.labels_new
+        report.annotations_unchanged += counts.labels_unchanged
         return
 
 
 def _write(conn: Connection, project: Project, batch: list[Pending], update_: bool,
-           source: Source) -> dict[Verdict, int]:
+           source: Source) -> BatchCounts:
     existing = find_existing(conn, project.id, [p.item.id for p in batch])
     fresh: list[Pending] = []
     changed: list[tuple[Pending, Existing]] = []
-    counts = dict.fromkeys(Verdict, 0)
+    counts = BatchCounts(dict.fromkeys(Verdict, 0))
+    handled: set[str] = set()
     for pending in batch:
+        if pending.item.id in handled:
+            continue  # the same task again, with another author's label
+        handled.add(pending.item.id)
         found = existing.get(pending.item.id)
         try:
             verdict = judge(conn, pending.item, found, update_, pending.content_hash)
@@ -168,7 +193,7 @@ def _write(conn: Connection, project: Project, batch: list[Pending], update_: bo
                 f"{source.unit} {pending.number}: {error} (the project changed while this "
                 "import ran; the batches before this line are in)"
             ) from None
-        counts[verdict] += 1
+        counts.items[verdict] += 1
         if verdict is Verdict.NEW:
             fresh.append(pending)
         elif verdict is Verdict.UPDATE:
@@ -177,6 +202,10 @@ def _write(conn: Connection, project: Project, batch: list[Pending], update_: bo
         insert_new(writer_for(conn), project, fresh, source.name)
     for pending, found in changed:
         apply_update(conn, pending, found)
+    labelled = [(pending.item.id, label) for pending in batch for label in pending.labels]
+    if labelled:
+        counts.labels_new, counts.labels_unchanged = write_labels(conn, project, labelled,
+                                                                  utcnow())
     return counts
 
 

@@ -1,4 +1,5 @@
-"""TRL preference rows (``prompt``/``chosen``/``rejected``) as comparison items.
+"""TRL preference rows (``prompt``/``chosen``/``rejected``) as comparison items, and their
+label as the source's annotation (``accord_jsonl`` reads the rows).
 
 Annotators must not learn which response the source preferred, so the two responses get
 neutral ids ``a`` and ``b``, assigned by a hash of the row's content (stable across
@@ -14,6 +15,8 @@ from typing import Any
 from accord.core.importing import fields as check
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.items import DEFAULT_CATEGORY, Item, ItemRules, Response, canonical_hash
+from accord.core.importing.records import Author, Label
+from accord.core.importing.source_labels import source_label
 
 EXPORT_FIELDS = frozenset(
     {"margin", "agreement", "n_annotators", "task_id", "chosen_model", "rejected_model",
@@ -64,6 +67,13 @@ def trl_item(raw: dict, rules: ItemRules) -> Item:
         metadata=_metadata(raw, chosen_id),
         priority=check.priority(raw["priority"]) if "priority" in raw else 0,
     )
+
+
+def trl_label(item: Item, author: Author) -> Label:
+    """The row's own label, chosen over rejected, as ``author``'s annotation of ``item``."""
+    chosen = item.metadata["source_label"]["chosen"]
+    rejected = next(response.id for response in item.responses if response.id != chosen)
+    return source_label(author, [[chosen], [rejected]], item)
 
 
 def _neutral_ids(messages: list[dict], chosen: str, rejected: str) -> tuple[str, str]:

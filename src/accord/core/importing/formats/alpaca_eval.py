@@ -1,15 +1,16 @@
-"""One record of an AlpacaEval annotation file: the comparison task it stands for and the
-AI judge's verdict on it.
+"""The ``alpaca-eval`` format: AlpacaEval annotation files, each record a comparison task and
+its AI judge's verdict.
 
-AlpacaEval (``alpaca_eval``'s ``*_annotations.json``) stores, per instruction, the reference
-output (``output_1`` by ``generator_1``), the evaluated model's output (``output_2`` by
-``generator_2``), the judge's name (``annotator``) and its ``preference`` in ``[1, 2]``: 2 means
-``output_2`` is better, 1.5 a draw, and a weighted judge gives the probability-weighted value
-in between. The mapping onto Accord's words:
+AlpacaEval (``alpaca_eval``'s ``*_annotations.json``, a JSON array read by ``sources``)
+stores, per instruction, the reference output (``output_1`` by ``generator_1``), the evaluated
+model's output (``output_2`` by ``generator_2``), the judge's name (``annotator``) and its
+``preference`` in ``[1, 2]``: 2 means ``output_2`` is better, 1.5 a draw, and a weighted judge
+gives the probability-weighted value in between. The mapping onto Accord's words:
 
 - task id: ``alpaca-eval-`` and a hash of (instruction, generator_1, generator_2), so that the
   same record always lands on the same task and each evaluated model gets tasks of its own;
 - responses ``a`` (``output_1``) and ``b`` (``output_2``), shown to the judge in that order;
+- the label's author: a user of kind ``ai`` named after the record's ``annotator``;
 - ranking: ``[["b"], ["a"]]`` when preference > 1.5, ``[["a"], ["b"]]`` when < 1.5, the tie
   ``[["a", "b"]]`` at exactly 1.5 (or 0, AlpacaEval 1's draw, as ``accord.quality.winrate``
   reads it) — refused where the project allows no ties;
@@ -22,12 +23,14 @@ in between. The mapping onto Accord's words:
 
 A missing, null, empty or NaN preference means the judge gave no verdict: the task is
 imported without an annotation, as AlpacaEval leaves such records out of its figures.
+Several judges' files share instructions, so a task may recur in a file, with the same
+outputs and once per judge (``RepeatedRecords``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -35,6 +38,7 @@ import orjson
 from accord.core.importing import fields as check
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.items import Item, ItemRules, Response, canonical_hash
+from accord.core.importing.records import AdaptContext, Author, ImportRecord, Label
 from accord.core.people.users import NAME_PATTERN
 from accord.core.tasks.judgments import MAX_ACTIVE_MS
 
@@ -49,38 +53,14 @@ STORED_TEXT = ("instruction", "output_1", "output_2", "generator_1", "generator_
                *METADATA_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class JudgeVerdict:
-    """What the AI judge decided on one record, in the terms of an Accord annotation."""
-
-    judge: str
-    ranking: list[list[str]]
-    preference: float | None
-    """Probability that the top-ranked response is better (0.5 for a tie); ``None`` for a
-    label imported without one (a TRL row's or an OpenAssistant ranking)."""
-    active_ms: int
-    rationale: str
-    display_order: tuple[str, ...] = DISPLAY_ORDER
-    """The response ids in the order the annotator saw them (an imported label: task order)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A valid record: its index in the file's array, its task, and the verdict if any."""
-
-    index: int
-    item: Item
-    verdict: JudgeVerdict | None
-
-
 def task_id(instruction: str, generator_1: str, generator_2: str) -> str:
     """The task's id: stable across imports and files, distinct per evaluated model."""
     return ID_PREFIX + canonical_hash([instruction, generator_1, generator_2])[:32]
 
 
-def parse_record(index: int, raw: Any, rules: ItemRules) -> Record:
-    """The ``Record`` that entry ``index`` of the array stands for, or ``InvalidItem``."""
-    raw = check.obj(raw, "the record")
+def adapt(number: int, value: Any, context: AdaptContext) -> tuple[ImportRecord]:
+    """The task that record ``number`` of the array stands for, with its verdict if any."""
+    raw = check.obj(value, "the record")
     for name in STORED_TEXT:
         check.no_nul(raw.get(name), name)
     instruction = _required_string(raw, "instruction")
@@ -94,7 +74,32 @@ def parse_record(index: int, raw: Any, rules: ItemRules) -> Record:
                      if type(raw.get(name)) is str})
     item = Item(task_id(instruction, generator_1, generator_2), "comparison",
                 [{"role": "user", "content": instruction}], responses, metadata=metadata)
-    return Record(index, item, _verdict(raw, rules))
+    verdict = _verdict(raw, context.rules)
+    return (ImportRecord(number, item, () if verdict is None else (verdict,)),)
+
+
+class RepeatedRecords:
+    """A task may recur in a file only with the same outputs, and once per judge."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self._tasks: dict[str, tuple[int, str]] = {}
+        self._verdicts: dict[tuple[str, str], int] = {}
+
+    def problem(self, records: Sequence[ImportRecord]) -> str | None:
+        for record in records:
+            digest = record.item.content_hash()
+            first, first_digest = self._tasks.setdefault(record.item.id, (record.number, digest))
+            if first_digest != digest:
+                return (f"has the instruction and generators of {self.unit} {first} but other "
+                        "outputs")
+            for label in record.labels:
+                key = (record.item.id, label.author.name)
+                earlier = self._verdicts.setdefault(key, record.number)
+                if earlier != record.number:
+                    return (f"repeats {self.unit} {earlier}: the same instruction, generators and "
+                            f"annotator ({label.author.name})")
+        return None
 
 
 def _required_string(raw: dict, name: str) -> str:
@@ -110,7 +115,7 @@ def _generator(raw: dict, name: str) -> str:
     return value
 
 
-def _verdict(raw: dict, rules: ItemRules) -> JudgeVerdict | None:
+def _verdict(raw: dict, rules: ItemRules) -> Label | None:
     value = parse_preference(raw.get("preference"))
     if value is None:
         return None
@@ -131,12 +136,13 @@ def _verdict(raw: dict, rules: ItemRules) -> JudgeVerdict | None:
     seconds = _optional_number(raw, "time_per_example")
     if seconds is not None and seconds * 1000 > MAX_ACTIVE_MS:
         raise InvalidItem(f"time_per_example {seconds} is over a day, the most one task takes")
-    return JudgeVerdict(
-        judge=judge,
+    return Label(
+        author=Author(judge, "ai", {"source": SOURCE, "judge": judge}),
         ranking=_ranking(value),
         preference=max(value - 1.0, 2.0 - value),
         active_ms=round(seconds * 1000) if seconds is not None else 0,
         rationale=_rationale(judge, price, seconds, raw.get("raw_completion")),
+        display_order=DISPLAY_ORDER,
     )
 
 

@@ -12,7 +12,10 @@ Every group of two or more ranked sibling assistant replies becomes one comparis
   about the rank; ``model_name`` (synthetic replies) is kept as the response's model;
 - task id ``oasst-`` and the parent's message id; metadata ``{"oasst": {"message_tree_id",
   "parent_id", "message_ids": {response id: message id}}}``;
-- label: the ranking best first, ranks shared by several replies forming a tie group.
+- label: the ranking best first, ranks shared by several replies forming a tie group, kept
+  as the source's annotation (``source_labels``).
+
+A tree is one line, so all the groups of a tree share its line number.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from typing import Any
 from accord.core.importing import fields as check
 from accord.core.importing.fields import InvalidItem
 from accord.core.importing.items import MAX_RESPONSES, Item, ItemRules, Response
+from accord.core.importing.records import AdaptContext, ImportRecord
+from accord.core.importing.source_labels import source_label
 
 ID_PREFIX = "oasst-"
 ROLES = {"prompter": "user", "assistant": "assistant"}
@@ -32,6 +37,17 @@ RESPONSE_IDS = string.ascii_lowercase
 
 
 Group = tuple[list[dict], dict, list[dict]]
+
+
+def adapt(number: int, value: Any, context: AdaptContext) -> list[ImportRecord]:
+    """One record per ranked group of the tree on line ``number``, each with its ranking."""
+    tree_id, groups = ranked_groups(value)
+    records = []
+    for group in groups:
+        item, ranking = oasst_item(tree_id, group, context.rules)
+        labels = (source_label(context.labeller, ranking, item),) if context.labeller else ()
+        records.append(ImportRecord(number, item, labels))
+    return records
 
 
 def ranked_groups(tree: Any) -> tuple[str, list[Group]]:
