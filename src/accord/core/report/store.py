@@ -47,7 +47,8 @@ def _numbers(values: np.ndarray) -> list[float | None]:
     return [None if math.isnan(v) else v for v in values.astype(np.float64).tolist()]
 
 
-def _ranking_texts(rankings: TaskRankings, indices: list[int], external: list[str]) -> list[str]:
+def _ranking_texts(rankings: TaskRankings, indices: list[int],
+                   external: list[str]) -> list[str | None]:
     """Each task's ranking as JSON text of tie groups of response external ids, best first.
 
     Tasks of one kind share a handful of rankings (``[["a"], ["b"]]`` …), so the text of each
@@ -56,8 +57,8 @@ def _ranking_texts(rankings: TaskRankings, indices: list[int], external: list[st
     response = [external[r] for r in rankings.response.tolist()]
     group = rankings.group.tolist()
     offsets = rankings.offsets.tolist()
-    encoded: dict[tuple, str] = {}
-    texts = []
+    encoded: dict[tuple, str | None] = {}
+    texts: list[str | None] = []
     for index in indices:
         start, stop = offsets[index], offsets[index + 1]
         layout = (*response[start:stop], *group[start:stop])
