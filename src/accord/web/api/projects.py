@@ -14,8 +14,8 @@ from accord.core.people.users import User
 from accord.core.projects import progress as progress_rules
 from accord.core.projects.project import Project, project_for_member, projects_of, roles_of
 from accord.core.report import build_report
+from accord.core.report.schema import QualityReport
 from accord.core.report.scope import Scope
-from accord.db.types import utcnow
 from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import DimensionOut, ProgressOut, ProjectOut, UserOut
 from accord.web.deps import Caller, identity
@@ -81,26 +81,30 @@ async def get_progress(project: str, me: Caller, at: Now) -> ProgressOut:
     return ProgressOut(**result.__dict__)
 
 
-def _report(conn: Connection, user: User, name: str, scope: Scope) -> dict:
+def _report(conn: Connection, user: User, name: str, scope: Scope,
+            now: datetime) -> QualityReport:
     project, roles = project_for_member(conn, name, user)
     if not can_review(user, roles):
         raise Forbidden(f'the report of "{project.name}" is for its reviewers and managers')
-    return build_report(conn, project, utcnow(), store_consensus=False, scope=scope)
+    return build_report(conn, project, now, store_consensus=False, scope=scope)
 
 
 @router.get("/projects/{project}/report", summary="The quality report",
+            response_model=QualityReport, response_model_exclude_unset=True,
             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID))
 async def get_report(
-    project: str, me: Caller,
+    project: str, me: Caller, at: Now,
     guideline_version: Annotated[list[int] | None, Query(
         description="Count only annotations made under this guideline version; repeatable.",
     )] = None,
     include_ai: Annotated[bool, Query(
         description="Count AI judges' annotations in the figures.")] = False,
-) -> dict:
+) -> QualityReport:
     """The quality report: ``agreement``, ``annotators``, ``consensus``, ``monitors``, ``cost``.
 
-    Reading it changes nothing; ``accord report`` stores the consensus it computes.
+    Reading it changes nothing; ``accord report`` stores the consensus it computes. A field
+    that this report leaves out (the gold columns of a project without gold tasks, a
+    per-annotator figure of a project without annotators) is absent, not null.
     """
     scope = Scope(guideline_versions=tuple(guideline_version or ()), include_ai=include_ai)
-    return await me.run(_report, project, scope)
+    return await me.run(_report, project, scope, at)
