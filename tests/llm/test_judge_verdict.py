@@ -12,7 +12,8 @@ from accord.llm import constitution
 from accord.llm.backend import ChatResult, TokenChoice
 from accord.llm.judge import read_reply
 from accord.llm.judge_decision import Reading, decide
-from accord.llm.verdict import judge_messages, parse_reply, soft_verdict
+from accord.llm.verdict import judge_messages, soft_verdict
+from accord.llm.verdict_text import parse_reply
 
 
 @pytest.mark.parametrize(("reply", "verdict"), [
@@ -22,7 +23,7 @@ from accord.llm.verdict import judge_messages, parse_reply, soft_verdict
     ("**B**\nB cites its source.", "B"),
     ("Verdict: tie\nNeither helps.", "TIE"),
     ("Response A.\nMore direct.", "A"),
-    ("A is clearly better here because...", None),
+    ("A is clearly better here because...", "A"),
     ("I compared both carefully. Final verdict: [[B]]", "B"),
     ("Considering everything: [[C]]", "TIE"),
     ("Both are good answers.", None),
