@@ -60,6 +60,15 @@ def longer_with(p_win: float, p_tie: float):
     return reply
 
 
+def position_a_with(p_first: float, p_tie: float):
+    """A judge that prefers whatever is shown first with probability ``p_first`` and gives a
+    tie ``p_tie``: its two orders disagree, each with a tie it did not say."""
+    def reply(body: dict) -> Reply:
+        top = first_token({"A": p_first, "B": 1 - p_first - p_tie, "TIE": p_tie})
+        return Reply("A\nResponse A is better.", first_token_top=top)
+    return reply
+
+
 def longer_in_shape(shape: str, p_win: float = 0.8, p_tie: float = 0.05):
     """A consistent judge (the longer response wins) whose reply takes ``shape``, a template
     with ``{v}`` for the winner's label (``"{v}: The answer is …"``, ``"**{v}**"``), split into

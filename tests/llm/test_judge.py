@@ -294,3 +294,20 @@ def test_verdicts_in_the_shapes_models_write_are_read_from_the_text(engine, fake
             assert order["probabilities"][order["verdict"]] == pytest.approx(0.8, abs=1e-5)
     assert row.details["confidence"] == (pytest.approx(0.8, abs=1e-5) if first_token else 1.0)
 
+
+def test_a_pair_whose_orders_disagree_is_stored_with_confidence_zero_whatever_p_tie(
+        engine, fake_openai):
+    project = make_project(engine)
+    add_comparisons(engine, project, 2)
+    p_tie = 0.218  # what the mean P(tie) of a real run's disagreeing orders was
+    fake_openai.fake.reply = judge_replies.position_a_with(0.6, p_tie)
+
+    run = run_judge(engine, project.name, "judge-split", pair_judge(fake_openai))
+
+    assert (run.judged, run.ties, run.inconsistent) == (2, 2, 2)
+    for row in stored(engine):
+        assert row.ranking == [["a", "b"]] and row.preference == 0.5
+        assert row.details["consistent"] is False
+        assert row.details["confidence"] == 0
+        for order in row.details["orders"]:
+            assert order["probabilities"]["TIE"] == pytest.approx(p_tie, abs=1e-5)
