@@ -72,18 +72,27 @@ def test_judging_routes_at_once_when_the_project_lets_the_judge_settle(accord, e
     assert "routing: 1 settled by judge-x" in result.stdout
 
 
-def test_failed_tasks_are_listed_and_the_exit_status_says_so(accord, engine, fake_openai):
+@pytest.mark.parametrize("json_output", [False, True], ids=["text", "json"])
+def test_failed_tasks_are_listed_on_stderr_in_both_modes_and_the_exit_status_says_so(
+        accord, engine, fake_openai, json_output):
     project = make_project(engine, "cli")
     add_comparisons(engine, project, 1)
     fake_openai.fake.reply = lambda body: "No opinion."
 
     result = accord("judge", "cli", "--model", "m", "--base-url", fake_openai.base_url,
-                    "--parse-attempts", "2")
+                    "--parse-attempts", "2", *(["--json"] if json_output else []))
 
     assert result.exit_code == 1
     assert "item-0: shown" in result.stderr and "no readable verdict in 2 replies" in \
         result.stderr
-    assert "run the command again to retry them" in result.stderr
+    assert "1 task failed; run the command again to retry them" in result.stderr
+    if json_output:
+        document = json.loads(result.stdout)  # stdout is the JSON object alone
+        assert document["failed"] == 1
+        assert document["failures"][0]["task"] == "item-0"
+        assert "no readable verdict in 2 replies" in document["failures"][0]["error"]
+    else:
+        assert "0 judged" in result.stdout and "1 failed" in result.stdout
 
 
 def test_a_reply_that_opens_with_its_label_and_a_colon_is_read_from_the_text(accord, engine,
