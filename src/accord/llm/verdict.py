@@ -80,6 +80,12 @@ def reminder_messages(messages: list[dict[str, str]], reply: str) -> list[dict[s
 _WRAPPING = "*_`\"'[(#>\u201c\u2018"
 
 
+def _before_verdict(token: str) -> bool:
+    """Whether a first token only leads up to the verdict: blank (a space, a newline) or the
+    decoration the verdict comes wrapped in (``**``, ``[[``, a quote)."""
+    return not token.strip().strip(_WRAPPING)
+
+
 def _token_verdict(token: str) -> str | None:
     """A, B or TIE for a first token that starts one of them (``T``, ``Ti`` start TIE)."""
     word = token.strip().strip(_WRAPPING).rstrip(":.)]").upper()
@@ -101,8 +107,8 @@ def _verdict_mass(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] 
         if len(choices) < 2:
             return None
         likeliest = max(choices, key=lambda c: c.logprob)
-        if not likeliest.token.strip().strip(_WRAPPING):
-            continue  # a leading space, newline or "**": the verdict is the next token
+        if _before_verdict(likeliest.token):
+            continue  # a leading space or newline: the verdict is the next token
         mass = dict.fromkeys(VERDICTS, 0.0)
         for choice in choices:
             verdict = _token_verdict(choice.token)
