@@ -85,20 +85,6 @@ def compute(arrays: ProjectArrays, pairs: PairItems,
     return Consensus(majorities, weighted, rankings, agreement, models, settled)
 
 
-def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
-                          outcome: NDArray[np.int8]) -> NDArray[np.bool_]:
-    """Per outcome: whether it equals the reliability-weighted outcome of its pair.
-
-    Both ``pairs`` and the weighted outcomes are sorted by (task, first, second), so pair
-    item ``i`` is weighted entry ``i``.
-    """
-    if consensus.weighted is None:
-        return np.zeros(0, dtype=bool)
-    if len(consensus.weighted) != pairs.n_items:
-        raise ValueError("pair items and weighted outcomes come from different outcomes")
-    return outcome == consensus.weighted.outcome[pairs.item]
-
-
 def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
             win_rates_from: ProjectArrays | None = None) -> ConsensusSection:
     """The section; ``win_rates_from``: the arrays the win rates count (by default
