@@ -5,7 +5,9 @@ reliability-weighted outcome with its posterior (``quality.reliability``). Per t
 Bradley-Terry ranking of its responses in which each vote counts its annotator's estimated
 accuracy (``quality.ranking``), with a margin and a confidence, and the task's agreement: the
 mean over its pairs of the share of votes that equal the pair's most common outcome. A task
-whose agreement is below the project's threshold needs adjudication.
+whose agreement is below the project's threshold needs adjudication. The section's
+``mean_task_agreement`` counts only pairs that two or more annotators judged: a lone vote is
+its own most common outcome, and its "agreement" of 1 would only say that nobody else looked.
 Per pair of models compared: AlpacaEval's win rates (``report.win_rates``). The model-level
 figures (``models`` and ``win_rates``) rate the models, so they count every judgment of the
 report's cut, AI judges' included (``report.scope``); everything else counts its judgments.
@@ -99,11 +101,19 @@ def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
         tasks_needing_adjudication=int(below.sum()),
         pairs=len(consensus.majorities),
         pairs_with_majority=int(decided.sum()),
-        mean_task_agreement=_mean(agreement[settled]),
+        mean_task_agreement=_mean(_agreement_among_several(consensus.majorities,
+                                                           len(settled))[settled]),
         mean_confidence=_mean(consensus.rankings.confidence) if consensus.rankings else None,
         models=_model_table(arrays, consensus.models),
         win_rates=win_rates.section(arrays if win_rates_from is None else win_rates_from),
     )
+
+
+def _agreement_among_several(majorities: PairMajorities, n_tasks: int
+                             ) -> NDArray[np.float64]:
+    """Per task: its agreement over the pairs with two or more votes; NaN without any."""
+    several = majorities.votes >= 2
+    return group_means(majorities.task[several], majorities.agreement[several], n_tasks)
 
 
 def _mean(values: NDArray[np.float64]) -> float | None:
