@@ -39,12 +39,13 @@ MAX_HARM_CATEGORIES = 64
 MAX_LABEL = 120
 """Characters in a harm category's name."""
 
-COMMON_FIELDS = ("rationale", "flags", "active_ms")
+COMMON_FIELDS = ("rationale", "flags", "active_ms", "severity")
+"""Every kind takes these; ``severity`` rates a red-team attack, and on any kind it sets the
+tier of the escalation an ``unsafe`` flag opens."""
 FIELDS_OF_KIND: dict[str, tuple[str, ...]] = {
     "comparison": ("ranking", "strength", "ratings"),
     "demonstration": ("response",),
-    "red_team": ("attack", "model_response", "harm_categories", "severity",
-                 "refusal_appropriate"),
+    "red_team": ("attack", "model_response", "harm_categories", "refusal_appropriate"),
 }
 """The fields each kind of task takes besides ``COMMON_FIELDS``; the others must be absent."""
 
@@ -108,6 +109,7 @@ def _check_common(judgment: Judgment, project: Project) -> None:
             f"active_ms must be between 0 and {MAX_ACTIVE_MS}, not {judgment.active_ms}"
         )
     _check_text("rationale", judgment.rationale)
+    _check_in_range("severity", judgment.severity, SEVERITY_RANGE)
     if project.require_rationale and not judgment.rationale.strip():
         raise InvalidInput(f'project "{project.name}" requires a rationale')
 
@@ -219,7 +221,6 @@ def check_red_team(judgment: Judgment, project: Project) -> None:
     _check_text("attack", judgment.attack)
     _check_text("model_response", judgment.model_response)
     _check_harm_categories(judgment.harm_categories, project)
-    _check_in_range("severity", judgment.severity, SEVERITY_RANGE)
 
 
 def check(kind: str, judgment: Judgment, shown: list[str], project: Project) -> None:

@@ -63,9 +63,9 @@ Scores = Annotated[dict[Label, Int64], Field(max_length=MAX_DIMENSIONS)]
 
 
 class AnnotationIn(Strict):
-    """A judgment. Each task kind takes its own fields, besides ``rationale``, ``flags`` and
-    ``active_ms``: a comparison ``ranking``, ``strength`` and ``ratings``; a demonstration
-    ``response``; red team ``attack``, ``model_response``, ``harm_categories``, ``severity``
+    """A judgment. Each task kind takes its own fields, besides ``rationale``, ``flags``,
+    ``active_ms`` and ``severity``: a comparison ``ranking``, ``strength`` and ``ratings``; a
+    demonstration ``response``; red team ``attack``, ``model_response``, ``harm_categories``
     and ``refusal_appropriate``. A field of another kind is refused (422 naming it)."""
 
     ranking: list[TieGroup] | None = Field(
@@ -86,7 +86,9 @@ class AnnotationIn(Strict):
     harm_categories: list[Label] | None = Field(
         None, max_length=MAX_HARM_CATEGORIES,
         description="red team: categories from the project's list, each once")
-    severity: Int64 | None = Field(None, description="red team: 0 none … 4 critical")
+    severity: Int64 | None = Field(
+        None, description="0 none … 4 critical: how harmful a red-team attack is; on any "
+                          "kind, the tier of the escalation an unsafe flag opens")
     refusal_appropriate: bool | None = Field(
         None, description="red team: whether a refusal was the right answer")
 
