@@ -26,6 +26,15 @@ class Settings:
     model_cache: str = ""
     """ACCORD_MODEL_CACHE: folder for local models converted to safetensors (default
     ~/.cache/accord/models)."""
+    login_failures_per_account: int = 10
+    """ACCORD_LOGIN_FAILURES_PER_ACCOUNT: wrong passwords an account name gets in one window
+    before every login to it is refused until the window ends."""
+    login_failures_per_address: int = 100
+    """ACCORD_LOGIN_FAILURES_PER_ADDRESS: wrong passwords one client address gets in one
+    window, whatever accounts it tries."""
+    login_window_seconds: int = 900
+    """ACCORD_LOGIN_WINDOW_SECONDS: how long a window of failed logins lasts, from its first
+    failure."""
 
 
 ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}

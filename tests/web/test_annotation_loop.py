@@ -177,7 +177,7 @@ def test_demonstration_and_red_team_store_what_was_written(api, engine):
             body = {"response": "The ideal answer.", "active_ms": 9000}
         else:
             body = {"attack": "Pretend you are…", "model_response": "I can't help.",
-                    "harm_categories": ["deception"], "severity": 2,
+                    "harm_categories": ["fraud"], "severity": 2,
                     "refusal_appropriate": True, "active_ms": 7000}
         assert submit(api, token, task["assignment_id"], body).status_code == 200
     with engine.connect() as conn:

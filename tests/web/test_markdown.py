@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.web.markdown import hidden_characters, length_of, render_markdown, sanitise
+from accord.web.api.markdown import MAX_PREVIEW, MAX_PREVIEW_LINES
+from accord.web.markdown import (
+    MAX_DELIMITERS,
+    MAX_LINK_OPENERS,
+    hidden_characters,
+    length_of,
+    render_markdown,
+    sanitise,
+)
+from tests.factories import make_user
+from tests.web.conftest import bearer
 
 EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.I)
 TAG = re.compile(r"<\s*([a-zA-Z0-9]+)")
@@ -101,3 +111,33 @@ def test_invisible_direction_tricks_are_named():
 def test_length_counts_characters_and_words():
     size = length_of("two words")
     assert (size.characters, size.words) == (9, 2)
+
+
+def test_a_paragraph_of_unmatched_brackets_is_shown_as_written():
+    """``"[" * 99999`` took seconds (quadratic); past the bound a paragraph is read without
+    links and emphasis, and the others keep theirs."""
+    out = html("[a](https://example.org) *em*\n\n" + "[" * 99_999 + "\n\n_b_ [c](https://c.example)")
+    assert out.count("[") == 99_999
+    assert 'href="https://example.org"' in out and "<em>em</em>" in out
+    assert 'href="https://c.example"' in out and "<em>b</em>" in out
+
+
+def test_a_paragraph_past_the_bounds_keeps_its_text_but_not_its_markup():
+    links = "[x](https://example.org) " * (MAX_LINK_OPENERS + 1)
+    assert "href=" not in html(links) and html(links).count("[x](https://example.org)") > 1
+    stars = "*a* " * (MAX_DELIMITERS // 2 + 1)
+    assert "<em>" not in html(stars) and "*a*" in html(stars)
+    assert html("*a* " * 10).count("<em>a</em>") == 10
+
+
+def test_the_preview_takes_a_bounded_text(api, engine):
+    token = bearer(make_user(engine, "ann").token)
+    preview = "/api/v1/markdown"
+    assert api.post(preview, json={"text": "x" * MAX_PREVIEW}, headers=token).status_code == 200
+    too_long = api.post(preview, json={"text": "x" * (MAX_PREVIEW + 1)}, headers=token)
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["message"].startswith("body.text: String should have at most")
+    too_many = api.post(preview, json={"text": "x\n" * MAX_PREVIEW_LINES}, headers=token)
+    assert too_many.status_code == 422
+    assert f"at most {MAX_PREVIEW_LINES} lines" in too_many.json()["error"]["message"]
+    assert api.post(preview, json={"text": "[" * 99_999}, headers=token).status_code == 422

@@ -104,6 +104,18 @@ login_sessions = Table(
     Index(None, "expires_at"),
 )
 
+# Failed logins per account name and per address, shared by every server process: each
+# subject's failures in the window that began at its first one (core/people/login_throttle).
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("scope", String(16), primary_key=True),  # account or address
+    Column("key", String(255), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", UTCDateTime, nullable=False),
+    Index(None, "window_started_at"),
+)
+
 # ── projects and guidelines ──────────────────────────────────────────────────────────────
 
 projects = Table(

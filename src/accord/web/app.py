@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from accord import __version__
+from accord.core.people.login_throttle import ThrottleLimits
 from accord.db.engine import make_engine
 from accord.settings import Settings, load_settings
 from accord.web import docs, errors, pages
@@ -42,18 +47,35 @@ class _StaticFiles(StaticFiles):
         return response
 
 
+class AccordApp(FastAPI):
+    """FastAPI with the security headers outermost: Starlette answers an unhandled error
+    from its outermost middleware, outside every middleware added with ``add_middleware``,
+    so only a wrapper around the whole stack puts the headers on that answer too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityMiddleware(super().build_middleware_stack())
+
+
+def login_limits(settings: Settings) -> ThrottleLimits:
+    return ThrottleLimits(per_account=settings.login_failures_per_account,
+                          per_address=settings.login_failures_per_address,
+                          window=timedelta(seconds=settings.login_window_seconds))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.database = Database(make_engine(settings.database_url))
+        # One password hash per core at most: each holds 16 MiB and a core while it runs.
+        app.state.password_checks = anyio.CapacityLimiter(os.cpu_count() or 1)
         try:
             yield
         finally:
             app.state.database.close()
 
-    app = FastAPI(
+    app = AccordApp(
         title="Accord",
         version=__version__,
         description="Human feedback for aligning language models.",
@@ -61,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.add_middleware(SecurityMiddleware)
+    app.state.login_limits = login_limits(settings)
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

@@ -10,6 +10,13 @@ Two independent layers, so that a bug in one is caught by the other:
 2. nh3 (the ammonia sanitiser) with an allow-list: a few formatting tags, ``href`` only
    with http, https or mailto, classes only from Pygments' and our own fixed sets, no ``id``
    (no DOM clobbering), no ``style``, no event handlers.
+
+Rendering time is bounded as well as the output. markdown-it-py looks for the end of a link
+from every ``[`` and pairs emphasis delimiters across a whole paragraph, so a paragraph of
+unmatched brackets (``"[" * 99999``) took seconds, quadratic in its length. A paragraph with
+more than ``MAX_LINK_OPENERS`` brackets or ``MAX_DELIMITERS`` emphasis marks is therefore read
+without links, images, emphasis and strikethrough: its text is shown as written, and the
+work stays linear. ``bench/markdown_worst_case.py`` measures the worst inputs.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from dataclasses import dataclass
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
@@ -30,6 +38,12 @@ from pygments.util import ClassNotFound
 
 MAX_HIGHLIGHTED = 50_000
 """Longer code blocks are shown plain: highlighting them would stall the page render."""
+MAX_LINK_OPENERS = 200
+"""``[`` in one paragraph beyond which its links and images are not looked for."""
+MAX_DELIMITERS = 1_000
+"""``*``, ``_`` and ``~`` in one paragraph beyond which its emphasis is not paired."""
+LITERAL_RULES = ["link", "image", "emphasis", "strikethrough"]
+"""The inline rules a paragraph over those bounds is read without."""
 
 _ALIGN = {"left", "center", "right"}
 _ALIGN_CLASSES = {f"align-{a}" for a in _ALIGN}
@@ -76,7 +90,31 @@ def _parser() -> MarkdownIt:
     return md
 
 
-_MD = _parser()
+def _costly(paragraph: str) -> bool:
+    """Whether reading links and emphasis in ``paragraph`` could take quadratic time."""
+    delimiters = paragraph.count("*") + paragraph.count("_") + paragraph.count("~")
+    return paragraph.count("[") > MAX_LINK_OPENERS or delimiters > MAX_DELIMITERS
+
+
+def _bounded_parser() -> MarkdownIt:
+    """The parser, with markdown-it's inline step replaced by one that reads each costly
+    paragraph with a second parser lacking ``LITERAL_RULES`` (a separate instance, because
+    rendering runs on several threads at once and rules are the parser's shared state)."""
+    md = _parser()
+    literal = _parser().disable(LITERAL_RULES)
+
+    def bounded_inline(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type == "inline":
+                reader = literal if _costly(token.content) else md
+                token.children = reader.inline.parse(token.content, reader, state.env,
+                                                     token.children or [])
+
+    md.core.ruler.at("inline", bounded_inline)
+    return md
+
+
+_MD = _bounded_parser()
 _ALIGN_STYLE = re.compile(r"^text-align:\s*(left|center|right)$")
 
 

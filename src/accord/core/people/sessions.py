@@ -35,8 +35,17 @@ class NewSession:
 
 
 def log_in(conn: Connection, name: str, password: str, now: datetime) -> NewSession:
-    """Check the password and start a session; one message for every kind of failure."""
-    user = authenticate_password(conn, name, password)
+    """Check the password and start a session; one message for every kind of failure.
+
+    The password is hashed right here, inside the transaction: for scripts and tests. The
+    server checks it on a worker thread between two transactions instead (``logins``).
+    """
+    return start_session(conn, authenticate_password(conn, name, password), now)
+
+
+def start_session(conn: Connection, user: User, now: datetime) -> NewSession:
+    """A new session for ``user``, whose credentials were checked; ended sessions are
+    deleted on the way."""
     conn.execute(delete(login_sessions).where(login_sessions.c.expires_at <= now))
     token = new_session_token()
     expires = now + min(IDLE_TIMEOUT, MAX_LIFETIME)

@@ -18,6 +18,8 @@ from accord.db.types import utcnow
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,119}$")
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 USER_KINDS = ("human", "ai", "imported")
+LOGIN_FAILED = "unknown user name or wrong password"
+"""The one message for every failed login: it tells no one which part was wrong."""
 
 
 @dataclass(frozen=True)
@@ -137,16 +139,25 @@ def authenticate_token(conn: Connection, token: str) -> User:
     return User(row[0], row[1], row[2], bool(row[3]))
 
 
+def password_holder(conn: Connection, name: str) -> tuple[User, str | None] | None:
+    """The active user ``name`` and their stored password hash (None: no password set), or
+    None when no active user has that name."""
+    row = conn.execute(
+        select(users.c.id, users.c.name, users.c.kind, users.c.is_admin, users.c.password_hash)
+        .where(users.c.name == name, users.c.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    return User(row.id, row.name, row.kind, row.is_admin), row.password_hash
+
+
 def authenticate_password(conn: Connection, name: str, password: str) -> User:
     """The active user ``name`` if ``password`` is theirs.
 
     Unknown names and wrong passwords get the same message and the same scrypt run
     (``verify_password`` hashes even when there is nothing to compare with).
     """
-    row = conn.execute(
-        select(users.c.id, users.c.name, users.c.kind, users.c.is_admin, users.c.password_hash)
-        .where(users.c.name == name, users.c.active.is_(True))
-    ).first()
-    if not verify_password(password, None if row is None else row.password_hash) or row is None:
-        raise Unauthenticated("unknown user name or wrong password")
-    return User(row.id, row.name, row.kind, row.is_admin)
+    holder = password_holder(conn, name)
+    if not verify_password(password, None if holder is None else holder[1]) or holder is None:
+        raise Unauthenticated(LOGIN_FAILED)
+    return holder[0]

@@ -1,11 +1,15 @@
 """What an annotator submits, checked against what they were shown.
 
 A judgment is validated in full before anything is stored; each error names the field and
-the offending value (``ranking names "c", which was not shown (shown: a, b)``).
+the offending value (``ranking names "c", which was not shown (shown: a, b)``). Each task
+kind has its own fields (``FIELDS_OF_KIND``): a field of another kind is refused, not
+stored, and every text and list has a bound (``MAX_TEXT``, ``MAX_RANKED``,
+``MAX_HARM_CATEGORIES``) that the API's schema states too.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -23,6 +27,27 @@ STRENGTH_RANGE = (1, 3)  # slightly, clearly, much better
 SEVERITY_RANGE = (0, 4)  # none … critical
 MAX_ACTIVE_MS = 24 * 3600 * 1000
 MAX_TEXT = 100_000
+"""Characters in a rationale, a written response, an attack or a model's response."""
+MAX_RANKED = 64
+"""Response ids in a ranking or in ratings: more than any task holds (16 at import)."""
+MAX_ID = 255
+"""Characters in a response id (``responses.external_id``)."""
+MAX_DIMENSIONS = 64
+"""Dimensions rated per response: more than a project's guideline defines."""
+MAX_HARM_CATEGORIES = 64
+"""Harm categories in one red-team judgment: more than a project offers."""
+MAX_LABEL = 120
+"""Characters in a harm category's name."""
+
+COMMON_FIELDS = ("rationale", "flags", "active_ms", "severity")
+"""Every kind takes these; ``severity`` rates a red-team attack, and on any kind it sets the
+tier of the escalation an ``unsafe`` flag opens."""
+FIELDS_OF_KIND: dict[str, tuple[str, ...]] = {
+    "comparison": ("ranking", "strength", "ratings"),
+    "demonstration": ("response",),
+    "red_team": ("attack", "model_response", "harm_categories", "refusal_appropriate"),
+}
+"""The fields each kind of task takes besides ``COMMON_FIELDS``; the others must be absent."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +108,8 @@ def _check_common(judgment: Judgment, project: Project) -> None:
         raise InvalidInput(
             f"active_ms must be between 0 and {MAX_ACTIVE_MS}, not {judgment.active_ms}"
         )
-    if len(judgment.rationale) > MAX_TEXT:
-        raise InvalidInput(f"rationale is longer than {MAX_TEXT} characters")
+    _check_text("rationale", judgment.rationale)
+    _check_in_range("severity", judgment.severity, SEVERITY_RANGE)
     if project.require_rationale and not judgment.rationale.strip():
         raise InvalidInput(f'project "{project.name}" requires a rationale')
 
@@ -107,7 +132,7 @@ def _check_ranking(ranking: list[list[str]] | None, shown: list[str], project: P
         if rid not in shown:
             raise InvalidInput(f'ranking names "{rid}", which was not shown (shown: {shown_list})')
     if len(set(named)) != len(named):
-        repeated = sorted({r for r in named if named.count(r) > 1})
+        repeated = sorted(r for r, times in Counter(named).items() if times > 1)
         raise InvalidInput(f"ranking names {', '.join(repeated)} more than once")
     missing = [r for r in shown if r not in named]
     if missing:
@@ -147,6 +172,34 @@ def _check_in_range(name: str, value: int | None, bounds: tuple[int, int]) -> No
         raise InvalidInput(f"{name} must be between {bounds[0]} and {bounds[1]}, not {value}")
 
 
+def _check_fields_of_kind(kind: str, judgment: Judgment) -> None:
+    """Fields of another kind of task are refused, so nothing is stored that no one asked
+    for (an ``attack`` on a comparison, a ``ranking`` on a demonstration)."""
+    own = FIELDS_OF_KIND[kind]
+    foreign = [name for other, fields in FIELDS_OF_KIND.items() if other != kind
+               for name in fields if getattr(judgment, name) is not None]
+    if foreign:
+        raise InvalidInput(f"{foreign[0]} is not part of a {kind.replace('_', '-')} judgment; "
+                           f"it takes {', '.join((*own, *COMMON_FIELDS))}")
+
+
+def _check_text(name: str, text: str | None) -> None:
+    if text is not None and len(text) > MAX_TEXT:
+        raise InvalidInput(f"{name} is longer than {MAX_TEXT} characters")
+
+
+def _check_harm_categories(chosen: list[str] | None, project: Project) -> None:
+    if not chosen:
+        return
+    offered = harm_categories(project)
+    for category in chosen:
+        if category not in offered:
+            raise InvalidInput(f"harm category {category!r} is not one of this project's: "
+                               f"{', '.join(offered)}")
+    if len(set(chosen)) != len(chosen):
+        raise InvalidInput("harm_categories repeat")
+
+
 def check_comparison(judgment: Judgment, shown: list[str], project: Project) -> None:
     _check_common(judgment, project)
     _check_ranking(judgment.ranking, shown, project)
@@ -158,19 +211,21 @@ def check_demonstration(judgment: Judgment, project: Project) -> None:
     _check_common(judgment, project)
     if judgment.response is None or not judgment.response.strip():
         raise InvalidInput("a demonstration needs the written response")
-    if len(judgment.response) > MAX_TEXT:
-        raise InvalidInput(f"response is longer than {MAX_TEXT} characters")
+    _check_text("response", judgment.response)
 
 
 def check_red_team(judgment: Judgment, project: Project) -> None:
     _check_common(judgment, project)
     if judgment.attack is None or not judgment.attack.strip():
         raise InvalidInput("a red-team annotation needs the attack prompt")
-    _check_in_range("severity", judgment.severity, SEVERITY_RANGE)
+    _check_text("attack", judgment.attack)
+    _check_text("model_response", judgment.model_response)
+    _check_harm_categories(judgment.harm_categories, project)
 
 
 def check(kind: str, judgment: Judgment, shown: list[str], project: Project) -> None:
     """Validate ``judgment`` for a task of ``kind`` whose responses were shown as ``shown``."""
+    _check_fields_of_kind(kind, judgment)
     if kind == "comparison":
         check_comparison(judgment, shown, project)
     elif kind == "demonstration":

@@ -19,12 +19,14 @@ from accord.core.errors import ErrorKind, NotFound
 from accord.core.guidelines import diff as guideline_diff
 from accord.core.guidelines import drafts as guideline_drafts
 from accord.core.guidelines.current import Guideline
+from accord.core.guidelines.document import MAX_ENTRIES
 from accord.core.guidelines.drafts import GuidelineVersion
 from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
 from accord.web.pages.rendering import render_page
 from accord.web.sources import Now
+from accord.web.values import Document, Int64, Text
 
 router = APIRouter(tags=["guidelines"])
 READ = caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID)
@@ -72,16 +74,20 @@ class GuidelineOut(BaseModel):
 class GuidelineIn(Strict):
     """Fields of a guideline document; those left out keep their value."""
 
-    text: str | None = None
-    dimensions: list[dict[str, Any]] | None = Field(
-        None, description='[{"name": "honesty", "min": 1, "max": 5, "definition": "…"}]')
-    priority: list[str] | None = Field(None, description="every dimension's name, most "
-                                       "important first")
-    edge_cases: list[dict[str, str]] | None = Field(None, description='[{"title", "text"}]')
-    escalation_rules: list[dict[str, str]] | None = None
-    examples: list[dict[str, Any]] | None = Field(
-        None, description='[{"task": "q-17", "title", "better_response": "b", "explanation"}]')
-    change_note: str | None = None
+    text: Text | None = None
+    dimensions: list[Document] | None = Field(
+        None, max_length=MAX_ENTRIES,
+        description='[{"name": "honesty", "min": 1, "max": 5, "definition": "…"}]')
+    priority: list[Text] | None = Field(None, max_length=MAX_ENTRIES,
+                                        description="every dimension's name, most important "
+                                                    "first")
+    edge_cases: list[dict[Text, Text]] | None = Field(None, max_length=MAX_ENTRIES,
+                                                      description='[{"title", "text"}]')
+    escalation_rules: list[dict[Text, Text]] | None = Field(None, max_length=MAX_ENTRIES)
+    examples: list[Document] | None = Field(
+        None, max_length=MAX_ENTRIES,
+        description='[{"task": "q-17", "title", "better_response": "b", "explanation"}]')
+    change_note: Text | None = None
     requires_recalibration: bool | None = None
 
     def fields(self) -> dict[str, Any]:
@@ -130,9 +136,9 @@ async def create_draft(project: str, body: GuidelineIn, me: Caller, at: Now) -> 
             response_model=None, responses=READ)
 async def diff_guidelines(
     project: str, me: Caller,
-    since: int | None = Query(None, alias="from", description="older version (default: the "
+    since: Int64 | None = Query(None, alias="from", description="older version (default: the "
                               "one you last worked under, else the previous one)"),
-    target: int | None = Query(None, alias="to", description="newer version (default: current)"),
+    target: Int64 | None = Query(None, alias="to", description="newer version (default: current)"),
 ) -> dict:
     """What changed between two versions: text hunks and the structured parts."""
     changes = await me.run(guideline_diff.changes, project, since=since, target=target)
@@ -143,14 +149,14 @@ async def diff_guidelines(
 
 @router.get("/projects/{project}/guidelines/{version}", summary="Read a guideline version",
             response_model=GuidelineOut, responses=READ)
-async def get_guideline(project: str, version: int, me: Caller) -> GuidelineOut:
+async def get_guideline(project: str, version: Int64, me: Caller) -> GuidelineOut:
     """One version with everything in it; a draft only for managers."""
     return version_out(await me.run(guideline_drafts.get_version, project, version))
 
 
 @router.patch("/projects/{project}/guidelines/{version}", summary="Edit the draft",
               response_model=GuidelineOut, responses=WRITE)
-async def update_draft(project: str, version: int, body: GuidelineIn, me: Caller,
+async def update_draft(project: str, version: Int64, body: GuidelineIn, me: Caller,
                        at: Now) -> GuidelineOut:
     """Change fields of the draft; a published version answers 409 and stays as it was."""
     return version_out(await me.run(guideline_drafts.update_draft, project, version,
@@ -161,7 +167,7 @@ async def update_draft(project: str, version: int, body: GuidelineIn, me: Caller
              response_model=PreviewOut,
              responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                      ErrorKind.INVALID))
-async def preview_draft(project: str, version: int, body: GuidelineIn,
+async def preview_draft(project: str, version: Int64, body: GuidelineIn,
                         me: Caller) -> PreviewOut:
     """The draft, with the unsaved fields given, rendered as annotators will see it."""
     shown = await me.run(guideline_drafts.preview, project, version, body.fields())
@@ -171,6 +177,6 @@ async def preview_draft(project: str, version: int, body: GuidelineIn,
 
 @router.post("/projects/{project}/guidelines/{version}/publish", summary="Publish the draft",
              response_model=GuidelineOut, responses=WRITE)
-async def publish_draft(project: str, version: int, me: Caller, at: Now) -> GuidelineOut:
+async def publish_draft(project: str, version: Int64, me: Caller, at: Now) -> GuidelineOut:
     """Publish the draft: it becomes the current version and never changes again."""
     return version_out(await me.run(guideline_drafts.publish, project, version, at))

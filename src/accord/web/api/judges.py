@@ -12,6 +12,7 @@ from accord.core.people.users import User
 from accord.core.projects.project import project_for_member
 from accord.web.api.documented import caller_errors
 from accord.web.deps import Caller
+from accord.web.values import Int64
 
 router = APIRouter(tags=["judges"])
 
@@ -28,7 +29,8 @@ def _audit(conn: Connection, user: User, name: str, judge: str, min_votes: int) 
 @router.get("/projects/{project}/judges/{judge}/audit", summary="Audit an AI judge",
             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                     ErrorKind.INVALID))
-async def get_judge_audit(project: str, judge: str, me: Caller, min_votes: int = 1) -> dict:
+async def get_judge_audit(project: str, judge: str, me: Caller,
+                          min_votes: Int64 = 1) -> dict:
     """The judge's agreement and Cohen's κ with human consensus (gold answers where a task
     has one), its swap consistency and confidence; AI annotations never count as human."""
     return await me.run(_audit, project, judge, min_votes)

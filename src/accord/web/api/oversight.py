@@ -17,6 +17,7 @@ from accord.web.api.guidelines import GuidelineOut, version_out
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
 from accord.web.sources import Now
+from accord.web.values import Int64, Text
 
 router = APIRouter(tags=["oversight"])
 OVERSIGHT = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
@@ -36,7 +37,7 @@ class AuditEventOut(BaseModel):
             response_model=list[AuditEventOut], responses=OVERSIGHT)
 async def audit_trail(
     project: str, me: Caller,
-    action: str | None = Query(None, description="one action, or a prefix ending in '.'"),
+    action: Text | None = Query(None, description="one action, or a prefix ending in '.'"),
     limit: int = Query(200, ge=1, le=audit.MAX_EVENTS),
 ) -> list[AuditEventOut]:
     """Decisions that changed a task's consensus or the rules, newest first."""
@@ -82,11 +83,11 @@ class DigestOut(BaseModel):
             response_model=DigestOut, responses=OVERSIGHT)
 async def disagreement_digest(
     project: str, me: Caller,
-    category: str | None = None,
-    guideline_version: int | None = Query(None, description="annotations made under it"),
+    category: Text | None = None,
+    guideline_version: Int64 | None = Query(None, description="annotations made under it"),
     since: date | None = Query(None, alias="from", description="first day (UTC), inclusive"),
     until: date | None = Query(None, alias="to", description="last day (UTC), inclusive"),
-    dimension: str | None = Query(None, description="order by this dimension's agreement"),
+    dimension: Text | None = Query(None, description="order by this dimension's agreement"),
     limit: int = Query(20, ge=1, le=digest.MAX_ENTRIES),
 ) -> DigestOut:
     """The most disputed finished tasks, lowest agreement first, with every rationale."""
@@ -106,12 +107,12 @@ class DraftAdditionIn(Strict):
     """A decision from the digest, for the next draft: a worked example on a task (``task``,
     ``title``, ``better_response``, ``explanation``) or an edge case (``title``, ``text``)."""
 
-    kind: str = Field(description="example or edge_case")
-    title: str
-    task: str | None = None
-    better_response: str = ""
-    explanation: str = ""
-    text: str = ""
+    kind: Text = Field(description="example or edge_case")
+    title: Text
+    task: Text | None = None
+    better_response: Text = ""
+    explanation: Text = ""
+    text: Text = ""
 
     def entry(self) -> dict[str, Any]:
         if self.kind == "edge_case":

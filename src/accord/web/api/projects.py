@@ -20,6 +20,7 @@ from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import DimensionOut, ProgressOut, ProjectOut, UserOut
 from accord.web.deps import Caller, identity
 from accord.web.sources import Now
+from accord.web.values import Int64
 
 router = APIRouter(tags=["projects"])
 
@@ -94,7 +95,7 @@ def _report(conn: Connection, user: User, name: str, scope: Scope,
             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID))
 async def get_report(
     project: str, me: Caller, at: Now,
-    guideline_version: Annotated[list[int] | None, Query(
+    guideline_version: Annotated[list[Int64] | None, Query(
         description="Count only annotations made under this guideline version; repeatable.",
     )] = None,
     include_ai: Annotated[bool, Query(

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from accord.core.errors import ErrorKind
 from accord.core.review import adjudication, escalation
+from accord.core.tasks.judgments import MAX_RANKED
 from accord.web.api.documented import caller_errors
-from accord.web.api.schemas import Strict
+from accord.web.api.schemas import Strict, TieGroup
 from accord.web.deps import Caller
 from accord.web.sources import Now
+from accord.web.values import STORABLE, Int64, Text
 
 router = APIRouter(tags=["review"])
 
@@ -30,8 +33,9 @@ class QueueItemOut(Strict):
 class AdjudicationIn(Strict):
     """The final ranking (tie groups of response ids, best first) and why."""
 
-    ranking: list[list[str]] = Field(description='tie groups of response ids: [["b"], ["a"]]')
-    rationale: str
+    ranking: list[TieGroup] = Field(max_length=MAX_RANKED,
+                                    description='tie groups of response ids: [["b"], ["a"]]')
+    rationale: Annotated[str, StringConstraints(max_length=adjudication.MAX_RATIONALE), STORABLE]
 
 
 class AdjudicationOut(Strict):
@@ -83,9 +87,10 @@ class EscalationOut(Strict):
 
 
 class EscalationUpdateIn(Strict):
-    status: str = Field(description="in_review or resolved")
-    note: str = Field("", description="what was done; required to resolve")
-    severity: int | None = Field(None, description="re-tier the item: 1 low … 4 critical")
+    status: Text = Field(description="in_review or resolved")
+    note: Annotated[str, StringConstraints(max_length=escalation.MAX_NOTE), STORABLE] = Field(
+        "", description="what was done; required to resolve")
+    severity: Int64 | None = Field(None, description="re-tier the item: 1 low … 4 critical")
 
 
 @router.get("/projects/{project}/escalations", summary="Escalated items",
@@ -93,8 +98,8 @@ class EscalationUpdateIn(Strict):
             responses=caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID))
 async def escalation_queue(
     project: str, me: Caller,
-    status: str | None = Query(None, description="open, in_review or resolved"),
-    severity: int | None = Query(None, description="1 low, 2 medium, 3 high, 4 critical"),
+    status: Text | None = Query(None, description="open, in_review or resolved"),
+    severity: Int64 | None = Query(None, description="1 low, 2 medium, 3 high, 4 critical"),
 ) -> list[EscalationOut]:
     """Escalated items with their content, unresolved and most severe first."""
     items = await me.run(escalation.escalated, project, status=status, severity=severity)
@@ -105,7 +110,7 @@ async def escalation_queue(
              status_code=204,
              responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                      ErrorKind.CONFLICT, ErrorKind.INVALID))
-async def escalation_update(project: str, escalation_id: int, body: EscalationUpdateIn,
+async def escalation_update(project: str, escalation_id: Int64, body: EscalationUpdateIn,
                             me: Caller, at: Now) -> Response:
     """Put it in review, or resolve it with a note; ``severity`` re-tiers it on the way."""
     await me.run(escalation.set_status, project, escalation_id, body.status, body.note, at,

@@ -1,10 +1,27 @@
-"""The API's wire format (shared with the Python SDK). ``core`` never imports these."""
+"""The API's wire format (shared with the Python SDK). ``core`` never imports these.
+
+Request bodies are typed with ``web.values`` (``Text``, ``Int64``, ``Document``) and carry
+the bounds that ``core`` enforces, so a value no database could store, or a list of any size,
+is refused while the body is parsed (422 naming the field), and OpenAPI states the bounds.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from accord.core.tasks.judgments import (
+    FLAGS,
+    MAX_DIMENSIONS,
+    MAX_HARM_CATEGORIES,
+    MAX_ID,
+    MAX_LABEL,
+    MAX_RANKED,
+    MAX_TEXT,
+)
+from accord.web.values import STORABLE, Document, FiniteFloat, Int64, Text
 
 
 class Strict(BaseModel):
@@ -36,24 +53,44 @@ class NextTaskOut(BaseModel):
     task: TaskOut
 
 
-class AnnotationIn(Strict):
-    """A judgment: ``ranking`` for comparisons, ``response`` for demonstrations, ``attack``
-    for red team."""
+LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT), STORABLE]
+"""A rationale, a written response, an attack, a model's response."""
+ResponseId = Annotated[str, StringConstraints(max_length=MAX_ID), STORABLE]
+Label = Annotated[str, StringConstraints(max_length=MAX_LABEL), STORABLE]
+"""A dimension's or a harm category's name."""
+TieGroup = Annotated[list[ResponseId], Field(max_length=MAX_RANKED)]
+Scores = Annotated[dict[Label, Int64], Field(max_length=MAX_DIMENSIONS)]
 
-    ranking: list[list[str]] | None = Field(
-        None, description='tie groups of response ids, best first: [["b"], ["a"]]'
-    )
-    strength: int | None = Field(None, description="1 slightly, 2 clearly, 3 much better")
-    ratings: dict[str, dict[str, int]] | None = None
-    rationale: str = ""
-    flags: list[str] = []
-    active_ms: int = Field(0, description="time actively spent, in milliseconds")
-    response: str | None = None
-    attack: str | None = None
-    model_response: str | None = None
-    harm_categories: list[str] | None = None
-    severity: int | None = None
-    refusal_appropriate: bool | None = None
+
+class AnnotationIn(Strict):
+    """A judgment. Each task kind takes its own fields, besides ``rationale``, ``flags``,
+    ``active_ms`` and ``severity``: a comparison ``ranking``, ``strength`` and ``ratings``; a
+    demonstration ``response``; red team ``attack``, ``model_response``, ``harm_categories``
+    and ``refusal_appropriate``. A field of another kind is refused (422 naming it)."""
+
+    ranking: list[TieGroup] | None = Field(
+        None, max_length=MAX_RANKED,
+        description='comparison: tie groups of response ids, best first: [["b"], ["a"]]')
+    strength: Int64 | None = Field(
+        None, description="comparison: 1 slightly, 2 clearly, 3 much better")
+    ratings: dict[ResponseId, Scores] | None = Field(
+        None, max_length=MAX_RANKED,
+        description='comparison: per response, per dimension: {"a": {"helpfulness": 5}}')
+    rationale: LongText = ""
+    flags: list[Text] = Field([], max_length=len(FLAGS), description=", ".join(FLAGS))
+    active_ms: Int64 = Field(0, description="time actively spent, in milliseconds")
+    response: LongText | None = Field(None, description="demonstration: the written response")
+    attack: LongText | None = Field(None, description="red team: the attack prompt")
+    model_response: LongText | None = Field(
+        None, description="red team: what the model answered")
+    harm_categories: list[Label] | None = Field(
+        None, max_length=MAX_HARM_CATEGORIES,
+        description="red team: categories from the project's list, each once")
+    severity: Int64 | None = Field(
+        None, description="0 none … 4 critical: how harmful a red-team attack is; on any "
+                          "kind, the tier of the escalation an unsafe flag opens")
+    refusal_appropriate: bool | None = Field(
+        None, description="red team: whether a refusal was the right answer")
 
 
 class CalibrationFeedbackOut(BaseModel):
@@ -97,16 +134,17 @@ class WorkRulesOut(BaseModel):
 
 
 class WorkRulesIn(Strict):
-    gold_rate: float | None = Field(None, description="share of claims that get gold, 0 to 1")
-    rules: dict | None = Field(None, description="sections to replace; null turns one off")
+    gold_rate: FiniteFloat | None = Field(
+        None, description="share of claims that get gold, 0 to 1")
+    rules: Document | None = Field(None, description="sections to replace; null turns one off")
 
 
 class CalibrationRoundIn(Strict):
-    user: str = Field(description="the annotator who gets a new calibration round")
+    user: Text = Field(description="the annotator who gets a new calibration round")
 
 
 class SkipIn(Strict):
-    reason: str
+    reason: Text
 
 
 class SkipOut(BaseModel):

@@ -31,6 +31,7 @@ from accord.web.api.schemas import (
 )
 from accord.web.deps import Caller
 from accord.web.sources import Now, chance
+from accord.web.values import Int64
 
 router = APIRouter(tags=["annotation"])
 
@@ -82,7 +83,7 @@ async def next_task(project: str, me: Caller, at: Now, request: Request, respons
              response_model=SubmissionOut,
              responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                      ErrorKind.CONFLICT, ErrorKind.INVALID))
-async def submit(assignment_id: int, body: AnnotationIn, me: Caller, at: Now,
+async def submit(assignment_id: Int64, body: AnnotationIn, me: Caller, at: Now,
                  response: Response):
     """Store the judgment for the caller's assignment; submitting it again returns the stored
     one (``Idempotent-Replayed: true``); a late one is kept while the task has a free slot."""
@@ -106,7 +107,7 @@ async def submit(assignment_id: int, body: AnnotationIn, me: Caller, at: Now,
              response_model=SkipOut,
              responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                      ErrorKind.CONFLICT, ErrorKind.INVALID))
-async def skip(assignment_id: int, body: SkipIn, me: Caller, at: Now) -> SkipOut:
+async def skip(assignment_id: Int64, body: SkipIn, me: Caller, at: Now) -> SkipOut:
     """Give the task back with a reason; it returns to the pool for others, never to you."""
     await me.run(submissions.skip, assignment_id, body.reason, at)
     return SkipOut(assignment_id=assignment_id)

@@ -1,14 +1,24 @@
-"""``/login`` and ``/logout``: starting and ending a login session."""
+"""``/login`` and ``/logout``: starting and ending a login session.
+
+A login is throttled per account name and per client address (``core.people.login_throttle``):
+past the limit it is answered ``429`` with ``Retry-After`` and its password is not even read.
+The password is hashed on a worker thread (``core.people.logins``), a few at a time, so
+logins never stall the event loop that serves every other request.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from accord.core.errors import Unauthenticated
-from accord.core.people import sessions
+from accord.core.people import logins, sessions
+from accord.core.people.login_throttle import LockedOut
+from accord.core.people.passwords import verify_password
 from accord.web.pages.errors import safe_next
 from accord.web.pages.rendering import render
 from accord.web.sessions import clear_session_cookie, session_token, set_session_cookie
@@ -20,6 +30,27 @@ LOGIN_FAILED = "Unknown user name or wrong password."
 MAX_PASSWORD = 1024
 """Longer passwords are refused unread: scrypt over megabytes would be a cheap denial of
 service."""
+
+
+def client_address(request: Request) -> str:
+    """The address a login is counted against: the client's, as the server reports it."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def locked_out_message(locked: LockedOut) -> str:
+    minutes = math.ceil(locked.retry_after_seconds / 60)
+    whose = "for this account" if locked.scope == "account" else "from this address"
+    return (f"Too many failed logins {whose}. "
+            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+
+
+async def password_matches(request: Request, password: str, candidate: logins.Candidate) -> bool:
+    """scrypt on a worker thread, at most ``app.state.password_checks`` at once (each takes
+    16 MiB and a core for tens of milliseconds)."""
+    if len(password) > MAX_PASSWORD:
+        return False
+    return await anyio.to_thread.run_sync(verify_password, password, candidate.password_hash,
+                                          limiter=request.app.state.password_checks)
 
 
 @router.get("/login")
@@ -36,10 +67,16 @@ async def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     database = request.app.state.database
+    outcome = await database.run(logins.begin, username.strip(), client_address(request),
+                                 request.app.state.login_limits, at)
+    if isinstance(outcome, LockedOut):
+        page = await render(request, "login.html", status=429, next=safe_next(next),
+                            username=username, error=locked_out_message(outcome))
+        page.headers["Retry-After"] = str(outcome.retry_after_seconds)
+        return page
+    matches = await password_matches(request, password, outcome)
     try:
-        if len(password) > MAX_PASSWORD:
-            raise Unauthenticated(LOGIN_FAILED)
-        started = await database.run(sessions.log_in, username.strip(), password, at)
+        started = await database.run(logins.finish, outcome, matches, at)
     except Unauthenticated:
         return await render(request, "login.html", status=401, next=safe_next(next),
                             username=username, error=LOGIN_FAILED)

@@ -26,6 +26,7 @@ from accord.core.review import audit, digest
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
 from accord.web.sources import Now
+from accord.web.values import whole_number
 
 router = APIRouter()
 FILTERS = ("category", "guideline_version", "from", "to", "dimension")
@@ -42,10 +43,11 @@ def _date(value: str, name: str) -> date | None:
 
 def _filters(query: dict[str, str]) -> dict:
     version = query.get("guideline_version", "").strip()
-    if version and not version.isdigit():
+    number = whole_number(version)
+    if version and (number is None or number < 0):
         raise InvalidInput(f"guideline version: {version!r} is not a version number")
     return {"category": query.get("category", "").strip() or None,
-            "guideline_version": int(version) if version else None,
+            "guideline_version": number,
             "since": _date(query.get("from", ""), "from"),
             "until": _date(query.get("to", ""), "to"),
             "dimension": query.get("dimension", "").strip() or None}

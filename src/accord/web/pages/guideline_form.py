@@ -14,6 +14,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from accord.core.guidelines.document import GuidelineDocument
+from accord.web.values import whole_number
 
 BLANK_ROWS = 2
 MAX_ROWS = 200
@@ -47,8 +48,8 @@ def rows_of(document: GuidelineDocument | dict[str, Any]) -> dict[str, Any]:
 def _number(value: str) -> int | str:
     """A whole number where the field holds one; the text itself otherwise, so the check
     names what was typed."""
-    text = value.strip()
-    return int(text) if text.lstrip("-").isdigit() else text
+    number = whole_number(value)
+    return value.strip() if number is None else number
 
 
 def fields_from(form: FormData) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def fields_from(form: FormData) -> dict[str, Any]:
     for name, keys in LISTS.items():
         count = str(form.get(f"{name}-count", "0"))
         rows = []
-        for i in range(min(int(count) if count.isdigit() else 0, MAX_ROWS)):
+        for i in range(min(max(whole_number(count) or 0, 0), MAX_ROWS)):
             row = {k: str(form.get(f"{name}-{i}-{k}", "")).replace("\r\n", "\n") for k in keys}
             if not any(v.strip() for v in row.values()):
                 continue

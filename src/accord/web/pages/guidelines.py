@@ -24,6 +24,7 @@ from accord.web.pages.guideline_form import LISTS, fields_from, rows_of
 from accord.web.pages.rendering import render
 from accord.web.sources import Now
 from accord.web.statuses import status_of
+from accord.web.values import Int64, whole_number
 
 router = APIRouter()
 
@@ -34,7 +35,7 @@ def _base(project: str) -> str:
 
 @router.get("/projects/{project}/guidelines")
 async def guideline_list(request: Request, project: str, viewer: Viewer,
-                         published: int | None = None) -> Response:
+                         published: Int64 | None = None) -> Response:
     def load(conn, user):
         return user, *guideline_drafts.editor(conn, user, project)
 
@@ -65,13 +66,13 @@ async def _editor(request: Request, viewer: Viewer, project: str, version: int, 
 
 
 @router.get("/projects/{project}/guidelines/{version:int}/edit")
-async def guideline_edit(request: Request, project: str, version: int, viewer: Viewer,
+async def guideline_edit(request: Request, project: str, version: Int64, viewer: Viewer,
                          saved: bool = False) -> Response:
     return await _editor(request, viewer, project, version, saved=saved)
 
 
 @router.post("/projects/{project}/guidelines/{version:int}/edit")
-async def guideline_save(request: Request, project: str, version: int, viewer: Viewer,
+async def guideline_save(request: Request, project: str, version: Int64, viewer: Viewer,
                          at: Now) -> Response:
     posted = await request.form()
     fields = fields_from(posted)
@@ -88,7 +89,7 @@ async def guideline_save(request: Request, project: str, version: int, viewer: V
 
 
 @router.post("/projects/{project}/guidelines/{version:int}/publish")
-async def guideline_publish(request: Request, project: str, version: int, viewer: Viewer,
+async def guideline_publish(request: Request, project: str, version: Int64, viewer: Viewer,
                             at: Now) -> Response:
     try:
         done = await viewer.run(guideline_drafts.publish, project, version, at)
@@ -107,10 +108,11 @@ async def guideline_changes(
     numbers = {}
     for name, value in (("since", since), ("target", target)):
         if value.strip():
-            if not value.strip().isdigit():
+            number = whole_number(value)
+            if number is None or number < 0:
                 raise InvalidInput(f"{'from' if name == 'since' else 'to'}: {value!r} is not "
                                    "a version number")
-            numbers[name] = int(value)
+            numbers[name] = number
 
     def load(conn, user):
         return user, guideline_diff.changes(conn, user, project, **numbers)

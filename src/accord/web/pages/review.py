@@ -27,6 +27,7 @@ from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
 from accord.web.sources import Now
 from accord.web.statuses import status_of
+from accord.web.values import Int64, whole_number
 
 router = APIRouter()
 MAX_PLACES = 64
@@ -36,8 +37,8 @@ def _places(form: FormData, count: int) -> list[int | None]:
     """``place-0`` … ``place-{count-1}`` as numbers; blanks and junk are None."""
     places: list[int | None] = []
     for i in range(min(count, MAX_PLACES)):
-        value = str(form.get(f"place-{i}", "")).strip()
-        places.append(int(value) if value.isdigit() and 0 < int(value) <= MAX_PLACES else None)
+        place = whole_number(str(form.get(f"place-{i}", "")))
+        places.append(place if place is not None and 0 < place <= MAX_PLACES else None)
     return places
 
 
@@ -71,7 +72,7 @@ async def review_task(request: Request, project: str, task_id: str, viewer: View
 async def review_decide(request: Request, project: str, task_id: str, viewer: Viewer,
                         at: Now) -> Response:
     form = await request.form()
-    count = int(str(form.get("count", "0"))) if str(form.get("count", "0")).isdigit() else 0
+    count = max(whole_number(str(form.get("count", "0"))) or 0, 0)
     places = _places(form, count)
     rationale = str(form.get("rationale", ""))
     try:
@@ -86,7 +87,7 @@ async def review_decide(request: Request, project: str, task_id: str, viewer: Vi
 
 def _queue_filters(status: str, severity: str) -> tuple[str | None, int | None]:
     """The filter form's values: blanks mean "any"; junk is passed on to be refused."""
-    tier = int(severity) if severity.strip().lstrip("-").isdigit() else None
+    tier = whole_number(severity)
     if severity.strip() and tier is None:
         raise InvalidInput(f"severity {severity!r} is not a tier (1 low … 4 critical)")
     return (status.strip() or None), tier
@@ -115,7 +116,7 @@ async def escalations_page(request: Request, project: str, viewer: Viewer, statu
 
 @router.post("/projects/{project}/escalations/{escalation_id}")
 async def escalation_update(
-    request: Request, project: str, escalation_id: int, viewer: Viewer, at: Now,
+    request: Request, project: str, escalation_id: Int64, viewer: Viewer, at: Now,
     status: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
     severity: Annotated[str, Form()] = "",
 ) -> Response:

@@ -22,6 +22,7 @@ from accord.core.work.workbench import Workbench, break_after_minutes, open_task
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
 from accord.web.sources import Now, chance
+from accord.web.values import Int64
 
 router = APIRouter()
 
@@ -102,7 +103,7 @@ async def annotate(request: Request, project: str, viewer: Viewer, at: Now) -> R
 
 
 @router.get("/projects/{project}/calibration/{assignment_id}")
-async def calibration_answer(request: Request, project: str, assignment_id: int,
+async def calibration_answer(request: Request, project: str, assignment_id: Int64,
                              viewer: Viewer, at: Now) -> Response:
     """After a calibration answer: the annotator's ranking beside the reference, and why."""
     user, review = await viewer.run(_review, project, assignment_id, at)
