@@ -123,10 +123,11 @@ def generate_command(
                    "and exports leave their pairs out unless --include-truncated (raise "
                    "--max-tokens, or --drop-truncated keeps them out of tasks)", err=True)
     if report.without_task:
-        shown = ", ".join(report.without_task[:5])
-        more = f" and {len(report.without_task) - 5} more" if len(report.without_task) > 5 else ""
-        typer.echo(f"warning: {len(report.without_task)} prompts got no task, fewer than 2 of "
-                   f"their candidates being whole: {shown}{more}", err=True)
+        count = len(report.without_task)
+        shown = ", ".join(report.without_task[:5]) + (f" and {count - 5} more"
+                                                      if count > 5 else "")
+        typer.echo(f"warning: {count} prompt{'' if count == 1 else 's'} got no task: fewer "
+                   f"than 2 of their candidates were not cut off ({shown})", err=True)
     if json_output:
         print_json(report.as_dict())
     else:
