@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ACCORD_DATABASE_URL ?= sqlite:///./accord.db
 
-.PHONY: demo demo-generate test test-fast lint bench screenshots clean
+.PHONY: demo demo-generate test test-fast lint typecheck bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test-fast: $(VENV)/.test
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests bench
+
+# pyright over src/ in standard mode (its settings: [tool.pyright] in pyproject.toml).
+typecheck: $(VENV)/.test
+	$(BIN)/pyright
 
 bench: $(VENV)/.test
 	$(BIN)/python bench/loop.py

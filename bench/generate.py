@@ -33,7 +33,7 @@ from accord.core.importing import import_items  # noqa: E402
 from accord.core.projects.project import create_project  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
-from accord.llm.backends import BackendOptions, open_backend  # noqa: E402
+from accord.llm.backend_choice import BackendOptions, open_backend  # noqa: E402
 from accord.llm.generation import generate_candidates, make_plan  # noqa: E402
 
 CANDIDATES = 2

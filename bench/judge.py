@@ -32,7 +32,7 @@ from accord.core.projects.project import create_project  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from accord.llm import constitution  # noqa: E402
-from accord.llm.backends import BackendOptions, open_backend  # noqa: E402
+from accord.llm.backend_choice import BackendOptions, open_backend  # noqa: E402
 from accord.llm.judge import JudgeSetup, PairJudge  # noqa: E402
 from accord.llm.judge_run import run_judge  # noqa: E402
 

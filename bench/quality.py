@@ -92,8 +92,10 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
     from accord.core.report import _exported, agreement, annotators, consensus, monitors
     from accord.core.report import gold as gold_rules
     from accord.core.report.pairs import pair_items
+    from accord.core.report.schema.monitors import CostFigures
 
     figures: list[Figure] = []
+    names = arrays.annotators.names
 
     def step(name: str, run: Callable[[], Any]) -> Any:
         figure = measure(name, run, 1, memory=False)
@@ -109,8 +111,10 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
         arrays, project, pairs, agrees, now.timestamp(), accepted, times))
     step("agreement section (figures, intervals, groups)",
          lambda: agreement.agreement_section(arrays, pairs))
+    step("monitors and cost sections (figures by annotator name)", lambda: (
+        monitors.section(results, names), monitors.figures(results.cost, names, CostFigures)))
     step("annotators section (with gold accuracy)", lambda: annotators.section(
-        arrays, agreed, agrees, gold_rules.accuracy(arrays, pairs, gold), results["cost"]))
+        arrays, agreed, agrees, gold_rules.accuracy(arrays, pairs, gold), results.cost))
     step("consensus section (models, win rates)", lambda: consensus.section(
         arrays, agreed, project.agreement_threshold))
     return figures
@@ -277,7 +281,7 @@ def on_arrays(p: population.Population, repeat: int, skip_dense: bool) -> tuple[
     show(versus.theirs)
     for line in versus.lines:
         print("  " + line)
-    shown = (report["agreement"]["krippendorff_alpha"], report["agreement"]["fleiss_kappa"])
+    shown = (report.agreement.krippendorff_alpha, report.agreement.fleiss_kappa)
     rounded = (round(versus.alpha, 6), round(versus.kappa, 6))
     print(f"  The report's alpha and kappa {shown}: the libraries' rounded to 6 places "
           f"{'(equal)' if shown == rounded else f'are {rounded}: DIFFERENT'}")
@@ -289,7 +293,7 @@ def on_arrays(p: population.Population, repeat: int, skip_dense: bool) -> tuple[
     print(f"  Target: no slower than the libraries ({library_seconds:.2f} s for "
           f"{', '.join(f.name.split(' (')[0] for f in libraries)}) -> "
           f"{verdict(total.seconds <= library_seconds)}")
-    return report, {"compute_seconds": total.seconds, "compute_peak_mib": total.peak_mib,
+    return report.as_json(), {"compute_seconds": total.seconds, "compute_peak_mib": total.peak_mib,
                     "library_seconds": library_seconds}
 
 
@@ -398,7 +402,7 @@ def steps_in_this_process(db: str) -> None:
     step("store consensus (store.store)", lambda: store.store(
         conn, arrays, agreed, project.agreement_threshold, now))
     step("commit", lambda: transaction.__exit__(None, None, None))
-    step("JSON text (orjson)", lambda: __import__("orjson").dumps(report))
+    step("JSON text (as_json, orjson)", lambda: __import__("orjson").dumps(report.as_json()))
     engine.dispose()
     print(json.dumps({"steps": steps, "peak_rss_mb": _peak_rss_mb()}))
 

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 .venv/bin/ruff check src tests bench
+# The type checker over src/ ([tool.pyright] in pyproject.toml); any error stops the suite.
+.venv/bin/pyright
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download needed).
 if [ ! -x /usr/bin/chromium ]; then

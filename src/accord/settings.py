@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite:///./accord.db"
 
@@ -33,7 +34,7 @@ ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read settings from ``environ`` (the process environment by default)."""
     env = os.environ if environ is None else environ
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each of its field's type: int fields are converted
     for field in fields(Settings):
         raw = env.get(ENVIRONMENT[field.name])
         if raw is None or raw == "":

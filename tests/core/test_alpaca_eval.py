@@ -91,7 +91,7 @@ def test_the_leaderboard_is_reproduced_from_imported_judge_annotations(engine, s
         assert (report.new, report.annotations_new, report.invalid) == (805, 805, 0)
 
     with engine.begin() as conn:
-        document = build_report(conn, project, utcnow())
+        document = build_report(conn, project, utcnow()).as_json()
 
     published = _leaderboard(shared_data)
     rows = {row["model"]: row for row in document["consensus"]["win_rates"]}
@@ -219,7 +219,7 @@ def test_win_rates_mix_soft_judge_votes_with_plain_human_rankings(engine, tmp_pa
                                Judgment(ranking=[["b"], ["a"]], active_ms=1000), now)
 
     with engine.begin() as conn:
-        document = build_report(conn, project, now, store_consensus=False)
+        document = build_report(conn, project, now, store_consensus=False).as_json()
 
     (row,) = document["consensus"]["win_rates"]
     # one pair: the baseline is the model listed first (output_1), not the name sorting first

@@ -76,7 +76,7 @@ def planted(engine, monkeypatch) -> Planted:
 
 def test_the_report_has_the_sections_scripts_rely_on(engine, planted):
     with engine.begin() as conn:
-        report = build_report(conn, planted.project, utcnow())
+        report = build_report(conn, planted.project, utcnow()).as_json()
     assert set(SECTIONS) <= set(report)
     assert {"cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement"} \
         <= set(report["agreement"])
@@ -87,15 +87,15 @@ def test_the_report_has_the_sections_scripts_rely_on(engine, planted):
 def test_monitors_flag_exactly_the_planted_annotators(engine, planted):
     with engine.begin() as conn:
         report = build_report(conn, planted.project, utcnow())
-    flagged = {(a["monitor"], a.get("annotator")) for a in report["monitors"]["alerts"]
-               if a["monitor"] in ("position_bias", "length_bias") and a.get("annotator")}
+    flagged = {(a.monitor, a.annotator) for a in report.monitors.alerts
+               if a.monitor in ("position_bias", "length_bias") and a.annotator}
     assert flagged == {("position_bias", POSITION_BIASED), ("length_bias", LENGTH_BIASED)}
 
 
 def test_reliability_ranks_honest_annotators_above_biased_ones(engine, planted):
     with engine.begin() as conn:
         report = build_report(conn, planted.project, utcnow())
-    reliability = {row["name"]: row["reliability"] for row in report["annotators"]}
+    reliability = {row.name: row.reliability for row in report.annotators}
     assert min(reliability[n] for n in HONEST) > max(reliability[POSITION_BIASED],
                                                      reliability[LENGTH_BIASED])
 
@@ -108,7 +108,7 @@ def test_consensus_is_stored_and_split_tasks_go_to_adjudication(engine, planted)
         statuses = dict(conn.execute(
             select(tasks.c.status, func.count()).group_by(tasks.c.status)).all())
         top = conn.execute(select(task_consensus.c.ranking, task_consensus.c.agreement)).all()
-    assert stored == report["consensus"]["tasks_settled"] == TASKS
+    assert stored == report.consensus.tasks_settled == TASKS
     # with overlap 3 a 2-1 split has agreement 2/3, above 0.5: nothing needs adjudication
     assert statuses == {"complete": TASKS}
     with engine.connect() as conn:
@@ -126,7 +126,7 @@ def test_a_higher_threshold_sends_split_tasks_to_adjudication_and_back(engine, p
     with engine.connect() as conn:
         waiting = conn.execute(select(func.count()).select_from(tasks)
                                .where(tasks.c.status == "needs_adjudication")).scalar_one()
-    assert waiting == report["consensus"]["tasks_needing_adjudication"] > 0
+    assert waiting == report.consensus.tasks_needing_adjudication > 0
     with engine.begin() as conn:
         build_report(conn, planted.project, utcnow())
     with engine.connect() as conn:

@@ -66,9 +66,9 @@ def test_gold_accuracy_counts_pairs_against_the_reference(engine):
     with engine.connect() as conn:
         report = build_report(conn, project, utcnow(), store_consensus=False)
 
-    rows = {row["name"]: row for row in report["annotators"]}
+    rows = {row.name: row for row in report.annotators}
     # ann matches every gold pair: b>a in g1; a=c, a>b, c>b in g2
-    assert (rows["ann"]["gold_answered"], rows["ann"]["gold_accuracy"]) == (4, 1.0)
+    assert (rows["ann"].gold_answered, rows["ann"].gold_accuracy) == (4, 1.0)
     # bob: g1 reversed (wrong); g2 c>a (wrong: a tie), a>b and c>b (right)
-    assert (rows["bob"]["gold_answered"], rows["bob"]["gold_accuracy"]) == (4, 0.5)
-    assert rows["cat"]["gold_answered"] == 0 and rows["cat"]["gold_accuracy"] is None
+    assert (rows["bob"].gold_answered, rows["bob"].gold_accuracy) == (4, 0.5)
+    assert rows["cat"].gold_answered == 0 and rows["cat"].gold_accuracy is None

@@ -36,9 +36,9 @@ def planted():
 def test_the_alerts_about_people_name_exactly_the_planted_annotators(planted):
     _, report, _ = planted
     flagged: dict[tuple[str, str], set[str]] = {}
-    for alert in report["monitors"]["alerts"]:
-        if "annotator" in alert:
-            flagged.setdefault((alert["monitor"], alert["check"]), set()).add(alert["annotator"])
+    for alert in report.monitors.alerts:
+        if alert.annotator is not None:
+            flagged.setdefault((alert.monitor, alert.check), set()).add(alert.annotator)
     assert flagged == {
         ("fatigue", "session_length"): {"marathon"},
         ("fatigue", "speedup"): {"marathon"},
@@ -50,7 +50,7 @@ def test_the_alerts_about_people_name_exactly_the_planted_annotators(planted):
 
 def test_reliability_ranks_the_honest_annotators_in_their_planted_order(planted):
     p, report, _ = planted
-    reliability = {row["name"]: row["reliability"] for row in report["annotators"]}
+    reliability = {row.name: row.reliability for row in report.annotators}
     honest = [i for i, name in enumerate(p.names) if name not in population.PLANTED]
     estimated = np.array([reliability[p.names[i]] for i in honest])
     assert spearmanr(estimated, p.accuracy[honest]).statistic > 0.95

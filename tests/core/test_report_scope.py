@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from accord.core.errors import InvalidInput
 from accord.core.importing import import_file
 from accord.core.report import build_report
+from accord.core.report.schema import QualityReport, ReportScope
+from accord.core.report.schema.judges import JudgeCount
 from accord.core.report.scope import Scope, subset
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
@@ -60,7 +62,7 @@ def two_versions(engine):
     return project
 
 
-def report_of(engine, project, **scope) -> dict:
+def report_of(engine, project, **scope) -> QualityReport:
     with engine.begin() as conn:
         return build_report(conn, project, utcnow(), store_consensus=False, scope=Scope(**scope))
 
@@ -73,29 +75,29 @@ def test_a_cut_by_guideline_version_counts_only_the_annotations_made_under_it(en
     both = report_of(engine, two_versions, guideline_versions=(1, 2))
 
     def agreement(report):
-        return report["agreement"]["percent_agreement"]["ties_counted"]
+        return report.agreement.percent_agreement.ties_counted
 
     assert agreement(first) == 1.0
     assert agreement(second) == pytest.approx(1 / 3)
     assert agreement(whole) == pytest.approx(2 / 3) == agreement(both)
-    assert first["agreement"]["krippendorff_alpha"] == pytest.approx(1.0)
-    assert second["agreement"]["krippendorff_alpha"] < 0
+    assert first.agreement.krippendorff_alpha == pytest.approx(1.0)
+    assert second.agreement.krippendorff_alpha < 0
     per_version = 3 * TASKS_PER_VERSION
-    assert (first["counts"]["annotations"], second["counts"]["annotations"],
-            whole["counts"]["annotations"]) == (per_version, per_version, 2 * per_version)
-    assert first["counts"]["left_out_by_guideline_version"] == per_version
-    assert first["scope"] == {"guideline_versions": [1], "include_ai": False}
-    assert whole["scope"]["guideline_versions"] is None
+    assert (first.counts.annotations, second.counts.annotations,
+            whole.counts.annotations) == (per_version, per_version, 2 * per_version)
+    assert first.counts.left_out_by_guideline_version == per_version
+    assert first.scope == ReportScope(guideline_versions=[1], include_ai=False)
+    assert whole.scope.guideline_versions is None
     # x and y never agree under version 2: their agreement with consensus splits by version
-    rows = {r["name"]: r for r in first["annotators"]}
-    assert rows["x"]["agreement_with_consensus"] == rows["y"]["agreement_with_consensus"] == 1.0
+    rows = {r.name: r for r in first.annotators}
+    assert rows["x"].agreement_with_consensus == rows["y"].agreement_with_consensus == 1.0
 
 
 def test_a_report_cut_by_version_stores_no_consensus(engine, two_versions):
     with engine.begin() as conn:
         report = build_report(conn, two_versions, utcnow(),
                               scope=Scope(guideline_versions=(2,)))
-    assert "stored" not in report["consensus"]
+    assert report.consensus.stored is None
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(task_consensus)).scalar_one() == 0
 
@@ -137,50 +139,50 @@ def test_ai_judges_are_counted_apart_from_people(engine, judged):
     report = report_of(engine, judged)
 
     n = TASKS_PER_VERSION
-    assert report["counts"]["annotations"] == 3 * n
-    assert report["counts"]["ai_annotations"] == n
-    assert report["counts"]["annotators"] == 3
-    assert report["agreement"]["percent_agreement"]["ties_counted"] == 1.0
-    assert report["agreement"]["fleiss_kappa"] == pytest.approx(1.0)
-    rows = {r["name"]: r for r in report["annotators"]}
+    assert report.counts.annotations == 3 * n
+    assert report.counts.ai_annotations == n
+    assert report.counts.annotators == 3
+    assert report.agreement.percent_agreement.ties_counted == 1.0
+    assert report.agreement.fleiss_kappa == pytest.approx(1.0)
+    rows = {r.name: r for r in report.annotators}
     assert set(rows) == {*PEOPLE, "judge-1"}
     judge = rows["judge-1"]
-    assert (judge["kind"], judge["annotations"], judge["counted_in_figures"]) == ("ai", n, False)
-    assert judge["reliability"] is None and judge["agreement_with_consensus"] is None
-    assert all(rows[p]["counted_in_figures"] and rows[p]["agreement_with_consensus"] == 1.0
+    assert (judge.kind, judge.annotations, judge.counted_in_figures) == ("ai", n, False)
+    assert judge.reliability is None and judge.agreement_with_consensus is None
+    assert all(rows[p].counted_in_figures and rows[p].agreement_with_consensus == 1.0
                for p in PEOPLE)
-    assert not any(alert.get("annotator") == "judge-1" for alert in report["monitors"]["alerts"])
-    audit = report["judges"].pop("audit")
-    assert report["judges"] == {"annotations": n, "judges": [{"name": "judge-1",
-                                                              "annotations": n}],
-                                "counted_in_figures": False}
+    assert not any(alert.annotator == "judge-1" for alert in report.monitors.alerts)
+    judges = report.judges
+    assert (judges.annotations, judges.judges, judges.counted_in_figures) == (
+        n, [JudgeCount(name="judge-1", annotations=n)], False)
     # the judge audit: always "a" against people who chose "a" on half the tasks
-    assert [(a["judge"], a["pairs"], a["agreement"]) for a in audit] == [("judge-1", n, 0.5)]
+    assert [(a.judge, a.pairs, a.agreement) for a in judges.audit or []] == [("judge-1", n, 0.5)]
     # the model win rates rate the models: every verdict counts, the judge's included
-    (row,) = report["consensus"]["win_rates"]
-    assert row["n_total"] == 4 * n
+    (row,) = report.consensus.win_rates
+    assert row.n_total == 4 * n
 
 
 def test_ai_judges_count_in_the_figures_when_asked(engine, judged):
     report = report_of(engine, judged, include_ai=True)
 
     n = TASKS_PER_VERSION
-    assert report["counts"]["annotations"] == 4 * n
-    assert report["counts"]["annotators"] == 4
+    assert report.counts.annotations == 4 * n
+    assert report.counts.annotators == 4
     # the judge agrees with the people on the odd tasks only
-    assert report["agreement"]["percent_agreement"]["ties_counted"] < 1.0
-    judge = next(r for r in report["annotators"] if r["name"] == "judge-1")
-    assert judge["counted_in_figures"] and judge["reliability"] is not None
-    assert judge["agreement_with_consensus"] == pytest.approx(0.5)
-    assert report["judges"]["counted_in_figures"] is True
-    (row,) = report["consensus"]["win_rates"]
-    assert row["n_total"] == 4 * n
+    assert report.agreement.percent_agreement.ties_counted < 1.0
+    judge = next(r for r in report.annotators if r.name == "judge-1")
+    assert judge.counted_in_figures and judge.reliability is not None
+    assert judge.agreement_with_consensus == pytest.approx(0.5)
+    assert report.judges.counted_in_figures is True
+    (row,) = report.consensus.win_rates
+    assert row.n_total == 4 * n
 
 
 def test_the_stored_consensus_is_the_peoples_not_the_judges(engine, judged):
     with engine.begin() as conn:
         report = build_report(conn, judged, utcnow())
-    assert report["consensus"]["stored"]["stored"] == TASKS_PER_VERSION
+    assert report.consensus.stored is not None
+    assert report.consensus.stored.stored == TASKS_PER_VERSION
     with engine.connect() as conn:
         stored = conn.execute(select(task_consensus.c.ranking, task_consensus.c.agreement)).all()
     assert sorted(ranking[0][0] for ranking, _ in stored) == ["a"] * 6 + ["b"] * 6

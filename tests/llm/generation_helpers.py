@@ -10,7 +10,7 @@ from accord.core.importing import import_items
 from accord.core.judging.model_calls import call_totals
 from accord.core.projects.project import Project
 from accord.db.tables import responses, task_responses, tasks
-from accord.llm.backends import BackendOptions, open_backend
+from accord.llm.backend_choice import BackendOptions, open_backend
 from accord.llm.retries import Retries
 from tests.factories import make_project
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from accord.db.tables import annotations, pairwise_outcomes, users
 from accord.llm import constitution
-from accord.llm.backend import Sampling
+from accord.llm.chat import Sampling
 from accord.llm.judge import JudgeSetup, PairJudge
 from accord.llm.judge_run import run_judge
 from accord.llm.local_models import SMOLLM2

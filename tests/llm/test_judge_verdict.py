@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.llm import constitution
-from accord.llm.backend import ChatResult, TokenChoice
+from accord.llm.chat import ChatResult, TokenChoice
 from accord.llm.judge import read_reply
 from accord.llm.judge_decision import Reading, decide
 from accord.llm.verdict import judge_messages, parse_reply, soft_verdict

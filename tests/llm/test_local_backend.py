@@ -9,7 +9,7 @@ import pytest
 from transformers import AutoTokenizer
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import ChatRequest, Sampling
+from accord.llm.chat import ChatRequest, Sampling
 from accord.llm.local_models import SMOLLM2, WEIGHTS, model_folder
 
 pytestmark = pytest.mark.slow

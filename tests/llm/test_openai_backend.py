@@ -6,7 +6,7 @@ import pytest
 
 from accord.core.errors import InvalidInput
 from accord.core.judging.model_calls import call_totals, record_calls
-from accord.llm.backend import BackendError, ChatRequest, Sampling, TokenChoice
+from accord.llm.chat import BackendError, ChatRequest, Sampling, TokenChoice
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.openai_backend import (
     KEYLESS,

@@ -47,3 +47,33 @@ def test_annotators_and_outsiders_do_not_get_the_report(api, engine):
     member = make_user(engine, "ann", project=project, roles=("annotator",)).token
     assert api.get("/api/v1/projects/prefs/report", headers=bearer(member)).status_code == 403
     assert api.get("/api/v1/projects/other/report", headers=bearer(member)).status_code == 404
+
+
+def _references(spec) -> list[str]:
+    """The names of the component schemas a piece of OpenAPI schema refers to."""
+    if isinstance(spec, dict):
+        found = [spec["$ref"].rsplit("/", 1)[1]] if "$ref" in spec else []
+        return found + [name for value in spec.values() for name in _references(value)]
+    if isinstance(spec, list):
+        return [name for value in spec for name in _references(value)]
+    return []
+
+
+def test_the_openapi_schema_documents_every_section_and_field_of_the_report(api):
+    schema = api.get("/openapi.json").json()
+    route = schema["paths"]["/api/v1/projects/{project}/report"]["get"]
+    components = schema["components"]["schemas"]
+    waiting = _references(route["responses"]["200"])
+    seen: set[str] = set()
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        model = components[name]
+        assert model.get("description"), f"{name} has no description"
+        for field, spec in model["properties"].items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+            waiting += _references(spec)
+    assert {"QualityReport", "AgreementSection", "AnnotatorRow", "ConsensusSection",
+            "MonitorsSection", "CostFigures", "JudgesSection", "JudgeAudit"} <= seen

@@ -9,7 +9,7 @@ import typer
 
 from accord.cli.context import open_engine, print_json, reports_errors
 from accord.cli.progress import counting_bar
-from accord.llm.backends import (
+from accord.llm.backend_choice import (
     BackendOptions,
     backend_models,
     open_backends,

@@ -15,6 +15,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -115,7 +116,7 @@ def _progress_bar(*, enabled: bool, counts: str) -> Iterator[SourceRead | None]:
     done = DownloadColumn() if counts == "bytes" else MofNCompleteColumn()
     bar = Progress(TextColumn("{task.description}"), BarColumn(), done,
                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    rows: dict[str, object] = {}
+    rows: dict[str, TaskID] = {}
 
     def advance(phase: str, done: int, total: int) -> None:
         if phase not in rows:

@@ -25,7 +25,7 @@ from accord.core.judging.judge_audit import judge_audit
 from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.llm import constitution as constitutions
-from accord.llm.backends import (
+from accord.llm.backend_choice import (
     BackendOptions,
     backend_models,
     open_backends,

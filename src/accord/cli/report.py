@@ -43,6 +43,6 @@ def report_command(
         with atomic_output(html) as file:
             file.write(render_html(report).encode("utf-8"))
     if json_output:
-        print_json(report)
+        print_json(report.as_json())
     else:
         typer.echo(render_text(report), nl=False)

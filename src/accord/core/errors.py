@@ -1,19 +1,39 @@
-"""One exception type per kind of failure, each with a stable ``code``.
+"""One exception type per kind of failure, each with a stable ``code`` and a ``kind``.
 
-The web layer maps them to HTTP statuses and the CLI to one line and a non-zero exit; the
+The ``kind`` says what went wrong in the domain's words (the thing is missing, the caller
+may not, the state no longer allows it); each edge maps kinds to its own answer: the web
+layer to HTTP statuses (``web.statuses``), the CLI to one line and a non-zero exit. The
 messages name the thing and the place (``line 812: response "r3" …``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import Any, ClassVar
+
+
+class ErrorKind(Enum):
+    """What kind of failure an error is, whatever edge reports it."""
+
+    REFUSED = "refused"
+    """The request cannot be carried out, for no more specific reason below."""
+    INVALID = "invalid"
+    """A request or file is malformed; nothing was changed."""
+    UNAUTHENTICATED = "unauthenticated"
+    """Nobody known is asking: no credential, or an unknown, revoked or ended one."""
+    FORBIDDEN = "forbidden"
+    """The caller is known to the project but lacks the role for this."""
+    NOT_FOUND = "not_found"
+    """The thing does not exist, or the caller may not know that it does."""
+    CONFLICT = "conflict"
+    """The request is well-formed but the stored state does not allow it (any more)."""
 
 
 class AccordError(Exception):
     """Base of every error a user can cause; ``code`` is stable across releases."""
 
-    code = "error"
-    status = 400
+    code: ClassVar[str] = "error"
+    kind: ClassVar[ErrorKind] = ErrorKind.REFUSED
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -25,42 +45,42 @@ class NotFound(AccordError):
     """The thing does not exist, or the caller may not know that it does."""
 
     code = "not_found"
-    status = 404
+    kind = ErrorKind.NOT_FOUND
 
 
 class Forbidden(AccordError):
     """The caller is known to the project but lacks the role for this."""
 
     code = "forbidden"
-    status = 403
+    kind = ErrorKind.FORBIDDEN
 
 
 class Unauthenticated(AccordError):
     code = "unauthenticated"
-    status = 401
+    kind = ErrorKind.UNAUTHENTICATED
 
 
 class InvalidInput(AccordError):
     """A request or file is malformed; nothing was changed."""
 
     code = "invalid"
-    status = 422
+    kind = ErrorKind.INVALID
 
 
 class AlreadyExists(AccordError):
     code = "already_exists"
-    status = 409
+    kind = ErrorKind.CONFLICT
 
 
 class Conflict(AccordError):
     """The request is well-formed but the state no longer allows it (e.g. a filled task)."""
 
     code = "conflict"
-    status = 409
+    kind = ErrorKind.CONFLICT
 
 
 class ImportRejected(AccordError):
     """An import file has invalid lines; ``details`` lists ``(line, reason)`` pairs."""
 
     code = "import_rejected"
-    status = 422
+    kind = ErrorKind.INVALID

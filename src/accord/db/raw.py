@@ -10,8 +10,9 @@ SQLAlchemy types in ``tables.py`` store them, so both paths read each other's ro
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, cast, overload
 
 import orjson
 from sqlalchemy import Connection
@@ -31,11 +32,41 @@ class Statement:
         return self.postgresql if dialect == "postgresql" else self.sqlite
 
 
-def _driver(conn: Connection):
-    return conn.connection.driver_connection
+class DriverCursor(Protocol):
+    """What Accord uses of a sqlite3 or psycopg cursor (rows are tuples)."""
+
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchmany(self, size: int) -> list[Any]: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> object: ...
+
+    def close(self) -> None: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
-def execute(conn: Connection, statement: Statement, params: dict[str, Any] | None = None):
+class DriverConnection(Protocol):
+    """What Accord uses of a sqlite3 or psycopg connection: both run SQL on the connection
+    itself, a convenience PEP 249 (and so SQLAlchemy's ``DBAPIConnection``) leaves out."""
+
+    def execute(self, sql: str, params: Mapping[str, Any]) -> DriverCursor: ...
+
+    def cursor(self) -> DriverCursor: ...
+
+
+def _driver(conn: Connection) -> DriverConnection:
+    # SQLAlchemy types the driver's connection as Any, or None once the connection has been
+    # invalidated; a Connection inside a transaction always holds a live one.
+    return cast(DriverConnection, conn.connection.driver_connection)
+
+
+def execute(conn: Connection, statement: Statement,
+            params: dict[str, Any] | None = None) -> DriverCursor:
     """Run ``statement`` on the connection's driver; returns the driver's cursor."""
     return _driver(conn).execute(statement.text_for(conn.dialect.name), params or {})
 
@@ -54,7 +85,16 @@ def time_param(conn: Connection, value: datetime) -> str | datetime:
     return naive if conn.dialect.name == "postgresql" else naive.strftime(_SQLITE_TIME)
 
 
+@overload
+def read_time(value: str | datetime) -> datetime: ...
+
+
+@overload
+def read_time(value: None) -> None: ...
+
+
 def read_time(value: str | datetime | None) -> datetime | None:
+    """A time as ``UTCDateTime`` reads it back: aware UTC, None for NULL."""
     if value is None:
         return None
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -39,7 +39,7 @@ from accord.exports.raw import RAW_SCHEMA, raw_rows
 from accord.exports.sft import SFT_SCHEMA, sft_rows
 from accord.exports.writers import (
     FILE_FORMATS,
-    Progress,
+    RowsWritten,
     atomic_output,
     file_format_for,
     write_rows,
@@ -147,7 +147,7 @@ def export(
     out: Path,
     *,
     file_format: str | None = None,
-    progress: Progress | None = None,
+    progress: RowsWritten | None = None,
     options: ExportOptions | None = None,
     split: float | None = None,
     max_tokens: int | None = None,

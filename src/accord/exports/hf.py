@@ -57,8 +57,9 @@ def save_dataset_dict(rows: Iterable[dict], out: Path, schema: pa.Schema,
         written = {name: {"path": str(out), "rows": counted[name]} for name in names}
         saved = scratch / "dataset"
         # One shard at least per split: an empty split saved with datasets' default (no shard)
-        # fails to load again.
-        datasets.DatasetDict(splits).save_to_disk(
+        # fails to load again. (DatasetDict is a dict keyed by str or NamedSplit: given our
+        # str-keyed dict as pairs, the checker need not widen its keys.)
+        datasets.DatasetDict(splits.items()).save_to_disk(
             str(saved), num_shards={name: max(1, len(ds) // SHARD_ROWS) for name, ds
                                     in splits.items()})
         if out.exists():

@@ -32,7 +32,7 @@ ROW_GROUP_ROWS = 50_000  # rows per Parquet row group
 CONVERT_ROWS = 1_000  # rows turned into one Arrow record batch at a time
 PROGRESS_ROWS = 10_000  # rows between two progress calls
 
-Progress = Callable[[int], None]
+RowsWritten = Callable[[int], None]
 """Called with the number of rows written so far, after each batch."""
 
 
@@ -94,7 +94,7 @@ class JsonlSink:
         self._flush()
         return True
 
-    def take_all(self, rows: Iterable[dict], progress: Progress | None) -> None:
+    def take_all(self, rows: Iterable[dict], progress: RowsWritten | None) -> None:
         """``add`` for a whole stream, in one tight loop: the export's hot path."""
         lines, every = self._lines, self._every
         for row in rows:
@@ -145,7 +145,7 @@ class ParquetSink:
         self._write_group()
         return True
 
-    def take_all(self, rows: Iterable[dict], progress: Progress | None) -> None:
+    def take_all(self, rows: Iterable[dict], progress: RowsWritten | None) -> None:
         """``add`` for a whole stream, a batch of rows at a time."""
         iterator = iter(rows)
         while batch := list(islice(iterator, self._convert)):
@@ -192,7 +192,7 @@ def _abandoned_on_failure(sinks: Iterable[Sink]) -> Iterator[None]:
         raise
 
 
-def _drain(rows: Iterable[dict], sink: Sink, progress: Progress | None) -> int:
+def _drain(rows: Iterable[dict], sink: Sink, progress: RowsWritten | None) -> int:
     with _abandoned_on_failure([sink]):
         sink.take_all(rows, progress)
     sink.close()
@@ -202,7 +202,7 @@ def _drain(rows: Iterable[dict], sink: Sink, progress: Progress | None) -> int:
 
 
 def write_jsonl(
-    rows: Iterable[dict], file: BinaryIO, progress: Progress | None = None,
+    rows: Iterable[dict], file: BinaryIO, progress: RowsWritten | None = None,
     every: int = PROGRESS_ROWS,
 ) -> int:
     """``rows`` as JSON lines; returns the number of rows written."""
@@ -210,7 +210,7 @@ def write_jsonl(
 
 
 def write_parquet(
-    rows: Iterable[dict], file: BinaryIO, schema: pa.Schema, progress: Progress | None = None,
+    rows: Iterable[dict], file: BinaryIO, schema: pa.Schema, progress: RowsWritten | None = None,
     row_group_rows: int = ROW_GROUP_ROWS,
 ) -> int:
     """``rows`` as Parquet typed by ``schema``; returns the number of rows written."""
@@ -223,7 +223,7 @@ def _sink(file: BinaryIO, file_format: str, schema: pa.Schema) -> Sink:
 
 def write_rows(
     rows: Iterable[dict], path: Path, file_format: str, schema: pa.Schema,
-    progress: Progress | None = None,
+    progress: RowsWritten | None = None,
 ) -> int:
     """Write ``rows`` to ``path`` atomically in ``file_format``; returns the rows written."""
     with atomic_output(path) as file:
@@ -232,7 +232,7 @@ def write_rows(
 
 def write_sides(
     rows: Iterable[dict], paths: dict[str, Path], side_of_row: Callable[[dict], str],
-    file_format: str, schema: pa.Schema, progress: Progress | None = None,
+    file_format: str, schema: pa.Schema, progress: RowsWritten | None = None,
 ) -> dict[str, int]:
     """Each row to the file of its side (``paths[side_of_row(row)]``), in one pass over
     ``rows``; every file is replaced only when all are complete. Returns rows per side."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from accord.core.errors import InvalidInput
 from accord.core.judging.model_calls import ModelCall
-from accord.llm.backend import ChatResult
+from accord.llm.chat import ChatResult
 from accord.llm.model_names import readable_name
 
 PER = 1_000_000

@@ -25,18 +25,17 @@ from accord.core.judging.generated import (
     stored_tasks,
 )
 from accord.core.projects.project import Project, get_project
-from accord.llm.backend import ChatBackend, ChatRequest, ChatResult
+from accord.llm.chat import ChatBackend, ChatRequest, ChatResult
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.generation_plan import Plan, make_plan
 from accord.llm.generation_writer import CandidateWriter, Job, OpenPrompt, Written
-from accord.llm.pool import Outcome, run_bounded
+from accord.llm.pool import JobsDone, Outcome, run_bounded
 from accord.llm.prompt_sample import choose
 
 __all__ = ["GenerationReport", "Plan", "generate_candidates", "make_plan"]
 
 PURPOSE = "generate"
 CHUNK_PROMPTS = 5000
-Progress = Callable[[int, int], None]
 OnFailure = Callable[[str, str], None]
 
 
@@ -86,7 +85,7 @@ def _prompts(count: int) -> str:
 def generate_candidates(
     engine: Engine, project: str, backends: Mapping[str, ChatBackend], plan: Plan, *,
     mix: dict[str, float] | None = None, limit: int | None = None, sample_seed: int = 0,
-    concurrency: int = 4, prices: Prices | None = None, progress: Progress | None = None,
+    concurrency: int = 4, prices: Prices | None = None, progress: JobsDone | None = None,
     on_failure: OnFailure | None = None, chunk_prompts: int = CHUNK_PROMPTS,
     drop_truncated: bool = False,
 ) -> GenerationReport:
@@ -139,15 +138,16 @@ def generate_candidates(
     return report
 
 
-def _take(outcome: Outcome, writer: CandidateWriter, report: GenerationReport,
+def _take(outcome: Outcome[Job, ChatResult], writer: CandidateWriter, report: GenerationReport,
           prices: Prices, on_failure: OnFailure | None) -> None:
     """Hand one finished call to the writer; report a prompt's first failure."""
-    job, error = outcome.job, outcome.error
+    job = outcome.job
     name = job.slot.name
-    if error is None:
+    if outcome.error is None:
         writer.answered(job, outcome.result,
                         answered_call(PURPOSE, outcome.result, prices, name))
         return
+    error = outcome.error
     message = _failure_message(error)
     call = (answered_call(PURPOSE, error.result, prices, name)
             if isinstance(error, _EmptyAnswer)

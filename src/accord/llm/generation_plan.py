@@ -15,7 +15,7 @@ from itertools import product
 
 from accord.core.errors import InvalidInput
 from accord.core.importing.items import MAX_RESPONSES, MIN_RESPONSES, canonical_hash
-from accord.llm.backend import Sampling
+from accord.llm.chat import Sampling
 from accord.llm.model_names import name_models, readable_name
 
 MAX_EXTERNAL_ID = 255

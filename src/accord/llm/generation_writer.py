@@ -28,7 +28,7 @@ from accord.core.judging.generated import (
 )
 from accord.core.judging.model_calls import ModelCall, record_calls
 from accord.core.projects.project import Project
-from accord.llm.backend import ChatResult
+from accord.llm.chat import ChatResult
 from accord.llm.generation_plan import Plan, Slot
 
 FLUSH_EVERY = 200
@@ -129,7 +129,8 @@ class CandidateWriter:
         rows = [(job.prompt.id, self._candidate(job, result, call))
                 for job, result, call in self._answers]
         touched = {job.prompt.id for job, _, _ in self._answers}
-        for attempt in range(1, RETRIES + 1):
+        attempt = 1
+        while True:  # until the batch is stored, or RETRIES unique-key errors (see RETRIES)
             try:
                 with self._engine.begin() as conn:
                     ids, new = store_candidates(conn, rows)
@@ -150,6 +151,7 @@ class CandidateWriter:
             except IntegrityError:
                 if attempt == RETRIES:
                     raise
+                attempt += 1
         for prompt_id, slots in have.items():
             self._open[prompt_id].have = slots
         for prompt_id, task in zip(sorted(done), made, strict=True):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from accord.core.errors import InvalidInput
 from accord.core.judging.ai_judges import AiVerdict, PairTask
 from accord.core.judging.model_calls import ModelCall
-from accord.llm.backend import BackendError, ChatBackend, ChatRequest, ChatResult, Sampling
+from accord.llm.chat import BackendError, ChatBackend, ChatRequest, ChatResult, Sampling
 from accord.llm.constitution import Constitution, Principle
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.judge_decision import Reading, decide

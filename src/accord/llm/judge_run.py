@@ -24,10 +24,8 @@ from accord.core.people.users import User
 from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.llm.judge import JudgedPair, JudgeFailure, PairJudge
-from accord.llm.pool import check_concurrency, run_bounded
+from accord.llm.pool import JobsDone, check_concurrency, run_bounded
 
-Progress = Callable[[int, int], None]
-"""Called with (tasks done, tasks to do) after each task."""
 MAX_REPORTED_FAILURES = 100
 
 
@@ -78,7 +76,7 @@ def start(engine: Engine, project_name: str, judge_name: str, settings: dict
 
 
 def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: PairJudge, *,
-              concurrency: int = 4, limit: int | None = None, progress: Progress | None = None,
+              concurrency: int = 4, limit: int | None = None, progress: JobsDone | None = None,
               clock: Callable[[], datetime] = utcnow) -> JudgeRun:
     """Judge the project's unjudged pairs (at most ``limit``) and store each verdict."""
     check_concurrency(concurrency)  # before anything is written

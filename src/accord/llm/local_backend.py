@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import (
+from accord.llm.chat import (
     LOGPROB_POSITIONS,
     BackendError,
     ChatRequest,
@@ -88,7 +88,10 @@ class LocalBackend:
             if sampling.seed is not None:
                 self._torch.manual_seed(sampling.seed)
             with self._torch.inference_mode():
-                output = self._model.generate(**inputs, **options)
+                # transformers' own types: the model from_pretrained returns fails the self
+                # type of its generate()
+                output = self._model.generate(  # pyright: ignore[reportAttributeAccessIssue]
+                    **inputs, **options)
             latency_ms = round((time.perf_counter() - started) * 1000)
         generated = output.sequences[0, prompt_length:].tolist()
         length, stopped = _until_stop(generated, self._stop_ids)

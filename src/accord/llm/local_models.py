@@ -116,9 +116,11 @@ def _convert(source: Path, folder: Path) -> None:
                                                  local_files_only=True)
     # The weights are plain float tensors now; only the GGUF quantizer's bookkeeping still
     # says otherwise, and save_pretrained refuses to write a "quantized" model.
-    model.hf_quantizer = None
-    model.is_quantized = False
+    # torch types Module.__setattr__ for tensors and submodules only; plain attributes are
+    # set like on any object
+    model.hf_quantizer = None  # pyright: ignore[reportArgumentType]
+    model.is_quantized = False  # pyright: ignore[reportArgumentType]
     if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
+        delattr(model.config, "quantization_config")
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import openai
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import (
+from accord.llm.chat import (
     LOGPROB_POSITIONS,
     BackendError,
     ChatRequest,

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeAlias, TypeVar
 
 from accord.core.errors import InvalidInput
 
@@ -29,15 +29,33 @@ T = TypeVar("T")
 R = TypeVar("R")
 MAX_CONCURRENCY = 1024
 
+JobsDone = Callable[[int, int], None]
+"""A long run's progress callback, called with (jobs done, jobs in the run): candidates for
+``accord generate``, comparison tasks for ``accord judge``."""
+
 
 @dataclass(frozen=True, slots=True)
-class Outcome(Generic[T, R]):
-    """One job done: its result, or the exception it raised; ``elapsed_ms`` from its start."""
+class Answered(Generic[T, R]):
+    """A job that returned: its result; ``elapsed_ms`` from its start."""
 
     job: T
-    result: R | None
-    error: Exception | None
+    result: R
     elapsed_ms: int
+    error: None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failed(Generic[T]):
+    """A job that raised: the exception; ``elapsed_ms`` from its start."""
+
+    job: T
+    error: Exception
+    elapsed_ms: int
+    result: None = None
+
+
+Outcome: TypeAlias = "Answered[T, R] | Failed[T]"
+"""One job done; ``outcome.error is None`` tells an answer from a failure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +90,10 @@ def run_bounded(jobs: Iterable[T], work: Callable[[T], R], concurrency: int,
         try:
             while not stop.is_set():
                 with taking:
-                    job = next(source, _END)
-                if job is _END:
-                    break
+                    try:
+                        job = next(source)
+                    except StopIteration:
+                        break
                 outcomes.put(_timed(work, job))
         except BaseException as failure:  # the iterator broke: the consumer re-raises it
             outcomes.put(_WorkerDone(failure))
@@ -99,13 +118,14 @@ def run_bounded(jobs: Iterable[T], work: Callable[[T], R], concurrency: int,
         stop.set()
 
 
-_END = object()
-
-
 def _timed(work: Callable[[T], R], job: T) -> Outcome[T, R]:
     started = time.perf_counter()
     try:
-        result, error = work(job), None
+        result = work(job)
     except Exception as failure:  # every failure is reported with its job
-        result, error = None, failure
-    return Outcome(job, result, error, round((time.perf_counter() - started) * 1000))
+        return Failed(job, failure, _ms_since(started))
+    return Answered(job, result, _ms_since(started))
+
+
+def _ms_since(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)

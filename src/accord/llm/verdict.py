@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from accord.llm.backend import TokenChoice
+from accord.llm.chat import TokenChoice
 from accord.llm.constitution import Principle
 
 TEMPLATE_VERSION = "accord-pairwise-v1"
@@ -142,7 +142,7 @@ def _verdict_mass(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] 
         likeliest = max(choices, key=lambda c: c.logprob)
         if not likeliest.token.strip():
             continue  # a leading space or newline: the verdict is the next token
-        mass = dict.fromkeys(VERDICTS, 0.0)
+        mass: dict[str, float] = dict.fromkeys(VERDICTS, 0.0)
         for choice in choices:
             verdict = _token_verdict(choice.token)
             if verdict is not None and math.isfinite(choice.logprob):

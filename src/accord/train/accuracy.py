@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
+# trl exports its trainers lazily (no __all__), which pyright reads as private
 if TYPE_CHECKING:
     from datasets import Dataset
-    from trl import RewardTrainer
+    from transformers import PreTrainedTokenizerBase
+    from trl import RewardTrainer  # pyright: ignore[reportPrivateImportUsage]
 
 SCORE_BATCH = 16  # pairs scored per forward pass (two sequences each)
 
@@ -126,9 +128,15 @@ def score_pairs(model: Any, dataset: Dataset, pad_token_id: int) -> tuple[list[f
 
 def reward_accuracy(trainer: RewardTrainer) -> RewardAccuracy:
     """Score the trainer's (already tokenized) eval split with its trained model."""
-    dataset = trainer.eval_dataset
+    # Accord gives the trainer a datasets.Dataset split and a tokenizer (train.run._trainer);
+    # TRL's types allow any torch dataset and any processor.
+    dataset = cast("Dataset | None", trainer.eval_dataset)
     if dataset is None or dataset.num_rows == 0:
         return RewardAccuracy(0, None, None, {}, {})
     model = trainer.accelerator.unwrap_model(trainer.model)
-    chosen, rejected = score_pairs(model, dataset, trainer.processing_class.pad_token_id)
+    tokenizer = cast("PreTrainedTokenizerBase", trainer.processing_class)
+    # transformers reads every special token's id through one __getattr__, typed for all
+    # of them at once (lists, strings, None); a pad token's id is an int
+    pad_token_id: int = tokenizer.pad_token_id  # pyright: ignore[reportAssignmentType]
+    chosen, rejected = score_pairs(model, dataset, pad_token_id)
     return accuracy_from_scores(chosen, rejected, dataset["category"], dataset["agreement"])

@@ -91,7 +91,7 @@ def _split(
 ) -> Split:
     """Send each row to the side its prompt hashes to, a batch of Arrow rows at a time."""
     sides: dict[bool, list[pa.RecordBatch]] = {False: [], True: []}
-    prompts: dict[bool, set[bytes]] = {False: set(), True: set()}
+    prompts: dict[bool, set[str]] = {False: set(), True: set()}
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH_ROWS)):
         grouped: dict[bool, list[dict]] = {False: [], True: []}

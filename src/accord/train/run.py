@@ -145,10 +145,14 @@ def _trainer(kind: str, model: Path, split: Split, settings: TrainSettings, out:
     """TRL's trainer for ``kind``, configured; TRL's own refusals become one clear error."""
     import trl
 
+    # trl exports its trainers lazily (imports under TYPE_CHECKING, no __all__), which
+    # pyright reads as private
     config_class, trainer_class = {
-        "reward": (trl.RewardConfig, trl.RewardTrainer), "dpo": (trl.DPOConfig, trl.DPOTrainer),
-        "kto": (trl.KTOConfig, trl.KTOTrainer), "sft": (trl.SFTConfig, trl.SFTTrainer),
-        "grpo": (trl.GRPOConfig, trl.GRPOTrainer),
+        "reward": (trl.RewardConfig, trl.RewardTrainer),  # pyright: ignore[reportPrivateImportUsage]
+        "dpo": (trl.DPOConfig, trl.DPOTrainer),  # pyright: ignore[reportPrivateImportUsage]
+        "kto": (trl.KTOConfig, trl.KTOTrainer),  # pyright: ignore[reportPrivateImportUsage]
+        "sft": (trl.SFTConfig, trl.SFTTrainer),  # pyright: ignore[reportPrivateImportUsage]
+        "grpo": (trl.GRPOConfig, trl.GRPOTrainer),  # pyright: ignore[reportPrivateImportUsage]
     }[kind]
     train, held_out = split.train, split.eval
     if kind == "reward" and not settings.use_margin:

@@ -26,6 +26,9 @@ from accord.web.database import Database
 from accord.web.security import SecurityMiddleware
 
 API_PREFIX = "/api/v1"
+API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
+               calibration.router, guidelines.router, oversight.router, judges.router)
+"""Every JSON route group, mounted under ``API_PREFIX`` in this order."""
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -62,14 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")
-    app.include_router(work.router, prefix=API_PREFIX)
-    app.include_router(projects.router, prefix=API_PREFIX)
-    app.include_router(markdown.router, prefix=API_PREFIX)
-    app.include_router(review.router, prefix=API_PREFIX)
-    app.include_router(calibration.router, prefix=API_PREFIX)
-    app.include_router(guidelines.router, prefix=API_PREFIX)
-    app.include_router(oversight.router, prefix=API_PREFIX)
-    app.include_router(judges.router, prefix=API_PREFIX)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)

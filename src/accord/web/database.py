@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import anyio
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.pool import QueuePool
 
 from accord.db.engine import is_sqlite
 
@@ -35,27 +36,38 @@ def _retryable(error: DBAPIError) -> bool:
     return code in RETRYABLE_PG_CODES or "database is locked" in str(error.orig)
 
 
+def _pool_size(engine: Engine) -> int:
+    """Connections the engine keeps (``make_engine`` gives every engine a ``QueuePool``)."""
+    pool = engine.pool
+    return pool.size() if isinstance(pool, QueuePool) else 1
+
+
 class Database:
-    """The web layer's door to the database: ``await db.run(rule, *args)``."""
+    """The web layer's door to the database: ``await db.run(rule, *args)``.
+
+    ``run`` and ``call`` keep the argument and return types of the rule they are given
+    (``ParamSpec``), so passing core a wrong argument fails the type check at the handler.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.inline = is_sqlite(engine)
         self._connection: Connection | None = None
-        self._limiter = anyio.CapacityLimiter(engine.pool.size() + 4) if not self.inline else None
+        self._limiter = None if self.inline else anyio.CapacityLimiter(_pool_size(engine) + 4)
 
     def _sqlite_connection(self) -> Connection:
         if self._connection is None or self._connection.closed:
             self._connection = self.engine.connect()
         return self._connection
 
-    def call(self, fn: Callable[..., R], *args) -> R:
-        """Run ``fn(conn, *args)`` in one transaction, retrying transient conflicts."""
+    def call(self, fn: Callable[Concatenate[Connection, P], R], /,
+             *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``fn(conn, *args, **kwargs)`` in one transaction, retrying transient conflicts."""
         for attempt in range(RETRIES):
             conn = self._sqlite_connection() if self.inline else self.engine.connect()
             try:
                 with conn.begin():
-                    return fn(conn, *args)
+                    return fn(conn, *args, **kwargs)
             except DBAPIError as error:
                 if attempt == RETRIES - 1 or not _retryable(error):
                     raise
@@ -65,10 +77,16 @@ class Database:
                     conn.close()
         raise AssertionError("unreachable")
 
-    async def run(self, fn: Callable[..., R], *args) -> R:
+    async def run(self, fn: Callable[Concatenate[Connection, P], R], /,
+                  *args: P.args, **kwargs: P.kwargs) -> R:
+        """``call`` inline on the event loop (SQLite) or on a worker thread (PostgreSQL)."""
         if self.inline:
-            return self.call(fn, *args)
-        return await anyio.to_thread.run_sync(self.call, fn, *args, limiter=self._limiter)
+            return self.call(fn, *args, **kwargs)
+
+        def in_transaction() -> R:
+            return self.call(fn, *args, **kwargs)
+
+        return await anyio.to_thread.run_sync(in_transaction, limiter=self._limiter)
 
     def close(self) -> None:
         if self._connection is not None:

@@ -7,13 +7,17 @@ difference between 600 and 1,000 annotations a second.
 Two kinds of credential reach the same rules: an API token (``Authorization: Bearer``, for
 the SDK, the CLI and scripts) and a login session's cookie (for people using the pages,
 whose scripts call the same API). Cookie-borne writes are checked against cross-site forgery
-by ``web.security`` before they get here.
+by ``web.security`` before they get here. A session's expiry is measured by the clock every
+handler reads (``web.sources.current_time``), so a test's clock ends sessions as it ends
+leases. The clock is read here only for a cookie: as a dependency of every request it would
+cost each API call a dependency resolution (about 15 µs, a few per cent of the loop).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from functools import partial
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection
@@ -21,22 +25,14 @@ from sqlalchemy import Connection
 from accord.core.errors import Unauthenticated
 from accord.core.people import sessions, users
 from accord.core.people.users import User
-from accord.db.types import utcnow
 from accord.web.database import Database
 from accord.web.sessions import session_token
+from accord.web.sources import current_time
 
+P = ParamSpec("P")
 R = TypeVar("R")
 Authenticate = Callable[[Connection, str], User]
 
-
-def by_session(conn: Connection, token: str) -> User:
-    """The user of a login session (its expiry measured now, inside the transaction)."""
-    return sessions.authenticate_session(conn, token, utcnow())
-
-
-def _as_caller(conn: Connection, authenticate: Authenticate, secret: str,
-               rule: Callable[..., R], *args) -> R:
-    return rule(conn, authenticate(conn, secret), *args)
 
 
 class CallerSession:
@@ -50,26 +46,38 @@ class CallerSession:
         self.secret = secret
         self.authenticate = authenticate
 
-    async def run(self, rule: Callable[..., R], *args) -> R:
-        """Authenticate, then ``rule(conn, user, *args)``, in one transaction."""
-        return await self.database.run(_as_caller, self.authenticate, self.secret, rule, *args)
+    async def run(self, rule: Callable[Concatenate[Connection, User, P], R], /,
+                  *args: P.args, **kwargs: P.kwargs) -> R:
+        """Authenticate, then ``rule(conn, user, *args, **kwargs)``, in one transaction.
+
+        Typed by ``rule``: an argument core does not take fails the type check here.
+        """
+        def as_caller(conn: Connection) -> R:
+            return rule(conn, self.authenticate(conn, self.secret), *args, **kwargs)
+
+        return await self.database.run(as_caller)
+
+
+async def _session_of(request: Request, cookie: str) -> CallerSession:
+    at = await current_time(request)
+    return CallerSession(request.app.state.database, cookie,
+                         partial(sessions.authenticate_session, now=at))
 
 
 async def caller_session(request: Request) -> CallerSession:
     """A bearer token if one is sent (it wins), else the login session's cookie."""
-    database = request.app.state.database
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("send an API token as 'Authorization: Bearer TOKEN'")
-        return CallerSession(database, token.strip())
+        return CallerSession(request.app.state.database, token.strip())
     cookie = session_token(request)
     if cookie is None:
         raise Unauthenticated(
             "send an API token as 'Authorization: Bearer TOKEN', or log in at /login"
         )
-    return CallerSession(database, cookie, by_session)
+    return await _session_of(request, cookie)
 
 
 async def page_session(request: Request) -> CallerSession:
@@ -77,7 +85,7 @@ async def page_session(request: Request) -> CallerSession:
     cookie = session_token(request)
     if cookie is None:
         raise Unauthenticated("log in to continue")
-    return CallerSession(request.app.state.database, cookie, by_session)
+    return await _session_of(request, cookie)
 
 
 def identity(conn: Connection, user: User) -> User:

@@ -1,4 +1,5 @@
-"""Errors as JSON: ``{"error": {"code", "message", …}}`` with the status each kind implies.
+"""Errors as JSON: ``{"error": {"code", "message", …}}`` with the status of the error's kind
+(``web.statuses``).
 
 The pages answer the same errors as HTML (``pages.errors``): everything outside ``/api/``
 is a page a person is looking at.
@@ -12,8 +13,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from accord.core.errors import AccordError
+from accord.core.errors import AccordError, ErrorKind
 from accord.web.pages import errors as page_errors
+from accord.web.statuses import status_of
 
 API_PATHS = ("/api/", "/openapi.json")
 
@@ -30,8 +32,8 @@ def _accord_error(request: Request, error: AccordError) -> Response:
         body.update(error.details)
     elif error.details is not None:
         body["details"] = error.details
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-    return JSONResponse({"error": body}, status_code=error.status, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if error.kind is ErrorKind.UNAUTHENTICATED else None
+    return JSONResponse({"error": body}, status_code=status_of(error), headers=headers)
 
 
 def _validation_error(request: Request, error: RequestValidationError) -> Response:
@@ -55,6 +57,9 @@ def _http_error(request: Request, error: HTTPException) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(AccordError, _accord_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    # Registered through ``exception_handler`` rather than ``add_exception_handler``, whose
+    # type accepts only handlers of any ``Exception``: Starlette calls each handler with
+    # instances of its own class, so the narrower parameter types are true.
+    app.exception_handler(AccordError)(_accord_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(HTTPException)(_http_error)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,7 +34,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
-    Row,
     Select,
     Text,
     cast,
@@ -68,6 +68,9 @@ WIDTH = 6  # columns of an outcome chunk
 PACKED = 3  # columns of an outcome row as fetched (see _outcome_query)
 _HIGH = 1 << 32  # ids are packed two to an integer, each below this
 _STRENGTHS = 1 << 16  # strengths (a SmallInteger) are packed below this, the tie flag above
+FetchedRow = Sequence[Any]
+"""A fetched row, read by position: the driver's tuple on SQLite, SQLAlchemy's ``Row`` on
+PostgreSQL (see :func:`_driver_rows`)."""
 
 
 @dataclass
@@ -109,8 +112,8 @@ class DecidedChunk:
     """
 
     pairs: PairMajorities
-    tasks: dict[int, Row]
-    responses: dict[int, Row]
+    tasks: dict[int, FetchedRow]
+    responses: dict[int, FetchedRow]
     votes: dict[int, tuple[str, int | None]]
     """Task id → ``(source, guideline version)`` (see :mod:`accord.core.exporting.provenance`)."""
 
@@ -195,7 +198,8 @@ def _unpack(packed: NDArray[np.int64]) -> NDArray[np.int64]:
     return block
 
 
-def _driver_rows(conn: Connection, query: Select, fetch_rows: int) -> Iterator[Sequence[tuple]]:
+def _driver_rows(conn: Connection, query: Select,
+                 fetch_rows: int) -> Iterator[Sequence[FetchedRow]]:
     """The query's rows, ``fetch_rows`` at a time, as cheaply as the driver allows.
 
     On SQLite the rows come straight from the driver's cursor as plain tuples (sqlite3 steps
@@ -209,6 +213,7 @@ def _driver_rows(conn: Connection, query: Select, fetch_rows: int) -> Iterator[S
         return
     result = conn.execute(query)
     cursor = result.cursor
+    assert cursor is not None, "a SELECT's result holds its cursor until it is read or closed"
     try:
         while rows := cursor.fetchmany(fetch_rows):
             yield rows
@@ -291,12 +296,12 @@ class _ByTask:
 
     def __init__(self, conn: Connection, query: Select, fetch_rows: int) -> None:
         self._partitions = _driver_rows(conn, query, fetch_rows)
-        self._rows: Sequence[tuple] = ()
+        self._rows: Sequence[FetchedRow] = ()
         self._at = 0
 
-    def through(self, last_task: int) -> list[Row]:
+    def through(self, last_task: int) -> list[FetchedRow]:
         """The rows not read yet whose task id is at most ``last_task``."""
-        taken: list[Row] = []
+        taken: list[FetchedRow] = []
         while True:
             if self._at == len(self._rows):
                 self._rows, self._at = next(self._partitions, ()), 0

@@ -22,6 +22,7 @@ from accord.core.errors import InvalidInput
 from accord.core.guidelines.document import GuidelineDocument, check_examples
 from accord.core.projects.project import Dimension, Project
 from accord.core.review import audit
+from accord.db.inserts import insert_one
 from accord.db.tables import (
     guideline_examples,
     guideline_versions,
@@ -290,13 +291,13 @@ def publish_version(
     rows = example_rows(conn, project, examples or [])
     version = next_version(conn, project.id)
     _make_room(conn, project.id, version)
-    version_id = conn.execute(insert(guideline_versions).values(
+    version_id = insert_one(conn, insert(guideline_versions).values(
         project_id=project.id, version=version, status="published", text=text,
         dimensions=dimensions or [], edge_cases=edge_cases or {},
         escalation_rules=escalation_rules or [], change_note=change_note,
         requires_recalibration=requires_recalibration,
         created_by=created_by, created_at=now, published_at=now,
-    )).inserted_primary_key[0]
+    ))
     store_examples(conn, version_id, rows, now)
     audit.record(conn, project_id=project.id, actor_id=created_by, action="guideline.published",
                  subject=f"guideline version {version}", now=now,

@@ -37,6 +37,7 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.review import audit
+from accord.db.inserts import insert_one
 from accord.db.tables import guideline_examples, guideline_versions, tasks, users
 
 
@@ -160,11 +161,11 @@ def draft_in(conn: Connection, project: Project, fields: dict[str, Any], now: da
     document = merge(_current_document(conn, project), fields)
     example_rows(conn, project, document.examples)  # before the insert: errors change nothing
     try:
-        version_id = conn.execute(insert(guideline_versions).values(
+        version_id = insert_one(conn, insert(guideline_versions).values(
             project_id=project.id, version=next_version(conn, project.id), status="draft",
             text="", dimensions=[], edge_cases=[], escalation_rules=[], change_note="",
             created_by=actor_id, created_at=now,
-        )).inserted_primary_key[0]
+        ))
     except IntegrityError:  # two managers started a draft at the same moment
         raise Conflict(f'someone else just started a draft of "{project.name}": '
                        "reload and edit that one") from None

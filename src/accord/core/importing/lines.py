@@ -9,6 +9,7 @@ read through ``gzip`` transparently.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import zlib
 from collections.abc import Iterator
@@ -47,7 +48,9 @@ class LineReader:
         self._raw: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by close()
         compressed = self._raw.read(2) == GZIP_MAGIC
         self._raw.seek(0)
-        self._stream: BinaryIO = gzip.GzipFile(fileobj=self._raw) if compressed else self._raw
+        self._stream: io.BufferedIOBase = (
+            gzip.GzipFile(fileobj=self._raw) if compressed else self._raw
+        )
 
     @property
     def position(self) -> int:

@@ -37,6 +37,7 @@ from accord.core.importing.sources import Pass, Source
 from accord.core.importing.writers import BulkWriter, writer_for
 from accord.core.projects.project import Project
 from accord.core.tasks.refusals import opens_like_refusal
+from accord.db.inserts import insert_one
 from accord.db.tables import (
     prompts,
     responses,
@@ -197,6 +198,7 @@ def _write(conn: Connection, project: Project, batch: list[Pending], update_: bo
         if verdict is Verdict.NEW:
             fresh.append(pending)
         elif verdict is Verdict.UPDATE:
+            assert found is not None  # only an item already stored can be updated
             changed.append((pending, found))
     if fresh:
         insert_new(writer_for(conn), project, fresh, source.name)
@@ -294,11 +296,11 @@ def _replace_responses(conn: Connection, item: Item, found: Existing) -> None:
         conn.execute(delete(responses).where(responses.c.id.in_(old)))
     now = utcnow()
     for position, response in enumerate(item.responses):
-        response_id = conn.execute(insert(responses).values(
+        response_id = insert_one(conn, insert(responses).values(
             prompt_id=found.prompt_id, external_id=response.id, content=response.content,
             model=response.model, sampling=response.sampling, origin="imported", created_at=now,
             opens_with_refusal=opens_like_refusal(response.content),
             finish_reason=response.finish_reason,
-        )).inserted_primary_key[0]
+        ))
         conn.execute(insert(task_responses).values(
             task_id=found.task_id, response_id=response_id, position=position))

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, LiteralString, Protocol, cast
 
 from sqlalchemy import Connection
 
 from accord.db.tables import tasks
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import psycopg
 
 
 class BulkWriter(Protocol):
@@ -47,7 +52,8 @@ class _Timestamps:
 class SqliteWriter(_Timestamps):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn)
-        self._cursor = conn.connection.driver_connection.cursor()
+        driver = cast("sqlite3.Connection", conn.connection.driver_connection)
+        self._cursor = driver.cursor()
 
     def allocate(self, table: str, count: int) -> Sequence[int]:
         first = self._cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -64,7 +70,7 @@ class SqliteWriter(_Timestamps):
 class PostgresWriter(_Timestamps):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn)
-        self._raw = conn.connection.driver_connection
+        self._raw = cast("psycopg.Connection", conn.connection.driver_connection)
 
     def allocate(self, table: str, count: int) -> Sequence[int]:
         if count == 0:
@@ -79,9 +85,9 @@ class PostgresWriter(_Timestamps):
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
         if not rows:
             return
-        with self._raw.cursor() as cursor, cursor.copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
+        # Table and column names are Accord's own constants, never read from a file.
+        statement = cast(LiteralString, f"COPY {table} ({', '.join(columns)}) FROM STDIN")
+        with self._raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
 

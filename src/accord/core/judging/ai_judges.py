@@ -32,6 +32,7 @@ from accord.core.people.users import NAME_PATTERN, User, create_user
 from accord.core.projects.project import Project, add_member, roles_of
 from accord.core.tasks import judgments
 from accord.core.tasks.judgments import Judgment
+from accord.db.inserts import insert_one
 from accord.db.tables import (
     annotations,
     api_tokens,
@@ -243,18 +244,18 @@ def record_verdict(conn: Connection, project: Project, judge: User, task: PairTa
     judgments.check_comparison(judgment, shown, dataclasses.replace(project, allow_ties=True))
     if verdict.preference is not None and not 0.5 <= verdict.preference <= 1:
         raise InvalidInput(f"preference must be between 0.5 and 1, not {verdict.preference}")
-    assignment_id = conn.execute(insert(assignments).values(
+    assignment_id = insert_one(conn, insert(assignments).values(
         task_id=task.id, annotator_id=judge.id, project_id=project.id, status="submitted",
         display_order=list(verdict.display_order), leased_at=now, lease_expires_at=now,
         finished_at=now,
-    )).inserted_primary_key[0]
-    annotation_id = conn.execute(insert(annotations).values(
+    ))
+    annotation_id = insert_one(conn, insert(annotations).values(
         assignment_id=assignment_id, task_id=task.id, annotator_id=judge.id,
         project_id=project.id, guideline_version_id=None, kind="comparison",
         ranking=judgment.ranking, preference=verdict.preference, rationale=rationale,
         flags=[], active_ms=judgment.active_ms, late=False, created_at=now,
         details=verdict.details,
-    )).inserted_primary_key[0]
+    ))
     ids = task.response_ids
     position = {rid: i for i, rid in enumerate(verdict.display_order)}
     rows = [

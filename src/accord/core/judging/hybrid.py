@@ -33,6 +33,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, overload
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -81,7 +82,16 @@ class HybridRule:
                 "min_kappa": self.min_kappa}
 
 
-def _share(value, key: str, *, optional: bool = False) -> float | None:
+@overload
+def _share(value: object, key: str, *, optional: Literal[False] = False) -> float: ...
+
+
+@overload
+def _share(value: object, key: str, *, optional: Literal[True]) -> float | None: ...
+
+
+def _share(value: object, key: str, *, optional: bool = False) -> float | None:
+    """A share from 0 to 1 read from the settings; None only where it may be left out."""
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1 \

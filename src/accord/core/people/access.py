@@ -1,4 +1,9 @@
-"""Who may do what: small policy predicates, in one place, used by every edge."""
+"""Who may do what: small policy predicates, in one place, used by every edge.
+
+Each takes the user and their roles in one project. The rules ask them before they act, and
+the pages' navigation (``web.pages.navigation``) asks the same ones, so a link is shown
+exactly when its page would open.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,11 @@ from collections.abc import Set
 
 from accord.core.people.users import User
 
-ANNOTATING_ROLES = frozenset({"annotator"})
-MANAGING_ROLES = frozenset({"manager"})
+
+def can_see_project(user: User, roles: Set[str]) -> bool:
+    """Members see their project and its published guideline; administrators see every
+    project. To anyone else a project does not exist."""
+    return user.is_admin or bool(roles)
 
 
 def can_annotate(user: User, roles: Set[str]) -> bool:
@@ -17,11 +25,6 @@ def can_annotate(user: User, roles: Set[str]) -> bool:
 
 def can_manage(user: User, roles: Set[str]) -> bool:
     return user.is_admin or "manager" in roles
-
-
-def can_export(user: User, roles: Set[str]) -> bool:
-    """Exports show every annotator's judgments, so only managers and admins take them."""
-    return can_manage(user, roles)
 
 
 def can_review(user: User, roles: Set[str]) -> bool:

@@ -27,10 +27,11 @@ _NO_HASH = f"scrypt${'00' * 16}${'00' * 32}"
 
 def verify_password(password: str, stored: str | None) -> bool:
     """Whether ``password`` matches ``stored``; always runs scrypt once, whatever ``stored`` is."""
-    usable = bool(stored) and stored.startswith("scrypt$") and stored.count("$") == 2
-    _, salt_hex, digest_hex = (stored if usable else _NO_HASH).split("$")
+    usable = stored if stored and stored.startswith("scrypt$") and stored.count("$") == 2 \
+        else None
+    _, salt_hex, digest_hex = (usable or _NO_HASH).split("$")
     digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex) and usable
+    return hmac.compare_digest(digest.hex(), digest_hex) and usable is not None
 
 
 def new_token() -> str:

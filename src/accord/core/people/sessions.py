@@ -81,8 +81,3 @@ def _expiry(created_at: datetime, now: datetime) -> datetime:
 def log_out(conn: Connection, token: str) -> None:
     """End the session ``token`` names; ending an unknown or ended session is no error."""
     conn.execute(delete(login_sessions).where(login_sessions.c.token_hash == hash_token(token)))
-
-
-def end_sessions_of(conn: Connection, user_id: int) -> int:
-    """End every session of a user (after a password change, say). Returns how many."""
-    return conn.execute(delete(login_sessions).where(login_sessions.c.user_id == user_id)).rowcount

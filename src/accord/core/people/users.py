@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 from accord.core.errors import AlreadyExists, InvalidInput, NotFound, Unauthenticated
 from accord.core.people.passwords import hash_password, hash_token, new_token, verify_password
 from accord.db import raw
+from accord.db.inserts import insert_one
 from accord.db.raw import Statement
 from accord.db.tables import api_tokens, profiles, user_expertise, users
 from accord.db.types import utcnow
@@ -68,7 +69,8 @@ def create_user(
     if conn.execute(select(users.c.id).where(users.c.name == name)).first():
         raise AlreadyExists(f'user "{name}" already exists')
     now = utcnow()
-    user_id = conn.execute(
+    user_id = insert_one(
+        conn,
         insert(users).values(
             name=name,
             kind=kind,
@@ -77,7 +79,7 @@ def create_user(
             active=True,
             created_at=now,
         )
-    ).inserted_primary_key[0]
+    )
     conn.execute(
         insert(profiles).values(
             user_id=user_id, languages=languages or ["en"], pay_rate_per_hour=pay_rate_per_hour

@@ -12,14 +12,14 @@ from accord.db.tables import annotations, assignments, tasks
 
 
 @dataclass(frozen=True)
-class Progress:
+class ProjectProgress:
     tasks: int
     by_status: dict[str, int]
     annotations: int
     active_leases: int
 
 
-def progress(conn: Connection, project: Project, now: datetime) -> Progress:
+def progress(conn: Connection, project: Project, now: datetime) -> ProjectProgress:
     by_status = dict(
         conn.execute(
             select(tasks.c.status, func.count())
@@ -39,4 +39,4 @@ def progress(conn: Connection, project: Project, now: datetime) -> Progress:
             assignments.c.lease_expires_at >= now,
         )
     ).scalar_one()
-    return Progress(sum(by_status.values()), by_status, annotation_count, leases)
+    return ProjectProgress(sum(by_status.values()), by_status, annotation_count, leases)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, insert, select
 
 from accord.core.errors import AlreadyExists, InvalidInput, NotFound
+from accord.core.people.access import can_see_project
 from accord.core.people.users import User
 from accord.db.tables import guideline_versions, memberships, projects
 from accord.db.types import utcnow
@@ -205,7 +206,7 @@ def project_for_member(conn: Connection, name: str, user: User) -> tuple[Project
     """The project and the caller's roles in it; a non-member is told it does not exist."""
     rows = conn.execute(_FOR_MEMBER, {"name": name, "user_id": user.id}).all()
     roles = frozenset(r.role for r in rows if r.role is not None)
-    if not rows or (not roles and not user.is_admin):
+    if not rows or not can_see_project(user, roles):
         raise NotFound(f'project "{name}" does not exist')
     return _project_from_row(rows[0]), roles
 

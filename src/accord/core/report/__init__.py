@@ -1,11 +1,12 @@
 """A project's quality report: agreement, annotators, consensus, monitors and cost.
 
 ``build_report`` reads the project into arrays (``core.report.inputs``), hands them to the
-pure quality engine (``accord.quality``) through ``compute_report``, and returns one
-JSON-ready document whose top-level sections are ``agreement``, ``annotators``,
-``consensus``, ``monitors`` and ``cost``, beside ``counts``, ``scope`` and ``judges``. With
-``store=True`` it also writes each settled task's consensus and moves tasks below the
-agreement threshold to ``needs_adjudication``.
+pure quality engine (``accord.quality``) through ``compute_report``, and returns one typed
+``QualityReport`` (``core.report.schema``) whose top-level sections are ``agreement``,
+``annotators``, ``consensus``, ``monitors`` and ``cost``, beside ``counts``, ``scope`` and
+``judges``; its ``as_json()`` is the JSON document of the API and of ``accord report
+--json``. With ``store_consensus`` it also writes each settled task's consensus and moves
+tasks below the agreement threshold to ``needs_adjudication``.
 
 A ``Scope`` says which annotations count (``report.scope``): by default every human
 annotation; a cut by guideline version leaves the others out (and stores nothing: a consensus
@@ -26,6 +27,9 @@ from accord.core.report import agreement, annotators, consensus, gold, judges, m
 from accord.core.report import inputs as quality_inputs
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import pair_items
+from accord.core.report.schema import Counts, QualityReport
+from accord.core.report.schema.judges import JudgeAudit
+from accord.core.report.schema.monitors import CostFigures
 from accord.core.report.scope import Scope, select_annotations, version_ids
 
 SECTIONS = ("agreement", "annotators", "consensus", "monitors", "cost")
@@ -42,13 +46,14 @@ def _exported(arrays: ProjectArrays, result: consensus.Consensus) -> tuple[int, 
 def compute_report(arrays: ProjectArrays, project: Project, now: datetime,
                    gold_reference: gold.GoldReference | None = None, scope: Scope = Scope(),
                    guideline_version_ids: list[int] | None = None,
-                   ) -> tuple[dict, consensus.Consensus]:
-    """The report's sections from a project's arrays alone, and the consensus behind them.
+                   ) -> tuple[QualityReport, consensus.Consensus]:
+    """The report from a project's arrays alone, and the consensus behind it.
 
     No database: ``build_report`` reads the arrays and the gold references first and stores
     the consensus after, so this is exactly the report's computation (what
     ``bench/quality.py`` times on arrays built in memory). ``guideline_version_ids``: the
-    database ids of ``scope.guideline_versions``.
+    database ids of ``scope.guideline_versions``. The judges' audits (``judges.audit``) need
+    the database and stay null here.
     """
     selection = select_annotations(arrays, scope, guideline_version_ids or [])
     everything, arrays = arrays, selection.counted
@@ -59,36 +64,32 @@ def compute_report(arrays: ProjectArrays, project: Project, now: datetime,
     results = monitors.run(arrays, project, pairs, agrees, now.timestamp(), accepted,
                            exported_times)
     names = arrays.annotators.names
-    cost = results.pop("cost")
-    alerts = [monitors.alert_json(alert, names)
-              for result in (*results.values(), cost) for alert in result.alerts]
     counted = np.bincount(arrays.annotations.annotator, minlength=len(names)) > 0
-    report = {
-        "project": project.name,
-        "generated_at": now.isoformat(),
-        "scope": scope.as_json(),
-        "counts": {"tasks": len(arrays.tasks.ids), "annotations": len(arrays.annotations.ids),
-                   "pairwise_outcomes": len(arrays.outcomes.task),
-                   "annotators": int(counted.sum()), "accepted_pairs": accepted,
-                   "ai_annotations": int(selection.ai.sum()),
-                   "left_out_by_guideline_version": (len(everything.annotations.ids)
-                                                     - len(selection.cut.annotations.ids))},
-        "agreement": agreement.agreement_section(arrays, pairs),
-        "annotators": annotators.section(arrays, agreed, agrees,
-                                         gold.accuracy(arrays, pairs, gold_reference),
-                                         cost, cut=selection.cut),
-        "consensus": consensus.section(arrays, agreed, project.agreement_threshold,
-                                       win_rates_from=selection.cut),
-        "monitors": {"alerts": alerts,
-                     **{name: monitors.summary(result, names) for name, result in results.items()}},
-        "cost": monitors.summary(cost, names),
-        "judges": judges.section(selection, scope),
-    }
+    report = QualityReport(
+        project=project.name,
+        generated_at=now.isoformat(),
+        scope=scope.described(),
+        counts=Counts(tasks=len(arrays.tasks.ids), annotations=len(arrays.annotations.ids),
+                      pairwise_outcomes=len(arrays.outcomes.task),
+                      annotators=int(counted.sum()), accepted_pairs=accepted,
+                      ai_annotations=int(selection.ai.sum()),
+                      left_out_by_guideline_version=(len(everything.annotations.ids)
+                                                     - len(selection.cut.annotations.ids))),
+        agreement=agreement.agreement_section(arrays, pairs),
+        annotators=annotators.section(arrays, agreed, agrees,
+                                      gold.accuracy(arrays, pairs, gold_reference),
+                                      results.cost, cut=selection.cut),
+        consensus=consensus.section(arrays, agreed, project.agreement_threshold,
+                                    win_rates_from=selection.cut),
+        monitors=monitors.section(results, names),
+        cost=monitors.figures(results.cost, names, CostFigures),
+        judges=judges.section(selection, scope),
+    )
     return report, agreed
 
 
 def build_report(conn: Connection, project: Project, now: datetime, *,
-                 store_consensus: bool = True, scope: Scope = Scope()) -> dict:
+                 store_consensus: bool = True, scope: Scope = Scope()) -> QualityReport:
     """The report of ``project`` under ``scope``; ``store_consensus`` writes the consensus
     back, unless the scope cuts by guideline version."""
     kept_versions = version_ids(conn, project, scope.guideline_versions)
@@ -96,11 +97,14 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
     report, agreed = compute_report(arrays, project, now,
                                     gold.reference(conn, arrays, project.id), scope,
                                     kept_versions)
+    section, judged = report.consensus, report.judges
     if store_consensus and not scope.is_cut:
-        report["consensus"]["stored"] = store.store(conn, arrays, agreed,
-                                                    project.agreement_threshold, now)
-    if report["judges"]["judges"]:
+        stored = store.store(conn, arrays, agreed, project.agreement_threshold, now)
+        section = section.model_copy(update={"stored": stored})
+    if judged.judges:
         # Each AI judge measured against people (agreement, Cohen's kappa, swap
         # consistency) over the whole project: an audit is the judge's, not the cut's.
-        report["judges"]["audit"] = judge_audit.audit_section(conn, project)
-    return report
+        audits = [JudgeAudit.model_validate(audit)
+                  for audit in judge_audit.audit_section(conn, project)]
+        judged = judged.model_copy(update={"audit": audits})
+    return report.model_copy(update={"consensus": section, "judges": judged})

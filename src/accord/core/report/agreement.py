@@ -19,6 +19,14 @@ import numpy as np
 
 from accord.core.report.arrays import OUTCOME_TIE, ProjectArrays
 from accord.core.report.pairs import PairItems
+from accord.core.report.schema.agreement import (
+    AgreementSection,
+    CategoryAgreement,
+    CohenKappaFigures,
+    DimensionAgreement,
+    PercentAgreementFigures,
+)
+from accord.core.report.schema.base import Interval
 from accord.quality.agreement import (
     FleissKappa,
     ItemTerms,
@@ -40,7 +48,7 @@ def _number(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
-def intervals(terms: list[ItemTerms], judgments: Judgments) -> list[list[float | None]]:
+def intervals(terms: list[ItemTerms], judgments: Judgments) -> list[Interval]:
     """The report's percentile bootstrap interval of each statistic (given by its item
     terms), all from one set of draws."""
     return [[_number(low), _number(high)] for low, high in bootstrap_cis(
@@ -57,7 +65,10 @@ def _comparison_judgments(arrays: ProjectArrays, pairs: PairItems) -> Judgments:
                      n_categories=3)
 
 
-def _figures(arrays: ProjectArrays, pairs: PairItems, judgments: Judgments) -> dict:
+def agreement_section(arrays: ProjectArrays, pairs: PairItems) -> AgreementSection:
+    """The section: each statistic of the comparisons from its item terms, its interval
+    from the shared draws, then the figures per category and per quality dimension."""
+    judgments = _comparison_judgments(arrays, pairs)
     counted = PercentAgreement(OUTCOME_TIE, False).item_terms(judgments)
     dropped = PercentAgreement(OUTCOME_TIE, True)
     fleiss = FleissKappa().item_terms(judgments)
@@ -65,24 +76,26 @@ def _figures(arrays: ProjectArrays, pairs: PairItems, judgments: Judgments) -> d
     cohen = pairwise_cohen(judgments, min_overlap=MIN_COHEN_OVERLAP)
     counted_interval, fleiss_interval, alpha_interval = intervals([counted, fleiss, alpha],
                                                                   judgments)
-    return {
-        "percent_agreement": {
-            "ties_counted": _number(counted.value()),
-            "ties_dropped": _number(dropped(judgments)),
-            "ties_counted_interval": counted_interval,
-        },
-        "cohen_kappa": {"mean": _number(cohen.mean), "annotator_pairs": len(cohen),
-                        "min_overlap": MIN_COHEN_OVERLAP},
-        "fleiss_kappa": _number(fleiss.value()),
-        "fleiss_kappa_interval": fleiss_interval,
-        "krippendorff_alpha": _number(alpha.value()),
-        "krippendorff_alpha_interval": alpha_interval,
-        "by_category": _by_category(arrays, pairs, alpha, counted),
-    }
+    return AgreementSection(
+        unit="a (task, response pair): first preferred, second preferred or tie",
+        items=pairs.n_items,
+        judgments=len(pairs.item),
+        percent_agreement=PercentAgreementFigures(
+            ties_counted=_number(counted.value()), ties_dropped=_number(dropped(judgments)),
+            ties_counted_interval=counted_interval),
+        cohen_kappa=CohenKappaFigures(mean=_number(cohen.mean), annotator_pairs=len(cohen),
+                                      min_overlap=MIN_COHEN_OVERLAP),
+        fleiss_kappa=_number(fleiss.value()),
+        fleiss_kappa_interval=fleiss_interval,
+        krippendorff_alpha=_number(alpha.value()),
+        krippendorff_alpha_interval=alpha_interval,
+        by_category=_by_category(arrays, pairs, alpha, counted),
+        by_dimension=_by_dimension(arrays),
+    )
 
 
 def _by_category(arrays: ProjectArrays, pairs: PairItems, alpha: ItemTerms,
-                 percent: ItemTerms) -> dict:
+                 percent: ItemTerms) -> dict[str, CategoryAgreement]:
     """Agreement within each prompt category that has pair items, keyed and ordered by
     category name, from the statistics' item terms grouped by the items' category codes
     (sorting a few hundred thousand strings to find the groups costs more than the
@@ -94,14 +107,14 @@ def _by_category(arrays: ProjectArrays, pairs: PairItems, alpha: ItemTerms,
     alphas = alpha.grouped(code, len(names))
     percents = percent.grouped(code, len(names))
     present = np.flatnonzero(np.bincount(code, minlength=len(names)))
-    return {names[c]: {"krippendorff_alpha": _number(alphas[c]),
-                       "percent_agreement": _number(percents[c])}
+    return {names[c]: CategoryAgreement(krippendorff_alpha=_number(alphas[c]),
+                                        percent_agreement=_number(percents[c]))
             for c in sorted(present.tolist(), key=lambda c: names[c])}
 
 
-def _by_dimension(arrays: ProjectArrays) -> dict:
+def _by_dimension(arrays: ProjectArrays) -> dict[str, DimensionAgreement]:
     ratings = arrays.annotations.ratings
-    result = {}
+    result: dict[str, DimensionAgreement] = {}
     for code, name in enumerate(ratings.dimension_names):
         mask = ratings.dimension == code
         keys, item = np.unique(ratings.response_key[mask], return_inverse=True)
@@ -109,18 +122,10 @@ def _by_dimension(arrays: ProjectArrays) -> dict:
                               arrays.annotations.annotator[ratings.row[mask]],
                               ratings.value[mask], n_items=len(keys),
                               n_annotators=len(arrays.annotators.ids), n_categories=None)
-        result[name] = {
-            "krippendorff_alpha_ordinal": _number(krippendorff_alpha(judgments, "ordinal")),
-            "krippendorff_alpha_interval": _number(krippendorff_alpha(judgments, "interval")),
-            "ratings": int(mask.sum()),
-        }
+        result[name] = DimensionAgreement(
+            krippendorff_alpha_ordinal=_number(krippendorff_alpha(judgments, "ordinal")),
+            krippendorff_alpha_interval=_number(krippendorff_alpha(judgments, "interval")),
+            ratings=int(mask.sum()),
+        )
     return result
 
-
-def agreement_section(arrays: ProjectArrays, pairs: PairItems) -> dict:
-    judgments = _comparison_judgments(arrays, pairs)
-    section = {"unit": "a (task, response pair): first preferred, second preferred or tie",
-               "items": pairs.n_items, "judgments": len(pairs.item)}
-    section.update(_figures(arrays, pairs, judgments))
-    section["by_dimension"] = _by_dimension(arrays)
-    return section

@@ -13,12 +13,14 @@ section, not among them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
+from accord.core.report.schema.annotators import AnnotatorRow
 from accord.quality.grouped import group_means, group_medians
 from accord.quality.monitors import Cost
 
@@ -29,7 +31,7 @@ def _round(value: float, digits: int = 4) -> float | None:
 
 def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool_],
             gold: tuple[NDArray, NDArray] | None, cost: Cost,
-            cut: ProjectArrays | None = None) -> list[dict]:
+            cut: ProjectArrays | None = None) -> list[AnnotatorRow]:
     """One row per annotator of ``cut`` (by default ``arrays``); figures from ``arrays``, the
     annotations the report counts, and from the cost monitor run on them."""
     n = len(arrays.annotators.ids)
@@ -41,37 +43,34 @@ def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool
                    else np.full(n, np.nan))
     agreement = group_means(arrays.outcomes.annotator, agrees, n)
     median_s = group_medians(a.annotator, a.active_ms, n) / 1000
+    # the gold columns are in every row of a project with gold tasks, in none without
+    no_gold: dict[str, Any] = {} if gold is None else {"gold_answered": None,
+                                                       "gold_accuracy": None}
     rows = []
     for i, name in enumerate(arrays.annotators.names):
         if in_cut[i] == 0:
             continue
+        kind = arrays.annotators.kinds[i]
         if counts[i] == 0:
-            rows.append(_uncounted(name, arrays.annotators.kinds[i], int(in_cut[i]),
-                                   gold is not None))
+            # an annotator the figures leave out (an AI judge): its count, and no figures
+            rows.append(AnnotatorRow(
+                name=name, kind=kind, annotations=int(in_cut[i]), reliability=None,
+                agreement_with_consensus=None, median_seconds_per_task=None,
+                tasks_per_active_hour=None, spend=None, counted_in_figures=False,
+                **no_gold))
             continue
-        row = {
-            "name": name,
-            "kind": arrays.annotators.kinds[i],
-            "annotations": int(counts[i]),
-            "reliability": _round(reliability[i]),
-            "agreement_with_consensus": _round(agreement[i]),
-            "median_seconds_per_task": _round(median_s[i], 1),
-            "tasks_per_active_hour": _round(counts[i] / hours[i], 1) if hours[i] > 0 else None,
-            "spend": _round(spend[i], 2) if len(spend) else None,
-            "counted_in_figures": True,
-        }
-        if gold is not None:
-            row["gold_answered"] = int(gold[0][i])
-            row["gold_accuracy"] = _round(gold[1][i])
-        rows.append(row)
+        gold_columns: dict[str, Any] = no_gold if gold is None else {
+            "gold_answered": int(gold[0][i]), "gold_accuracy": _round(gold[1][i])}
+        rows.append(AnnotatorRow(
+            name=name,
+            kind=kind,
+            annotations=int(counts[i]),
+            reliability=_round(reliability[i]),
+            agreement_with_consensus=_round(agreement[i]),
+            median_seconds_per_task=_round(median_s[i], 1),
+            tasks_per_active_hour=_round(counts[i] / hours[i], 1) if hours[i] > 0 else None,
+            spend=_round(spend[i], 2) if len(spend) else None,
+            counted_in_figures=True,
+            **gold_columns,
+        ))
     return rows
-
-
-def _uncounted(name: str, kind: str, annotations: int, gold: bool) -> dict:
-    """The row of an annotator whose annotations the figures leave out (an AI judge)."""
-    row = {"name": name, "kind": kind, "annotations": annotations, "reliability": None,
-           "agreement_with_consensus": None, "median_seconds_per_task": None,
-           "tasks_per_active_hour": None, "spend": None, "counted_in_figures": False}
-    if gold:
-        row.update(gold_answered=None, gold_accuracy=None)
-    return row

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from accord.core.report import win_rates
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import PairItems
+from accord.core.report.schema.consensus import ConsensusSection, ModelRating
 from accord.quality.consensus import PairMajorities, majority_pairs
 from accord.quality.grouped import group_means
 from accord.quality.ranking import (
@@ -99,22 +100,24 @@ def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
 
 
 def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
-            win_rates_from: ProjectArrays | None = None) -> dict:
+            win_rates_from: ProjectArrays | None = None) -> ConsensusSection:
+    """The section; ``win_rates_from``: the arrays the win rates count (by default
+    ``arrays``)."""
     settled, agreement = consensus.settled, consensus.task_agreement
     below = settled & (agreement < threshold)
     decided = consensus.majorities.decided
-    return {
-        "method": "Bradley-Terry per task, votes weighted by Dawid-Skene annotator accuracy",
-        "agreement_threshold": threshold,
-        "tasks_settled": int(settled.sum()),
-        "tasks_needing_adjudication": int(below.sum()),
-        "pairs": len(consensus.majorities),
-        "pairs_with_majority": int(decided.sum()),
-        "mean_task_agreement": _mean(agreement[settled]),
-        "mean_confidence": _mean(consensus.rankings.confidence) if consensus.rankings else None,
-        "models": _model_table(arrays, consensus.models),
-        "win_rates": win_rates.section(arrays if win_rates_from is None else win_rates_from),
-    }
+    return ConsensusSection(
+        method="Bradley-Terry per task, votes weighted by Dawid-Skene annotator accuracy",
+        agreement_threshold=threshold,
+        tasks_settled=int(settled.sum()),
+        tasks_needing_adjudication=int(below.sum()),
+        pairs=len(consensus.majorities),
+        pairs_with_majority=int(decided.sum()),
+        mean_task_agreement=_mean(agreement[settled]),
+        mean_confidence=_mean(consensus.rankings.confidence) if consensus.rankings else None,
+        models=_model_table(arrays, consensus.models),
+        win_rates=win_rates.section(arrays if win_rates_from is None else win_rates_from),
+    )
 
 
 def _mean(values: NDArray[np.float64]) -> float | None:
@@ -122,15 +125,16 @@ def _mean(values: NDArray[np.float64]) -> float | None:
     return round(float(values.mean()), 6) if len(values) else None
 
 
-def _model_table(arrays: ProjectArrays, ratings: ModelRatings | None) -> list[dict]:
+def _model_table(arrays: ProjectArrays, ratings: ModelRatings | None) -> list[ModelRating]:
+    """Every named model with a rating, highest first."""
     if ratings is None:
         return []
     rows = []
     for index, name in enumerate(arrays.responses.model_names):
         if not name or np.isnan(ratings.rating[index]):
             continue
-        rows.append({"model": name, "rating": round(float(ratings.rating[index]), 1),
-                     "lower": round(float(ratings.lower[index]), 1),
-                     "upper": round(float(ratings.upper[index]), 1),
-                     "comparisons": int(ratings.comparisons[index])})
-    return sorted(rows, key=lambda row: -row["rating"])
+        rows.append(ModelRating(model=name, rating=round(float(ratings.rating[index]), 1),
+                                lower=round(float(ratings.lower[index]), 1),
+                                upper=round(float(ratings.upper[index]), 1),
+                                comparisons=int(ratings.comparisons[index])))
+    return sorted(rows, key=lambda row: -row.rating)

@@ -23,6 +23,7 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.report import build_report
+from accord.core.report.schema import QualityReport
 from accord.db.tables import TASK_STATUSES, pairwise_outcomes, prompts, tasks
 
 
@@ -40,7 +41,7 @@ class Dashboard:
     by_category: dict[str, dict[str, int]]
     """Category → task status → count (every status present, zeros included)."""
     agreement_by_day: list[DayAgreement]
-    report: dict
+    report: QualityReport
 
 
 def progress_by_category(conn: Connection, project: Project) -> dict[str, dict[str, int]]:

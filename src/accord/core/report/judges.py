@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from accord.core.report.schema.judges import JudgeCount, JudgesSection
 from accord.core.report.scope import Scope, Selection
 
 
-def section(selection: Selection, scope: Scope) -> dict:
+def section(selection: Selection, scope: Scope) -> JudgesSection:
+    """The AI judges of the cut with their counts; ``audit`` stays null for
+    ``build_report``, which reads the audits from the database."""
     annotators = selection.cut.annotators
     made = np.bincount(selection.cut.annotations.annotator[selection.ai],
                        minlength=len(annotators.ids))
-    judges = [{"name": annotators.names[i], "annotations": int(made[i])}
+    judges = [JudgeCount(name=annotators.names[i], annotations=int(made[i]))
               for i in np.flatnonzero(made).tolist()]
-    return {"annotations": int(selection.ai.sum()), "judges": judges,
-            "counted_in_figures": scope.include_ai, "audit": None}
+    return JudgesSection(annotations=int(selection.ai.sum()), judges=judges,
+                         counted_in_figures=scope.include_ai, audit=None)

@@ -13,9 +13,10 @@ arrays. Two inputs are Accord's own conventions and are reported with the figure
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,10 +24,22 @@ from numpy.typing import NDArray
 from accord.core.projects.project import Project
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import PairItems
+from accord.core.report.schema.base import ReportModel
+from accord.core.report.schema.monitors import (
+    DiversityFigures,
+    FatigueFigures,
+    LengthBiasFigures,
+    MonitorAlert,
+    MonitorsSection,
+    OverRefusalFigures,
+    PositionBiasFigures,
+    StalenessFigures,
+)
 from accord.quality import monitors
 from accord.quality.monitors import Alert
 
 BENIGN_EXCLUDED_CATEGORY = "safety"
+Figures = TypeVar("Figures", bound=ReportModel)
 
 
 def _annotation_agreement(arrays: ProjectArrays, agrees: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -53,7 +66,8 @@ def _refusal_judgments(arrays: ProjectArrays) -> tuple[NDArray, NDArray, NDArray
     return annotator, benign, preferred
 
 
-def _json(value):
+def _json(value: object) -> object:
+    """A figure as the report gives it: floats to 6 places, NaN and infinities as null."""
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) or math.isinf(value) else round(float(value), 6)
     if isinstance(value, np.integer | np.bool_):
@@ -61,62 +75,99 @@ def _json(value):
     return value
 
 
-def summary(result, names: list[str]) -> dict:
-    """A monitor's figures: scalars as they are, per-annotator arrays keyed by name."""
-    out = {}
-    for field in dataclasses.fields(result):
-        value = getattr(result, field.name)
-        if field.name == "alerts":
-            continue
+def figures(result: object, names: list[str], model: type[Figures]) -> Figures:
+    """The figures ``model`` lists, read from a monitor's ``result``: its per-annotator
+    arrays keyed by annotator name (left out when the project has no annotators), its
+    scalars as JSON values. The arrays become plain lists once, not one object per entry."""
+    values: dict[str, object] = {}
+    for name in model.model_fields:
+        value = getattr(result, name)
         if isinstance(value, np.ndarray):
-            if value.ndim == 1 and len(value) == len(names) and len(names) > 0:
-                out[field.name] = {n: _json(v) for n, v in zip(names, value, strict=True)}
-        elif isinstance(value, int | float | str | bool | np.generic) or value is None:
-            out[field.name] = _json(value)
-    return out
+            if names:
+                values[name] = dict(zip(names, map(_json, value.tolist()), strict=True))
+        else:
+            values[name] = _json(value)
+    return model.model_validate(values)
 
 
 _ANNOTATOR_INDEX = re.compile(r"\bannotator (\d+)\b")
 
 
-def alert_json(alert: Alert, names: list[str]) -> dict:
+def alert(found: Alert, names: list[str]) -> MonitorAlert:
     """An alert as the report shows it: ``monitor`` is the monitor's name (``fatigue``),
     ``check`` the finding within it (``speedup``), and annotators are named, not numbered."""
-    monitor, _, check = alert.monitor.partition(".")
-    message = _ANNOTATOR_INDEX.sub(lambda m: names[int(m.group(1))], alert.message)
-    body = {"monitor": monitor, "check": check or monitor, "severity": alert.severity,
-            "statistic": _json(alert.statistic), "threshold": _json(alert.threshold),
-            "message": message}
-    if alert.annotator is not None:
-        body["annotator"] = names[alert.annotator]
-    return body
+    monitor, _, check = found.monitor.partition(".")
+    message = _ANNOTATOR_INDEX.sub(lambda m: names[int(m.group(1))], found.message)
+    about = {} if found.annotator is None else {"annotator": names[found.annotator]}
+    return MonitorAlert.model_validate({
+        "monitor": monitor, "check": check or monitor, "severity": found.severity,
+        "statistic": _json(found.statistic), "threshold": _json(found.threshold),
+        "message": message, **about})
+
+
+@dataclass(frozen=True)
+class MonitorResults:
+    """What every monitor found in the project (each result keeps its alerts)."""
+
+    fatigue: monitors.Fatigue
+    length_bias: monitors.LengthBias
+    position_bias: monitors.PositionBias
+    over_refusal: monitors.OverRefusal
+    staleness: monitors.Staleness
+    cost: monitors.Cost
+    diversity: monitors.Diversity | None
+    """None when no annotator reported an attribute (or there are no annotators)."""
 
 
 def run(arrays: ProjectArrays, project: Project, pairs: PairItems, agrees: NDArray[np.bool_],
-        now_epoch: float, accepted_pairs: int, exported_times: NDArray[np.float64]) -> dict:
-    """Every monitor over the project; returns {name: result} (results keep their alerts)."""
+        now_epoch: float, accepted_pairs: int,
+        exported_times: NDArray[np.float64]) -> MonitorResults:
+    """Every monitor over the project."""
     n = len(arrays.annotators.ids)
     a, o, r = arrays.annotations, arrays.outcomes, arrays.responses
-    results = {
-        "fatigue": monitors.fatigue(a.annotator, a.created_at, a.active_ms,
-                                    _annotation_agreement(arrays, agrees), n_annotators=n),
-        "length_bias": monitors.length_bias(o.annotator, r.length[o.winner], r.length[o.loser],
-                                            tie=o.tie, pair=pairs.item, n_annotators=n),
-        "position_bias": monitors.position_bias(o.annotator, o.winner_position,
-                                                o.loser_position, tie=o.tie, n_annotators=n),
-        "over_refusal": monitors.over_refusal(*_refusal_judgments(arrays), n_annotators=n),
+    return MonitorResults(
+        fatigue=monitors.fatigue(a.annotator, a.created_at, a.active_ms,
+                                 _annotation_agreement(arrays, agrees), n_annotators=n),
+        length_bias=monitors.length_bias(o.annotator, r.length[o.winner], r.length[o.loser],
+                                         tie=o.tie, pair=pairs.item, n_annotators=n),
+        position_bias=monitors.position_bias(o.annotator, o.winner_position,
+                                             o.loser_position, tie=o.tie, n_annotators=n),
+        over_refusal=monitors.over_refusal(*_refusal_judgments(arrays), n_annotators=n),
         # clocks of several servers may disagree by a little: nothing is younger than zero
-        "staleness": monitors.staleness(
+        staleness=monitors.staleness(
             exported_times, float(exported_times.max(initial=now_epoch))),
-        "cost": monitors.cost(
+        cost=monitors.cost(
             a.annotator, a.active_ms, arrays.annotators.pay_rate_per_hour,
             accepted_pairs=accepted_pairs, budget=project.budget,
             planned_annotations=int(arrays.tasks.overlap.sum())),
-    }
-    if n:
-        keys = sorted({k for d in arrays.annotators.demographics for k in d})
-        attributes = {k: [d.get(k) for d in arrays.annotators.demographics] for k in keys}
-        if attributes:
-            results["diversity"] = monitors.diversity(a.annotator, attributes,
-                                                      arrays.annotators.consented)
-    return results
+        diversity=_diversity(arrays),
+    )
+
+
+def _diversity(arrays: ProjectArrays) -> monitors.Diversity | None:
+    """Who the annotations come from, by every attribute some annotator reported."""
+    people = arrays.annotators
+    keys = sorted({k for d in people.demographics for k in d})
+    if not len(people.ids) or not keys:
+        return None
+    attributes = {k: [d.get(k) for d in people.demographics] for k in keys}
+    return monitors.diversity(arrays.annotations.annotator, attributes, people.consented)
+
+
+def section(results: MonitorResults, names: list[str]) -> MonitorsSection:
+    """The ``monitors`` section: every monitor's figures but the cost's (a section of its
+    own), and the alerts of all of them, the cost monitor's last."""
+    found = [results.fatigue, results.length_bias, results.position_bias,
+             results.over_refusal, results.staleness,
+             *([] if results.diversity is None else [results.diversity]), results.cost]
+    diversity: dict[str, Any] = {} if results.diversity is None else {
+        "diversity": figures(results.diversity, names, DiversityFigures)}
+    return MonitorsSection(
+        alerts=[alert(each, names) for result in found for each in result.alerts],
+        fatigue=figures(results.fatigue, names, FatigueFigures),
+        length_bias=figures(results.length_bias, names, LengthBiasFigures),
+        position_bias=figures(results.position_bias, names, PositionBiasFigures),
+        over_refusal=figures(results.over_refusal, names, OverRefusalFigures),
+        staleness=figures(results.staleness, names, StalenessFigures),
+        **diversity,
+    )

@@ -30,6 +30,7 @@ from accord.core.report.arrays import (
     ProjectArrays,
     Ratings,
 )
+from accord.core.report.schema import ReportScope
 from accord.db.tables import guideline_versions
 
 AI_KIND = "ai"
@@ -49,9 +50,10 @@ class Scope:
         """Whether the report leaves annotations out by version (then it stores nothing)."""
         return bool(self.guideline_versions)
 
-    def as_json(self) -> dict:
-        return {"guideline_versions": list(self.guideline_versions) or None,
-                "include_ai": self.include_ai}
+    def described(self) -> ReportScope:
+        """The scope as the report states it."""
+        return ReportScope(guideline_versions=list(self.guideline_versions) or None,
+                           include_ai=self.include_ai)
 
 
 def version_ids(conn: Connection, project: Project, versions: tuple[int, ...]) -> list[int]:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
+from accord.core.report.schema.consensus import StoredConsensus
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.quality.ranking import TaskRankings
@@ -46,7 +47,8 @@ def _numbers(values: np.ndarray) -> list[float | None]:
     return [None if math.isnan(v) else v for v in values.astype(np.float64).tolist()]
 
 
-def _ranking_texts(rankings: TaskRankings, indices: list[int], external: list[str]) -> list[str]:
+def _ranking_texts(rankings: TaskRankings, indices: list[int],
+                   external: list[str]) -> list[str | None]:
     """Each task's ranking as JSON text of tie groups of response external ids, best first.
 
     Tasks of one kind share a handful of rankings (``[["a"], ["b"]]`` …), so the text of each
@@ -55,8 +57,8 @@ def _ranking_texts(rankings: TaskRankings, indices: list[int], external: list[st
     response = [external[r] for r in rankings.response.tolist()]
     group = rankings.group.tolist()
     offsets = rankings.offsets.tolist()
-    encoded: dict[tuple, str] = {}
-    texts = []
+    encoded: dict[tuple, str | None] = {}
+    texts: list[str | None] = []
     for index in indices:
         start, stop = offsets[index], offsets[index + 1]
         layout = (*response[start:stop], *group[start:stop])
@@ -71,10 +73,12 @@ def _ranking_texts(rankings: TaskRankings, indices: list[int], external: list[st
 
 
 def store(conn: Connection, arrays: ProjectArrays, consensus: Consensus, threshold: float,
-          now: datetime) -> dict[str, int]:
+          now: datetime) -> StoredConsensus:
+    """Write each settled task's consensus and move the tasks whose agreement crossed the
+    threshold; returns what changed."""
     rankings = consensus.rankings
     if rankings is None or len(rankings) == 0:
-        return {"stored": 0, "to_adjudication": 0, "back_to_complete": 0}
+        return StoredConsensus(stored=0, to_adjudication=0, back_to_complete=0)
     status = np.array(arrays.tasks.status, dtype=object)[rankings.task]
     indices = np.flatnonzero(consensus.settled[rankings.task])
     task = rankings.task[indices]
@@ -97,6 +101,7 @@ def store(conn: Connection, arrays: ProjectArrays, consensus: Consensus, thresho
         raw.execute_many(conn, _UPSERT, rows)
     if moves:
         raw.execute_many(conn, _SET_STATUS, moves)
-    return {"stored": len(rows),
-            "to_adjudication": sum(m["status"] == "needs_adjudication" for m in moves),
-            "back_to_complete": sum(m["status"] == "complete" for m in moves)}
+    return StoredConsensus(
+        stored=len(rows),
+        to_adjudication=sum(m["status"] == "needs_adjudication" for m in moves),
+        back_to_complete=sum(m["status"] == "complete" for m in moves))

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.core.report.arrays import OUTCOME_FIRST, ProjectArrays
+from accord.core.report.schema.consensus import WinRate
 from accord.quality.winrate import win_rate
 
 
@@ -85,7 +86,7 @@ def model_comparisons(arrays: ProjectArrays) -> tuple[NDArray[np.intp], NDArray[
     return (usable, a[usable], b[usable]) if len(usable) else None
 
 
-def section(arrays: ProjectArrays) -> list[dict]:
+def section(arrays: ProjectArrays) -> list[WinRate]:
     """One entry per compared model pair, highest win rate first."""
     compared = model_comparisons(arrays)
     if compared is None:
@@ -108,12 +109,12 @@ def section(arrays: ProjectArrays) -> list[dict]:
         p = np.where(model_is_first, first_wins[chosen], 1.0 - first_wins[chosen])
         p = np.clip(p, 0.0, 1.0)  # a stray stored value never stops the report
         figures = win_rate(1.0 + p)
-        rows.append({
-            "model": names[model], "baseline": names[baseline],
-            "win_rate": _number(figures.win_rate),
-            "standard_error": _number(figures.standard_error),
-            "n_wins": figures.n_wins, "n_wins_base": figures.n_wins_base,
-            "n_draws": figures.n_draws, "n_total": figures.n_total,
-            "discrete_win_rate": _number(figures.discrete_win_rate),
-        })
-    return sorted(rows, key=lambda row: (-(row["win_rate"] or 0.0), row["model"]))
+        rows.append(WinRate(
+            model=names[model], baseline=names[baseline],
+            win_rate=_number(figures.win_rate),
+            standard_error=_number(figures.standard_error),
+            n_wins=figures.n_wins, n_wins_base=figures.n_wins_base,
+            n_draws=figures.n_draws, n_total=figures.n_total,
+            discrete_win_rate=_number(figures.discrete_win_rate),
+        ))
+    return sorted(rows, key=lambda row: (-(row.win_rate or 0.0), row.model))

@@ -269,10 +269,11 @@ def ranking_from_places(ids: list[str], places: list[int | None]) -> list[list[s
     The review form asks for a place per response because a number per row is what a
     keyboard fills fastest; the ranking rules (``check_ranking``) then apply as for the API.
     """
-    if len(places) != len(ids) or any(p is None for p in places):
+    given = [p for p in places if p is not None]
+    if len(places) != len(ids) or len(given) != len(places):
         raise InvalidInput("give every response a place (1 = best)")
     groups: dict[int, list[str]] = {}
-    for rid, place in zip(ids, places, strict=True):
+    for rid, place in zip(ids, given, strict=True):
         groups.setdefault(int(place), []).append(rid)
     return [groups[place] for place in sorted(groups)]
 

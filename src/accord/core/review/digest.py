@@ -260,7 +260,7 @@ def digest(conn: Connection, user: User, project_name: str, *, category: str | N
     order_by = by_dimension[dimension] if dimension else ranking
     keyed = np.where(np.isnan(order_by), np.inf, order_by)
     entries = []
-    for t in np.lexsort((np.arange(len(keyed)), keyed))[:limit]:
+    for t in map(int, np.lexsort((np.arange(len(keyed)), keyed))[:limit]):
         if np.isinf(keyed[t]):
             break
         row = judged[t]

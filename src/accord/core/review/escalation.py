@@ -27,6 +27,7 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import project_for_member
 from accord.core.review import audit
+from accord.db.inserts import insert_one
 from accord.db.tables import (
     QUEUE_FULL,
     escalations,
@@ -83,10 +84,10 @@ def escalate_flagged(conn: Connection, *, task_id: int, annotation_id: int, rais
         escalations.c.task_id == task_id, escalations.c.status != "resolved"))).scalar_one()
     if not pending:
         tier = min(max(1, severity or 0), max(SEVERITY_TIERS))
-        escalation_id = conn.execute(insert(escalations).values(
+        escalation_id = insert_one(conn, insert(escalations).values(
             task_id=task_id, annotation_id=annotation_id, raised_by=raised_by,
             severity=tier, status="open", reason=reason[:MAX_NOTE], created_at=now,
-        )).inserted_primary_key[0]
+        ))
         task = conn.execute(select(tasks.c.project_id, tasks.c.external_id)
                             .where(tasks.c.id == task_id)).one()
         audit.record(conn, project_id=task.project_id, actor_id=raised_by,

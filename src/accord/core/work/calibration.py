@@ -33,6 +33,7 @@ from accord.core.tasks.judgments import pairs_from_ranking
 from accord.core.tasks.view import TaskView, load_view
 from accord.core.work.rules import CalibrationRule, rules_of
 from accord.db import raw
+from accord.db.inserts import insert_one
 from accord.db.raw import Statement
 from accord.db.tables import annotations, assignments, calibrations, guideline_versions, tasks
 from accord.db.tables import users as users_table
@@ -60,7 +61,7 @@ CALIBRATED = Gate()
 
 
 @dataclass(frozen=True)
-class Progress:
+class RoundPosition:
     """Where an annotator is in a round: the task in hand is ``position`` of ``of``."""
 
     position: int
@@ -128,11 +129,11 @@ def gate(conn: Connection, project: Project, user_id: int, rule: CalibrationRule
 
 def start_round(conn: Connection, project: Project, user_id: int, now: datetime) -> int:
     """A new pending round under the guideline version in force; returns its id."""
-    return conn.execute(insert(calibrations).values(
+    return insert_one(conn, insert(calibrations).values(
         project_id=project.id, user_id=user_id,
         guideline_version_id=project.guideline[0] if project.guideline else None,
         status="pending", created_at=now,
-    )).inserted_primary_key[0]
+    ))
 
 
 def _outcomes(ranking: list[list[str]]) -> dict[tuple[str, str], int]:
@@ -239,8 +240,8 @@ def after_answer(conn: Connection, project: Project, user_id: int, task_id: int,
     )
 
 
-def progress_of(conn: Connection, project: Project, user_id: int, assignment_id: int
-                ) -> Progress | None:
+def round_position_of(conn: Connection, project: Project, user_id: int, assignment_id: int
+                ) -> RoundPosition | None:
     """The round position of a held lease on a calibration task, None for any other lease."""
     rule = rules_of(project).calibration
     if rule is None:
@@ -256,7 +257,7 @@ def progress_of(conn: Connection, project: Project, user_id: int, assignment_id:
     if found is None or found.status != "pending":
         return None
     answered = len(_answers(conn, project.id, user_id, found.created_at))
-    return Progress(min(answered + 1, rule.tasks), rule.tasks)
+    return RoundPosition(min(answered + 1, rule.tasks), rule.tasks)
 
 
 def _managed(conn: Connection, manager: User, project_name: str) -> Project:
@@ -338,7 +339,7 @@ def review_answer(conn: Connection, user: User, project_name: str, assignment_id
     feedback = None
     if row is not None and row.is_gold:
         feedback = after_answer(conn, project, user.id, row.task_id, row.leased_at, now)
-    if feedback is None:
+    if row is None or feedback is None:
         raise NotFound(f"calibration answer {assignment_id} does not exist")
     version = project.guideline[1] if project.guideline else None
     view = load_view(conn, row.task_id, list(row.display_order), version)

@@ -26,7 +26,7 @@ from accord.core.tasks.view import TaskView, shown_in_order, stored_responses
 from accord.core.work import breaks_and_rotation as fatigue_rules
 from accord.core.work import calibration, exposure
 from accord.core.work import rules as work_rules
-from accord.core.work.calibration import Progress
+from accord.core.work.calibration import RoundPosition
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.db.tables import QUEUE_FULL
@@ -41,7 +41,7 @@ class Claim:
     assignment_id: int
     lease_expires_at: datetime
     task: TaskView
-    calibration: Progress | None = None
+    calibration: RoundPosition | None = None
     """Set on a calibration round's task (never on gold met in production work)."""
 
 
@@ -222,8 +222,8 @@ def _calibration_claim(conn, project, user, now, rng, rules, gate, params, shelt
     rule = rules.calibration
     task = _select(conn, params, gold=True, sheltered=sheltered)
     if task is not None:
-        progress = Progress(min(gate.answered + 1, rule.tasks), rule.tasks)
-        return _lease(conn, project, user, task, now, rng, progress)
+        position = RoundPosition(min(gate.answered + 1, rule.tasks), rule.tasks)
+        return _lease(conn, project, user, task, now, rng, position)
     if gate.answered == 0:
         return Wait(calibration.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     # Fewer gold tasks than the round asks for: it is scored on the answers it has.
@@ -241,7 +241,7 @@ def _select(conn: Connection, params: dict, *, gold: bool, sheltered: bool,
 
 
 def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
-           rng: random.Random, progress: Progress | None = None) -> Claim:
+           rng: random.Random, position: RoundPosition | None = None) -> Claim:
     task_id, external_id, kind, messages, category, is_gold, queue = task
     if not is_gold:
         raw.execute(conn, _TAKE, {"task_id": task_id})
@@ -271,4 +271,4 @@ def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
         category=category,
         guideline_version=project.guideline[1] if project.guideline else None,
     )
-    return Claim(assignment_id, expires, view, progress)
+    return Claim(assignment_id, expires, view, position)

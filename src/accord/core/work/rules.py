@@ -17,7 +17,7 @@ guessing. Other keys in ``settings`` belong to other features and are left alone
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TypeGuard
 
 from sqlalchemy import Connection, update
 
@@ -79,7 +79,7 @@ MAX_COUNT = 10_000
 MAX_MINUTES = 24 * 60
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -122,8 +122,8 @@ def _load_assignment(conn: Connection, assignment_id: int, user: User) -> _Assig
         # Someone else's assignment is as invisible as one that does not exist.
         raise NotFound(f"assignment {assignment_id} does not exist")
     return _Assignment(
-        row[0], row[1], raw.read_time(row[2]), raw.read_json(row[3]), *row[4:9],
-        bool(row[9]), raw.read_time(row[10]),
+        row[0], row[1], raw.read_time(row[2]), raw.read_json(row[3]), row[4], row[5], row[6],
+        row[7], row[8], bool(row[9]), raw.read_time(row[10]),
     )
 
 

@@ -76,7 +76,7 @@ def _held_lease(conn: Connection, project: Project, user: User, now: datetime) -
     version = project.guideline[1] if project.guideline else None
     view = load_view(conn, row.task_id, list(row.display_order), version)
     return Claim(row.id, row.lease_expires_at, view,
-                 calibration.progress_of(conn, project, user.id, row.id))
+                 calibration.round_position_of(conn, project, user.id, row.id))
 
 
 def _seed(conn: Connection, assignment_id: int) -> dict:

@@ -92,7 +92,7 @@ def _judged_items(judgments: Judgments) -> NDArray[np.intp]:
 
 
 def resample_draws(n_items: int, n_resamples: int,
-                   rng: np.random.Generator) -> Iterator[NDArray[np.int32]]:
+                   rng: np.random.Generator) -> Iterator[NDArray[np.signedinteger]]:
     """Batches of resamples: each row holds ``n_items`` positions drawn with replacement."""
     batch = max(1, DRAWS_PER_BATCH // max(n_items, 1))
     dtype = np.int32 if n_items < 2**31 else np.int64

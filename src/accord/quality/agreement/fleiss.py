@@ -44,14 +44,14 @@ def _item_agreement(pairs_agreeing: NDArray[np.float64],
 def _totals_from_table(table: NDArray[np.float64] | sp.csr_array) -> NDArray[np.float64]:
     """The column sums of the item terms (see :class:`FleissKappa`), straight from the table:
     items with a pair, Σ P_i, and the ratings per category of those items."""
-    if sp.issparse(table):
+    if isinstance(table, sp.csr_array):
         size = np.asarray(table.sum(axis=1)).reshape(-1)
         squares = np.asarray(table.multiply(table).sum(axis=1)).reshape(-1)
     else:  # einsum: NumPy's sums over a short last axis are several times slower
         size = np.einsum("ij->i", table)
         squares = np.einsum("ij,ij->i", table, table)
     share, pairable = _item_agreement(squares - size, size)
-    per_category = table.T @ pairable.astype(np.float64) if sp.issparse(table) \
+    per_category = table.T @ pairable.astype(np.float64) if isinstance(table, sp.csr_array) \
         else np.einsum("i,ij->j", pairable.astype(np.float64), table)
     return np.concatenate([[pairable.sum(), share.sum()], per_category]).reshape(1, -1)
 
@@ -61,7 +61,7 @@ def _table(counts: ArrayLike | sp.sparray | sp.spmatrix) -> NDArray[np.float64] 
         else np.asarray(counts, dtype=np.float64)
     if table.ndim != 2:
         raise ValueError(f"counts must be an items x categories table, got shape {table.shape}")
-    entries = table.data if sp.issparse(table) else table
+    entries = table.data if isinstance(table, sp.csr_array) else table
     bad = ~np.isfinite(entries) | (entries < 0)
     if bad.any():
         raise ValueError(f"counts must be finite and non-negative, found {entries[bad][0]}")
@@ -80,14 +80,16 @@ class FleissKappa:
         """Per item: 1 if it holds a pair, P_i, and its ratings per category."""
         cells = judgments.cells
         size = cells.item_size.astype(np.float64)
-        agreeing = np.bincount(cells.item, weights=cells.count * (cells.count - 1.0),
-                               minlength=cells.n_items)
+        # numpy's stub types a bincount as intp, weights or not
+        agreeing: NDArray[np.float64] = np.bincount(  # pyright: ignore[reportAssignmentType]
+            cells.item, weights=cells.count * (cells.count - 1.0), minlength=cells.n_items)
         share, pairable = _item_agreement(agreeing, size)
         items = np.flatnonzero(pairable)
         kept = cells.where(pairable[cells.item])
         rows = np.concatenate([items, items, kept.item])
         cols = np.concatenate([np.zeros_like(items), np.ones_like(items), 2 + kept.code])
-        values = np.concatenate([np.ones(len(items)), share[items], kept.count])
+        values = np.concatenate([np.ones(len(items)), share[items],
+                                 kept.count.astype(np.float64)])
         return ItemTerms(term_matrix(cells.n_items, 2 + cells.n_codes, rows, cols, values),
                          _combine)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -40,16 +41,17 @@ class Judgments:
     def __post_init__(self) -> None:
         item = _integers("item", self.item, None)
         annotator = _integers("annotator", self.annotator, len(item))
-        categorical = self.n_categories is not None
-        value = (_integers if categorical else _reals)("value", self.value, len(item))
+        n_categories = self.n_categories
+        value = (_reals("value", self.value, len(item)) if n_categories is None
+                 else _integers("value", self.value, len(item)))
         for name in ("n_items", "n_annotators"):
             _size(name, getattr(self, name), minimum=0)
-        if categorical:
-            _size("n_categories", self.n_categories, minimum=0)
+        if n_categories is not None:
+            _size("n_categories", n_categories, minimum=0)
         _within("item", item, self.n_items)
         _within("annotator", annotator, self.n_annotators)
-        if categorical:
-            _within("value", value, self.n_categories)
+        if n_categories is not None:
+            _within("value", value, n_categories)
         _no_repeated_judgments(item, annotator, self.n_annotators)
         object.__setattr__(self, "item", item)
         object.__setattr__(self, "annotator", annotator)
@@ -112,16 +114,16 @@ class Judgments:
     @cached_property
     def domain(self) -> NDArray[np.float64]:
         """The value of each code, ascending: the categories, or the distinct numbers."""
-        if not self.numeric:
+        if self.n_categories is not None:
             return np.arange(self.n_categories, dtype=np.float64)
-        ordered = np.sort(self.value)
+        ordered = np.sort(cast(NDArray[np.float64], self.value))  # numeric: checked as reals
         return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
     @cached_property
     def code(self) -> NDArray[np.int64]:
         """Each judgment's value as an index into :attr:`domain`."""
         if not self.numeric:
-            return self.value
+            return cast(NDArray[np.int64], self.value)  # categories: checked as integers
         return np.searchsorted(self.domain, self.value).astype(np.int64)
 
     @cached_property
@@ -259,7 +261,7 @@ def _size(name: str, size: object, minimum: int) -> None:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {size!r}")
 
 
-def _within(name: str, values: NDArray[np.int64], size: int) -> None:
+def _within(name: str, values: NDArray[np.number], size: int) -> None:
     bad = np.flatnonzero((values < 0) | (values >= size))
     if len(bad):
         raise ValueError(f"judgment {bad[0]}: {name} {values[bad[0]]} is outside 0..{size - 1}")

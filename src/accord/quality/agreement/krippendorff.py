@@ -100,8 +100,11 @@ def _interval(cells: Cells, domain: NDArray[np.float64]) -> ItemTerms:
     weights = cells.count.astype(np.float64)
     centre = np.average(domain[cells.code], weights=weights) if len(cells.code) else 0.0
     x = domain[cells.code] - centre
-    first = np.bincount(cells.item, weights=weights * x, minlength=cells.n_items)
-    second = np.bincount(cells.item, weights=weights * x**2, minlength=cells.n_items)
+    # numpy's stub types a bincount as intp, weights or not
+    first: NDArray[np.float64] = np.bincount(  # pyright: ignore[reportAssignmentType]
+        cells.item, weights=weights * x, minlength=cells.n_items)
+    second: NDArray[np.float64] = np.bincount(  # pyright: ignore[reportAssignmentType]
+        cells.item, weights=weights * x**2, minlength=cells.n_items)
     mean = ratio(first, size)
     spread = np.bincount(cells.item, weights=weights * (x - np.nan_to_num(mean)[cells.item])**2,
                          minlength=cells.n_items)

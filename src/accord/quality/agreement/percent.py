@@ -57,7 +57,7 @@ class PercentAgreement:
     def _kept(self, judgments: Judgments) -> Judgments:
         if self.tie_label is None:
             return judgments
-        if judgments.numeric or not 0 <= self.tie_label < judgments.n_categories:
+        if judgments.n_categories is None or not 0 <= self.tie_label < judgments.n_categories:
             raise ValueError(f"tie_label {self.tie_label} is not a category of these "
                              f"judgments (n_categories={judgments.n_categories})")
         return judgments.select(judgments.value != self.tie_label) if self.drop_ties \

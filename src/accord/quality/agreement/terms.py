@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from accord.quality.agreement.judgments import Judgments
 
@@ -36,37 +36,28 @@ Combine = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 class ItemTerms:
     """Per-item additive contributions (``matrix``, items x k) and their ``combine``."""
 
-    matrix: TermMatrix | _Transposed
+    matrix: TermMatrix
     combine: Combine
 
     @property
     def width(self) -> int:
-        return self.matrix.shape[1]
+        # scipy is untyped: pyright infers a sparse shape as possibly None
+        return self.matrix.shape[1]  # pyright: ignore[reportOptionalSubscript]
 
     def value(self) -> float:
         """The statistic over all items."""
         totals = np.asarray(self.matrix.sum(axis=0), dtype=np.float64).reshape(1, -1)
         return float(self.combine(totals)[0])
 
-    def restricted(self, items: NDArray[np.intp]) -> ItemTerms:
-        """The terms of ``items`` only, laid out for repeated :meth:`weighted` products (a
-        sparse matrix is stored transposed, so each product walks its rows once)."""
-        every = len(items) == self.matrix.shape[0]  # items are distinct and ascending
+    def restricted(self, items: NDArray[np.intp]) -> ResampledTerms:
+        """The terms of ``items`` only, laid out for repeated :meth:`ResampledTerms.weighted`
+        products (a sparse matrix is stored transposed, so each product walks its rows once)."""
+        # items are distinct and ascending; scipy's shape is inferred as possibly None
+        every = len(items) == self.matrix.shape[0]  # pyright: ignore[reportOptionalSubscript]
         matrix = self.matrix if every else self.matrix[items]
-        if sp.issparse(matrix):
-            return ItemTerms(_Transposed(sp.csr_array(matrix.T)), self.combine)
-        return ItemTerms(np.ascontiguousarray(matrix), self.combine)
-
-    def weighted(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
-        """The statistic under each row of item ``weights`` (b x items)."""
-        matrix = self.matrix
-        if isinstance(matrix, _Transposed):
-            totals = (matrix.transposed @ np.ascontiguousarray(weights.T)).T
-        elif sp.issparse(matrix):
-            totals = (matrix.T @ weights.T).T
-        else:
-            totals = weights @ matrix
-        return self.combine(np.asarray(totals, dtype=np.float64))
+        if isinstance(matrix, sp.csr_array):
+            return ResampledTerms(_Transposed(sp.csr_array(matrix.T)), self.combine)
+        return ResampledTerms(np.ascontiguousarray(matrix), self.combine)
 
     def grouped(self, group: NDArray[np.intp], n_groups: int) -> NDArray[np.float64]:
         """The statistic within each group of items (``group[i]`` is item i's group)."""
@@ -74,9 +65,33 @@ class ItemTerms:
             (np.ones(len(group)), (group, np.arange(len(group)))),
             shape=(n_groups, len(group)),
         )
-        totals = indicator @ self.matrix
-        if sp.issparse(totals):
-            totals = totals.toarray()
+        matrix = self.matrix
+        if isinstance(matrix, sp.csr_array):
+            # scipy is untyped: pyright reads a sparse product as a dense array
+            totals = (indicator @ matrix).toarray()  # pyright: ignore[reportAttributeAccessIssue]
+        else:
+            totals = indicator @ matrix
+        return self.combine(np.asarray(totals, dtype=np.float64))
+
+
+@dataclass(frozen=True, eq=False)
+class ResampledTerms:
+    """The terms of the items a bootstrap draws from, laid out for weighted column sums."""
+
+    matrix: NDArray[np.float64] | _Transposed
+    combine: Combine
+
+    @property
+    def width(self) -> int:
+        return self.matrix.shape[1]
+
+    def weighted(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The statistic under each row of item ``weights`` (b x items)."""
+        matrix = self.matrix
+        if isinstance(matrix, _Transposed):
+            totals = (matrix.transposed @ np.ascontiguousarray(weights.T)).T
+        else:
+            totals = weights @ matrix
         return self.combine(np.asarray(totals, dtype=np.float64))
 
 
@@ -88,7 +103,9 @@ class _Transposed:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.transposed.shape[::-1]
+        # scipy is untyped: pyright infers a sparse shape as possibly None
+        rows, columns = self.transposed.shape  # pyright: ignore[reportGeneralTypeIssues]
+        return columns, rows
 
 
 @runtime_checkable
@@ -105,12 +122,14 @@ def term_matrix(n_items: int, width: int, rows: NDArray[np.int64], columns: NDAr
     """The items x ``width`` matrix with ``values`` summed at (``rows``, ``columns``):
     dense when small (a ``bincount``), sparse otherwise."""
     if n_items * width <= DENSE_LIMIT:
-        flat = np.bincount(rows * width + columns, weights=values, minlength=n_items * width)
+        # numpy's stub types a bincount as intp, weights or not
+        flat: NDArray[np.float64] = np.bincount(  # pyright: ignore[reportAssignmentType]
+            rows * width + columns, weights=values, minlength=n_items * width)
         return flat.reshape(n_items, width)
     return sp.csr_array((values, (rows, columns)), shape=(n_items, width))
 
 
-def columns(*parts: NDArray[np.float64]) -> NDArray[np.float64]:
+def columns(*parts: ArrayLike) -> NDArray[np.float64]:
     """Per-item vectors side by side: a dense items x len(parts) matrix."""
     return np.column_stack([np.asarray(p, dtype=np.float64) for p in parts])
 

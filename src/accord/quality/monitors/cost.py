@@ -91,12 +91,14 @@ def cost(
     if task_price is not None:
         each = each + as_float("task_price", task_price, len(who))
     hours = np.bincount(who, weights=spent_ms, minlength=n) / MS_PER_HOUR
-    spend = np.bincount(who, weights=each, minlength=n)
-    if category is None:
-        category_spend = np.zeros(0)
-    else:
+    # numpy's stub types a bincount as intp, weights or not
+    spend: NDArray[np.float64] = np.bincount(  # pyright: ignore[reportAssignmentType]
+        who, weights=each, minlength=n)
+    category_spend: NDArray[np.float64] = np.zeros(0)
+    if category is not None:
         code, k = as_index("category", category, n_categories, len(who))
-        category_spend = np.bincount(code, weights=each, minlength=k)
+        category_spend = np.bincount(  # pyright: ignore[reportAssignmentType]
+            code, weights=each, minlength=k)
 
     total = float(spend.sum())
     done = len(who)

@@ -9,6 +9,7 @@ entry, so that a caller can find the row that broke a report.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -51,7 +52,8 @@ def as_bool(name: str, values: ArrayLike, length: int | None) -> NDArray[np.bool
     return _checked_length(name, np.asarray(values, dtype=bool).reshape(-1), length)
 
 
-def as_seconds(name: str, values: ArrayLike, length: int | None) -> NDArray[np.float64]:
+def as_seconds(name: str, values: ArrayLike | Sequence[float | np.datetime64],
+               length: int | None) -> NDArray[np.float64]:
     """Epoch seconds from ``datetime64`` values (any unit) or from numbers already in seconds."""
     array = np.asarray(values).reshape(-1)
     if array.dtype.kind == "M":

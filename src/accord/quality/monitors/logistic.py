@@ -61,7 +61,8 @@ def grouped_logistic(
     def sums(weights: NDArray[np.float64]) -> NDArray[np.float64]:
         if n_groups == 1:
             return np.array([weights.sum()])
-        return np.bincount(rows_group, weights=weights, minlength=n_groups)
+        return np.bincount(  # pyright: ignore[reportReturnType]  # numpy's stub: intp
+            rows_group, weights=weights, minlength=n_groups)
 
     for _ in range(max_iter):
         live = ~stopped

@@ -90,7 +90,8 @@ class PairCounts:
     def comparisons(self) -> NDArray[np.float64]:
         """How many comparisons each model took part in."""
         games = self.wins_first + self.wins_second + self.ties
-        return (np.bincount(self.first, games, self.n_models)
+        # numpy's stub types a bincount as intp, weights or not
+        return (np.bincount(self.first, games, self.n_models)  # pyright: ignore[reportReturnType]
                 + np.bincount(self.second, games, self.n_models))
 
 

@@ -168,9 +168,10 @@ def _win_tables(layout: _Layout, outcome: NDArray[np.int64], weight: NDArray[np.
     w, o = weight[votes], outcome[votes]
     forward, backward = base + first * size + second, base + second * size + first
     share = np.where(o == FIRST_PREFERRED, 1.0, np.where(o == SECOND_PREFERRED, 0.0, 0.5))
-    flat = np.bincount(np.concatenate([forward, backward]),
-                       weights=np.concatenate([w * share, w * (1.0 - share)]),
-                       minlength=len(tasks) * size * size)
+    # numpy's stub types a bincount as intp, weights or not
+    flat: NDArray[np.float64] = np.bincount(  # pyright: ignore[reportAssignmentType]
+        np.concatenate([forward, backward]),
+        weights=np.concatenate([w * share, w * (1.0 - share)]), minlength=len(tasks) * size * size)
     return flat.reshape(len(tasks), size, size)
 
 

@@ -9,24 +9,29 @@ of ``text``, ``dimensions``, ``priority``, ``edge_cases``, ``escalation_rules``,
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 import anyio
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from accord.core.errors import NotFound
+from accord.core.errors import ErrorKind, NotFound
 from accord.core.guidelines import diff as guideline_diff
 from accord.core.guidelines import drafts as guideline_drafts
 from accord.core.guidelines.current import Guideline
 from accord.core.guidelines.drafts import GuidelineVersion
-from accord.db.types import utcnow
+from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
 from accord.web.pages.rendering import render_page
+from accord.web.sources import Now
 
 router = APIRouter(tags=["guidelines"])
+READ = caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID)
+"""Reading is for every member; a draft only for managers (to others it does not exist)."""
+WRITE = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
+                      ErrorKind.INVALID)
+"""Drafts are written by managers; a published version never changes (409)."""
 
 
 class DimensionOut(BaseModel):
@@ -107,20 +112,22 @@ def render_panel(guideline: Guideline) -> str:
                                                    "definitions": guideline.dimensions})
 
 
-@router.get("/projects/{project}/guidelines", response_model=list[GuidelineOut])
+@router.get("/projects/{project}/guidelines", summary="List guideline versions",
+            response_model=list[GuidelineOut], responses=READ)
 async def list_guidelines(project: str, me: Caller) -> list[GuidelineOut]:
     """Every version, newest first; the draft only for managers."""
     return [version_out(v) for v in await me.run(guideline_drafts.list_versions, project)]
 
 
-@router.post("/projects/{project}/guidelines", response_model=GuidelineOut, status_code=201)
-async def create_draft(project: str, body: GuidelineIn, me: Caller) -> GuidelineOut:
+@router.post("/projects/{project}/guidelines", summary="Start a draft",
+             response_model=GuidelineOut, status_code=201, responses=WRITE)
+async def create_draft(project: str, body: GuidelineIn, me: Caller, at: Now) -> GuidelineOut:
     """Start the project's draft from the current version, with the given fields."""
-    return version_out(await me.run(guideline_drafts.create_draft, project, body.fields(),
-                                    utcnow()))
+    return version_out(await me.run(guideline_drafts.create_draft, project, body.fields(), at))
 
 
-@router.get("/projects/{project}/guidelines/diff", response_model=None)
+@router.get("/projects/{project}/guidelines/diff", summary="What changed between versions",
+            response_model=None, responses=READ)
 async def diff_guidelines(
     project: str, me: Caller,
     since: int | None = Query(None, alias="from", description="older version (default: the "
@@ -128,26 +135,32 @@ async def diff_guidelines(
     target: int | None = Query(None, alias="to", description="newer version (default: current)"),
 ) -> dict:
     """What changed between two versions: text hunks and the structured parts."""
-    changes = await me.run(partial(guideline_diff.changes, since=since, target=target), project)
+    changes = await me.run(guideline_diff.changes, project, since=since, target=target)
     if changes is None:
         raise NotFound(f'no guideline has been published for "{project}" yet')
     return guideline_diff.as_dict(changes)
 
 
-@router.get("/projects/{project}/guidelines/{version}", response_model=GuidelineOut)
+@router.get("/projects/{project}/guidelines/{version}", summary="Read a guideline version",
+            response_model=GuidelineOut, responses=READ)
 async def get_guideline(project: str, version: int, me: Caller) -> GuidelineOut:
+    """One version with everything in it; a draft only for managers."""
     return version_out(await me.run(guideline_drafts.get_version, project, version))
 
 
-@router.patch("/projects/{project}/guidelines/{version}", response_model=GuidelineOut)
-async def update_draft(project: str, version: int, body: GuidelineIn,
-                       me: Caller) -> GuidelineOut:
+@router.patch("/projects/{project}/guidelines/{version}", summary="Edit the draft",
+              response_model=GuidelineOut, responses=WRITE)
+async def update_draft(project: str, version: int, body: GuidelineIn, me: Caller,
+                       at: Now) -> GuidelineOut:
     """Change fields of the draft; a published version answers 409 and stays as it was."""
     return version_out(await me.run(guideline_drafts.update_draft, project, version,
-                                    body.fields(), utcnow()))
+                                    body.fields(), at))
 
 
-@router.post("/projects/{project}/guidelines/{version}/preview", response_model=PreviewOut)
+@router.post("/projects/{project}/guidelines/{version}/preview", summary="Preview the draft",
+             response_model=PreviewOut,
+             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
+                                     ErrorKind.INVALID))
 async def preview_draft(project: str, version: int, body: GuidelineIn,
                         me: Caller) -> PreviewOut:
     """The draft, with the unsaved fields given, rendered as annotators will see it."""
@@ -156,7 +169,8 @@ async def preview_draft(project: str, version: int, body: GuidelineIn,
     return PreviewOut(version=version, html=html)
 
 
-@router.post("/projects/{project}/guidelines/{version}/publish", response_model=GuidelineOut)
-async def publish_draft(project: str, version: int, me: Caller) -> GuidelineOut:
+@router.post("/projects/{project}/guidelines/{version}/publish", summary="Publish the draft",
+             response_model=GuidelineOut, responses=WRITE)
+async def publish_draft(project: str, version: int, me: Caller, at: Now) -> GuidelineOut:
     """Publish the draft: it becomes the current version and never changes again."""
-    return version_out(await me.run(guideline_drafts.publish, project, version, utcnow()))
+    return version_out(await me.run(guideline_drafts.publish, project, version, at))

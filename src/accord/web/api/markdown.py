@@ -7,7 +7,9 @@ import anyio
 from fastapi import APIRouter
 from pydantic import Field
 
+from accord.core.errors import ErrorKind
 from accord.core.tasks.judgments import MAX_TEXT
+from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller, identity
 from accord.web.markdown import render_markdown
@@ -23,7 +25,9 @@ class MarkdownOut(Strict):
     html: str = Field(description="sanitised HTML, safe to insert into a page")
 
 
-@router.post("/markdown", response_model=MarkdownOut)
+@router.post("/markdown", summary="Preview Markdown as the pages render it",
+             response_model=MarkdownOut,
+             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.INVALID))
 async def preview(body: MarkdownIn, me: Caller) -> MarkdownOut:
     """Render ``text`` as the pages render Markdown (for a live preview)."""
     await me.run(identity)

@@ -4,20 +4,22 @@ reviewers too), and turning a digest entry into part of the next guideline draft
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from accord.core.errors import ErrorKind
 from accord.core.guidelines import drafts as guideline_drafts
 from accord.core.review import audit, digest
-from accord.db.types import utcnow
+from accord.web.api.documented import caller_errors
 from accord.web.api.guidelines import GuidelineOut, version_out
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
+from accord.web.sources import Now
 
 router = APIRouter(tags=["oversight"])
+OVERSIGHT = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
 
 
 class AuditEventOut(BaseModel):
@@ -30,14 +32,15 @@ class AuditEventOut(BaseModel):
     details: dict[str, Any] = Field(description="why and what: rationale, note, ranking, …")
 
 
-@router.get("/projects/{project}/audit", response_model=list[AuditEventOut])
+@router.get("/projects/{project}/audit", summary="The audit trail",
+            response_model=list[AuditEventOut], responses=OVERSIGHT)
 async def audit_trail(
     project: str, me: Caller,
     action: str | None = Query(None, description="one action, or a prefix ending in '.'"),
     limit: int = Query(200, ge=1, le=audit.MAX_EVENTS),
 ) -> list[AuditEventOut]:
     """Decisions that changed a task's consensus or the rules, newest first."""
-    events = await me.run(partial(audit.events, action=action, limit=limit), project)
+    events = await me.run(audit.events, project, action=action, limit=limit)
     return [AuditEventOut(**event.__dict__) for event in events]
 
 
@@ -75,7 +78,8 @@ class DigestOut(BaseModel):
     dimensions: list[str]
 
 
-@router.get("/projects/{project}/digest", response_model=DigestOut)
+@router.get("/projects/{project}/digest", summary="The disagreement digest",
+            response_model=DigestOut, responses=OVERSIGHT)
 async def disagreement_digest(
     project: str, me: Caller,
     category: str | None = None,
@@ -86,9 +90,9 @@ async def disagreement_digest(
     limit: int = Query(20, ge=1, le=digest.MAX_ENTRIES),
 ) -> DigestOut:
     """The most disputed finished tasks, lowest agreement first, with every rationale."""
-    result = await me.run(partial(
-        digest.digest, category=category, guideline_version=guideline_version, since=since,
-        until=until, dimension=dimension, limit=limit), project)
+    result = await me.run(
+        digest.digest, project, category=category, guideline_version=guideline_version,
+        since=since, until=until, dimension=dimension, limit=limit)
     return DigestOut(
         entries=[DigestEntryOut(**{**e.__dict__,
                                    "judgments": [JudgmentOut(**j.__dict__) for j in e.judgments]})
@@ -116,9 +120,12 @@ class DraftAdditionIn(Strict):
                 "better_response": self.better_response, "explanation": self.explanation}
 
 
-@router.post("/projects/{project}/guidelines/draft/additions", response_model=GuidelineOut)
-async def add_to_draft(project: str, body: DraftAdditionIn, me: Caller) -> GuidelineOut:
+@router.post("/projects/{project}/guidelines/draft/additions", summary="Add to the next draft",
+             response_model=GuidelineOut,
+             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
+                                     ErrorKind.CONFLICT, ErrorKind.INVALID))
+async def add_to_draft(project: str, body: DraftAdditionIn, me: Caller,
+                       at: Now) -> GuidelineOut:
     """Append to the current draft (created from the current version if there is none)."""
-    draft = await me.run(guideline_drafts.add_to_draft, project, body.kind, body.entry(),
-                         utcnow())
+    draft = await me.run(guideline_drafts.add_to_draft, project, body.kind, body.entry(), at)
     return version_out(draft)

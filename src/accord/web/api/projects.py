@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import Connection
 
-from accord.core.errors import Forbidden
+from accord.core.errors import ErrorKind, Forbidden
 from accord.core.people.access import can_review
 from accord.core.people.users import User
 from accord.core.projects import progress as progress_rules
 from accord.core.projects.project import Project, project_for_member, projects_of, roles_of
 from accord.core.report import build_report
+from accord.core.report.schema import QualityReport
 from accord.core.report.scope import Scope
-from accord.db.types import utcnow
-from accord.web.api.schemas import ProgressOut, ProjectOut, UserOut
+from accord.web.api.documented import caller_errors
+from accord.web.api.schemas import DimensionOut, ProgressOut, ProjectOut, UserOut
 from accord.web.deps import Caller, identity
+from accord.web.sources import Now
 
 router = APIRouter(tags=["projects"])
 
@@ -29,7 +32,7 @@ def _out(project: Project, roles) -> ProjectOut:
         ranking_mode=project.ranking_mode,
         allow_ties=project.allow_ties,
         require_rationale=project.require_rationale,
-        dimensions=[d.as_dict() for d in project.dimensions],
+        dimensions=[DimensionOut(**d.as_dict()) for d in project.dimensions],
         roles=sorted(roles),
     )
 
@@ -42,52 +45,66 @@ def _one_project(conn: Connection, user: User, name: str) -> ProjectOut:
     return _out(*project_for_member(conn, name, user))
 
 
-def _progress(conn: Connection, user: User, name: str):
+def _progress(conn: Connection, user: User, name: str, now: datetime):
     project, _ = project_for_member(conn, name, user)
-    return progress_rules.progress(conn, project, utcnow())
+    return progress_rules.progress(conn, project, now)
 
 
-@router.get("/me", response_model=UserOut)
+@router.get("/me", summary="Who the caller is", response_model=UserOut,
+            responses=caller_errors())
 async def whoami(me: Caller) -> UserOut:
+    """The user the token or login session belongs to."""
     user = await me.run(identity)
     return UserOut(name=user.name, kind=user.kind, is_admin=user.is_admin)
 
 
-@router.get("/projects", response_model=list[ProjectOut])
+@router.get("/projects", summary="List the caller's projects",
+            response_model=list[ProjectOut], responses=caller_errors())
 async def list_projects(me: Caller) -> list[ProjectOut]:
+    """The projects the caller is a member of (every project for an admin), with their roles."""
     return await me.run(_visible_projects)
 
 
-@router.get("/projects/{project}", response_model=ProjectOut)
+@router.get("/projects/{project}", summary="Read a project", response_model=ProjectOut,
+            responses=caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID))
 async def get_project(project: str, me: Caller) -> ProjectOut:
+    """The project's settings and the caller's roles in it."""
     return await me.run(_one_project, project)
 
 
-@router.get("/projects/{project}/progress", response_model=ProgressOut)
-async def get_progress(project: str, me: Caller) -> ProgressOut:
-    result = await me.run(_progress, project)
+@router.get("/projects/{project}/progress", summary="A project's progress",
+            response_model=ProgressOut,
+            responses=caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID))
+async def get_progress(project: str, me: Caller, at: Now) -> ProgressOut:
+    """Tasks by status, annotations stored and leases active now."""
+    result = await me.run(_progress, project, at)
     return ProgressOut(**result.__dict__)
 
 
-def _report(conn: Connection, user: User, name: str, scope: Scope) -> dict:
+def _report(conn: Connection, user: User, name: str, scope: Scope,
+            now: datetime) -> QualityReport:
     project, roles = project_for_member(conn, name, user)
     if not can_review(user, roles):
         raise Forbidden(f'the report of "{project.name}" is for its reviewers and managers')
-    return build_report(conn, project, utcnow(), store_consensus=False, scope=scope)
+    return build_report(conn, project, now, store_consensus=False, scope=scope)
 
 
-@router.get("/projects/{project}/report")
+@router.get("/projects/{project}/report", summary="The quality report",
+            response_model=QualityReport, response_model_exclude_unset=True,
+            responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID))
 async def get_report(
-    project: str, me: Caller,
+    project: str, me: Caller, at: Now,
     guideline_version: Annotated[list[int] | None, Query(
         description="Count only annotations made under this guideline version; repeatable.",
     )] = None,
     include_ai: Annotated[bool, Query(
         description="Count AI judges' annotations in the figures.")] = False,
-) -> dict:
+) -> QualityReport:
     """The quality report: ``agreement``, ``annotators``, ``consensus``, ``monitors``, ``cost``.
 
-    Reading it changes nothing; ``accord report`` stores the consensus it computes.
+    Reading it changes nothing; ``accord report`` stores the consensus it computes. A field
+    that this report leaves out (the gold columns of a project without gold tasks, a
+    per-annotator figure of a project without annotators) is absent, not null.
     """
     scope = Scope(guideline_versions=tuple(guideline_version or ()), include_ai=include_ai)
-    return await me.run(_report, project, scope)
+    return await me.run(_report, project, scope, at)

@@ -15,9 +15,11 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response
 
+from accord.core.errors import ErrorKind
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.core.work.claims import Wait
+from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import (
     AnnotationIn,
     CalibrationFeedbackOut,
@@ -25,9 +27,10 @@ from accord.web.api.schemas import (
     SkipIn,
     SkipOut,
     SubmissionOut,
+    TaskOut,
 )
 from accord.web.deps import Caller
-from accord.web.sources import chance, now
+from accord.web.sources import Now, chance
 
 router = APIRouter(tags=["annotation"])
 
@@ -50,13 +53,16 @@ def waiting(wait: Wait, at) -> Response:
 
 @router.get(
     "/projects/{project}/tasks/next",
+    summary="Claim the next task",
     response_model=NextTaskOut,
     responses={204: {"description": "no task for the caller now; when a project rule holds "
                                     "work back, the Accord-Wait headers say why",
-                     "headers": {k: {"description": v} for k, v in WAIT_HEADERS.items()}}},
+                     "headers": {k: {"description": v} for k, v in WAIT_HEADERS.items()}},
+               **caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)},
 )
-async def next_task(project: str, me: Caller, request: Request, response: Response):
-    at = now(request)
+async def next_task(project: str, me: Caller, at: Now, request: Request, response: Response):
+    """Lease the caller's next task in the project (or resume the one they hold), with its
+    responses in the order this annotator is shown them."""
     claim = await me.run(claims.next_task, project, at, chance(request))
     if claim is None:
         return Response(status_code=204)
@@ -68,15 +74,20 @@ async def next_task(project: str, me: Caller, request: Request, response: Respon
     return NextTaskOut(
         assignment_id=claim.assignment_id,
         lease_expires_at=claim.lease_expires_at,
-        task=asdict(claim.task),
+        task=TaskOut.model_validate(asdict(claim.task)),
     )
 
 
-@router.post("/assignments/{assignment_id}/submit", response_model=SubmissionOut)
-async def submit(assignment_id: int, body: AnnotationIn, me: Caller, request: Request,
+@router.post("/assignments/{assignment_id}/submit", summary="Submit a judgment",
+             response_model=SubmissionOut,
+             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
+                                     ErrorKind.CONFLICT, ErrorKind.INVALID))
+async def submit(assignment_id: int, body: AnnotationIn, me: Caller, at: Now,
                  response: Response):
+    """Store the judgment for the caller's assignment; submitting it again returns the stored
+    one (``Idempotent-Replayed: true``); a late one is kept while the task has a free slot."""
     judgment = Judgment(**body.model_dump())
-    stored = await me.run(submissions.submit, assignment_id, judgment, now(request))
+    stored = await me.run(submissions.submit, assignment_id, judgment, at)
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     feedback = stored.calibration
@@ -91,7 +102,11 @@ async def submit(assignment_id: int, body: AnnotationIn, me: Caller, request: Re
     )
 
 
-@router.post("/assignments/{assignment_id}/skip", response_model=SkipOut)
-async def skip(assignment_id: int, body: SkipIn, me: Caller, request: Request) -> SkipOut:
-    await me.run(submissions.skip, assignment_id, body.reason, now(request))
+@router.post("/assignments/{assignment_id}/skip", summary="Skip an assigned task",
+             response_model=SkipOut,
+             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
+                                     ErrorKind.CONFLICT, ErrorKind.INVALID))
+async def skip(assignment_id: int, body: SkipIn, me: Caller, at: Now) -> SkipOut:
+    """Give the task back with a reason; it returns to the pool for others, never to you."""
+    await me.run(submissions.skip, assignment_id, body.reason, at)
     return SkipOut(assignment_id=assignment_id)

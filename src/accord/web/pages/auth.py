@@ -9,10 +9,10 @@ from starlette.responses import RedirectResponse, Response
 
 from accord.core.errors import Unauthenticated
 from accord.core.people import sessions
-from accord.db.types import utcnow
 from accord.web.pages.errors import safe_next
 from accord.web.pages.rendering import render
 from accord.web.sessions import clear_session_cookie, session_token, set_session_cookie
+from accord.web.sources import Now
 
 router = APIRouter()
 
@@ -30,6 +30,7 @@ async def login_form(request: Request, next: str = "/") -> Response:
 @router.post("/login")
 async def login(
     request: Request,
+    at: Now,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -38,7 +39,7 @@ async def login(
     try:
         if len(password) > MAX_PASSWORD:
             raise Unauthenticated(LOGIN_FAILED)
-        started = await database.run(sessions.log_in, username.strip(), password, utcnow())
+        started = await database.run(sessions.log_in, username.strip(), password, at)
     except Unauthenticated:
         return await render(request, "login.html", status=401, next=safe_next(next),
                             username=username, error=LOGIN_FAILED)

@@ -2,8 +2,8 @@
 
 Only presentation attributes (``fill``, ``stroke``) are used, never a ``style`` attribute,
 so the charts live under ``style-src 'self'``. Every label is escaped here; the result is
-``Markup`` so the template prints it as is. The report's own helpers (``bar_chart``,
-``interval_chart`` in ``exports.report_html``) draw the annotator and model charts.
+``Markup`` so the template prints it as is. The annotator and model charts are the ones the
+HTML report draws (``accord.charts``); progress and agreement by day are the dashboard's own.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from html import escape
 
 from markupsafe import Markup
 
+from accord.charts import Estimate, bar_chart, interval_chart
 from accord.core.report.dashboard import DayAgreement
-from accord.exports.report_html import bar_chart, interval_chart
+from accord.core.report.schema.annotators import AnnotatorRow
+from accord.core.report.schema.consensus import ModelRating
 
 WIDTH, LABEL_WIDTH, ROW = 640, 150, 24
 STATUS_COLOURS = {
@@ -87,12 +89,16 @@ def agreement_chart(days: list[DayAgreement]) -> Markup:
     return Markup("".join(parts))
 
 
-def reliability_chart(annotators: list[dict]) -> Markup:
-    rows = [(row["name"], row.get("reliability")) for row in annotators]
+def reliability_chart(annotators: list[AnnotatorRow]) -> Markup:
+    rows = [(row.name, row.reliability) for row in annotators]
     if not rows:
         return Markup('<p class="muted">No annotator has submitted yet.</p>')
     return Markup(bar_chart(rows, title="reliability by annotator"))
 
 
-def models_chart(models: list[dict]) -> Markup:
-    return Markup(interval_chart(models))
+def models_chart(models: list[ModelRating]) -> Markup:
+    """Model ratings as points with their bootstrap intervals, as in the HTML report."""
+    if not models:
+        return Markup('<p class="muted">No model was compared with another.</p>')
+    return Markup(interval_chart([Estimate(m.model, m.rating, m.lower, m.upper)
+                                  for m in models], title="model ratings"))

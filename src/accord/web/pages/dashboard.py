@@ -11,18 +11,18 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from accord.core.report.dashboard import dashboard
-from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages import charts
 from accord.web.pages.rendering import render
+from accord.web.sources import Now
 
 router = APIRouter()
 
 
 @router.get("/projects/{project}/dashboard")
-async def dashboard_page(request: Request, project: str, viewer: Viewer) -> Response:
+async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now) -> Response:
     def load(conn, user):
-        return user, dashboard(conn, user, project, utcnow())
+        return user, dashboard(conn, user, project, at)
 
     user, board = await viewer.run(load)
     report = board.report
@@ -30,6 +30,6 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer) -> Resp
         request, "dashboard.html", user, board=board, report=report,
         progress_chart=charts.progress_chart(board.by_category),
         agreement_chart=charts.agreement_chart(board.agreement_by_day),
-        reliability_chart=charts.reliability_chart(report["annotators"]),
-        models_chart=charts.models_chart(report["consensus"].get("models", [])),
+        reliability_chart=charts.reliability_chart(report.annotators),
+        models_chart=charts.models_chart(report.consensus.models),
     )

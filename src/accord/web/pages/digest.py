@@ -23,9 +23,9 @@ from accord.core.guidelines import drafts as guideline_drafts
 from accord.core.people import access
 from accord.core.projects.project import project_for_member
 from accord.core.review import audit, digest
-from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
+from accord.web.sources import Now
 
 router = APIRouter()
 FILTERS = ("category", "guideline_version", "from", "to", "dimension")
@@ -69,7 +69,7 @@ async def digest_page(request: Request, project: str, viewer: Viewer,
 
 @router.post("/projects/{project}/digest/add")
 async def digest_add(
-    project: str, viewer: Viewer,
+    project: str, viewer: Viewer, at: Now,
     kind: Annotated[str, Form()] = "example", task: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "", better_response: Annotated[str, Form()] = "",
     explanation: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "",
@@ -79,7 +79,7 @@ async def digest_add(
     else:
         entry = {"task": task or None, "title": title, "better_response": better_response,
                  "explanation": explanation}
-    draft = await viewer.run(guideline_drafts.add_to_draft, project, kind, entry, utcnow())
+    draft = await viewer.run(guideline_drafts.add_to_draft, project, kind, entry, at)
     # Back to the same filtered digest: only the filters' own keys are carried over.
     kept = [(k, v) for k, v in parse_qsl(back.lstrip("?")) if k in FILTERS]
     query = urlencode([*kept, ("added", f"version {draft.version}: {title}")])

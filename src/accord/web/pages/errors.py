@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from accord.core.errors import AccordError, Unauthenticated
 from accord.web.pages.rendering import render_page
 from accord.web.sessions import clear_session_cookie, session_token
+from accord.web.statuses import status_of
 
 TITLES = {400: "Bad request", 401: "Log in", 403: "Not allowed", 404: "Not found",
           405: "Not allowed", 409: "Conflict", 422: "Invalid input"}
@@ -55,4 +56,4 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 def page_for_error(request: Request, error: AccordError) -> Response:
     if isinstance(error, Unauthenticated):
         return login_redirect(request)
-    return error_page(request, error.status, error.message)
+    return error_page(request, status_of(error), error.message)

@@ -19,10 +19,11 @@ from starlette.responses import RedirectResponse, Response
 from accord.core.errors import Conflict, InvalidInput
 from accord.core.guidelines import diff as guideline_diff
 from accord.core.guidelines import drafts as guideline_drafts
-from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.guideline_form import LISTS, fields_from, rows_of
 from accord.web.pages.rendering import render
+from accord.web.sources import Now
+from accord.web.statuses import status_of
 
 router = APIRouter()
 
@@ -44,8 +45,8 @@ async def guideline_list(request: Request, project: str, viewer: Viewer,
 
 
 @router.post("/projects/{project}/guidelines/new")
-async def guideline_new(project: str, viewer: Viewer) -> Response:
-    draft = await viewer.run(guideline_drafts.create_draft, project, {}, utcnow())
+async def guideline_new(project: str, viewer: Viewer, at: Now) -> Response:
+    draft = await viewer.run(guideline_drafts.create_draft, project, {}, at)
     return RedirectResponse(f"{_base(project)}/{draft.version}/edit", status_code=303)
 
 
@@ -70,8 +71,8 @@ async def guideline_edit(request: Request, project: str, version: int, viewer: V
 
 
 @router.post("/projects/{project}/guidelines/{version:int}/edit")
-async def guideline_save(request: Request, project: str, version: int,
-                         viewer: Viewer) -> Response:
+async def guideline_save(request: Request, project: str, version: int, viewer: Viewer,
+                         at: Now) -> Response:
     posted = await request.form()
     fields = fields_from(posted)
     shown = rows_of(fields)
@@ -79,21 +80,21 @@ async def guideline_save(request: Request, project: str, version: int,
         if posted.get("action") == "preview":
             panel = await viewer.run(guideline_drafts.preview, project, version, fields)
             return await _editor(request, viewer, project, version, form=shown, preview=panel)
-        await viewer.run(guideline_drafts.update_draft, project, version, fields, utcnow())
+        await viewer.run(guideline_drafts.update_draft, project, version, fields, at)
     except (InvalidInput, Conflict) as problem:
         return await _editor(request, viewer, project, version, form=shown,
-                             error=problem.message, status=problem.status)
+                             error=problem.message, status=status_of(problem))
     return RedirectResponse(f"{_base(project)}/{version}/edit?saved=1", status_code=303)
 
 
 @router.post("/projects/{project}/guidelines/{version:int}/publish")
-async def guideline_publish(request: Request, project: str, version: int,
-                            viewer: Viewer) -> Response:
+async def guideline_publish(request: Request, project: str, version: int, viewer: Viewer,
+                            at: Now) -> Response:
     try:
-        done = await viewer.run(guideline_drafts.publish, project, version, utcnow())
+        done = await viewer.run(guideline_drafts.publish, project, version, at)
     except (InvalidInput, Conflict) as problem:
         return await _editor(request, viewer, project, version, error=problem.message,
-                             status=problem.status)
+                             status=status_of(problem))
     target = f"{_base(project)}?{urlencode({'published': done.version})}"
     return RedirectResponse(target, status_code=303)
 

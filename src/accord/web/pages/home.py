@@ -11,10 +11,10 @@ from starlette.responses import Response
 
 from accord.core.people.users import User
 from accord.core.work import workload
-from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.navigation import links_for
 from accord.web.pages.rendering import render
+from accord.web.sources import Now
 
 router = APIRouter()
 
@@ -30,8 +30,8 @@ def _home(conn: Connection, user: User, now: datetime) -> HomePage:
 
 
 @router.get("/")
-async def home(request: Request, viewer: Viewer) -> Response:
-    page = await viewer.run(_home, utcnow())
+async def home(request: Request, viewer: Viewer, at: Now) -> Response:
+    page = await viewer.run(_home, at)
     links = {day.project.name: links_for(page.user, day.project.name, day.roles)
              for day in page.projects}
     return await render(request, "home.html", page.user, projects=page.projects, links=links)

@@ -34,7 +34,7 @@ PROJECT_LINKS: list[ProjectLink] = [
     ProjectLink("Dashboard", "/projects/{project}/dashboard", access.can_manage,
                 "Progress, agreement and annotators"),
     ProjectLink("What changed", "/projects/{project}/guidelines/changes",
-                lambda user, roles: True, "The guideline since you last worked"),
+                access.can_see_project, "The guideline since you last worked"),
     ProjectLink("Guidelines", "/projects/{project}/guidelines", access.can_manage,
                 "Draft, preview and publish versions"),
     ProjectLink("Digest", "/projects/{project}/digest", access.can_review,

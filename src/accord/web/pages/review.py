@@ -14,7 +14,6 @@ security middleware refuses cross-site posts.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -24,9 +23,10 @@ from starlette.responses import RedirectResponse, Response
 
 from accord.core.errors import Conflict, InvalidInput
 from accord.core.review import adjudication, escalation
-from accord.db.types import utcnow
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
+from accord.web.sources import Now
+from accord.web.statuses import status_of
 
 router = APIRouter()
 MAX_PLACES = 64
@@ -68,14 +68,14 @@ async def review_task(request: Request, project: str, task_id: str, viewer: View
 
 
 @router.post("/projects/{project}/review/{task_id:path}")
-async def review_decide(request: Request, project: str, task_id: str, viewer: Viewer) -> Response:
+async def review_decide(request: Request, project: str, task_id: str, viewer: Viewer,
+                        at: Now) -> Response:
     form = await request.form()
     count = int(str(form.get("count", "0"))) if str(form.get("count", "0")).isdigit() else 0
     places = _places(form, count)
     rationale = str(form.get("rationale", ""))
     try:
-        await viewer.run(adjudication.decide_by_places, project, task_id, places, rationale,
-                         utcnow())
+        await viewer.run(adjudication.decide_by_places, project, task_id, places, rationale, at)
     except InvalidInput as problem:
         echo = {"places": places, "rationale": rationale}
         return await _task_page(request, viewer, project, task_id, error=problem.message,
@@ -115,16 +115,16 @@ async def escalations_page(request: Request, project: str, viewer: Viewer, statu
 
 @router.post("/projects/{project}/escalations/{escalation_id}")
 async def escalation_update(
-    request: Request, project: str, escalation_id: int, viewer: Viewer,
+    request: Request, project: str, escalation_id: int, viewer: Viewer, at: Now,
     status: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
     severity: Annotated[str, Form()] = "",
 ) -> Response:
     try:
         _, tier = _queue_filters("", severity)
-        await viewer.run(partial(escalation.set_status, severity=tier), project, escalation_id,
-                         status, note, utcnow())
+        await viewer.run(escalation.set_status, project, escalation_id, status, note, at,
+                         severity=tier)
     except (InvalidInput, Conflict) as problem:
         return await _escalations(request, viewer, project, error=problem.message,
-                                  code=problem.status)
+                                  code=status_of(problem))
     return RedirectResponse(f"/projects/{quote(project, safe='')}/escalations",
                             status_code=303)

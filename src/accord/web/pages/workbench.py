@@ -21,7 +21,7 @@ from accord.core.work.calibration import AnswerReview, review_answer
 from accord.core.work.workbench import Workbench, break_after_minutes, open_task
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
-from accord.web.sources import chance, now
+from accord.web.sources import Now, chance
 
 router = APIRouter()
 
@@ -80,8 +80,8 @@ def _script_data(bench: Workbench) -> dict:
 
 
 @router.get("/projects/{project}/annotate")
-async def annotate(request: Request, project: str, viewer: Viewer) -> Response:
-    page = await viewer.run(_open, project, now(request), chance(request))
+async def annotate(request: Request, project: str, viewer: Viewer, at: Now) -> Response:
+    page = await viewer.run(_open, project, at, chance(request))
     bench = page.bench
     definitions = (
         bench.guideline.dimensions if bench.guideline else project_definitions(bench.project)
@@ -103,9 +103,9 @@ async def annotate(request: Request, project: str, viewer: Viewer) -> Response:
 
 @router.get("/projects/{project}/calibration/{assignment_id}")
 async def calibration_answer(request: Request, project: str, assignment_id: int,
-                             viewer: Viewer) -> Response:
+                             viewer: Viewer, at: Now) -> Response:
     """After a calibration answer: the annotator's ranking beside the reference, and why."""
-    user, review = await viewer.run(_review, project, assignment_id, now(request))
+    user, review = await viewer.run(_review, project, assignment_id, at)
     position = {r.id: i for i, r in enumerate(review.task.responses, start=1)}
     return await render(
         request, "workbench/calibration_feedback.html", user, project=review.project,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.core.errors import InvalidInput
-from accord.llm.backend import ChatBackend
+from accord.llm.chat import ChatBackend
 from accord.llm.local_models import SMOLLM2
 from accord.llm.model_names import unlisted_warning
 from accord.llm.openai_backend import DEFAULT_TIMEOUT_S, Endpoint, OpenAIBackend

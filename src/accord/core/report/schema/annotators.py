@@ -1,0 +1,33 @@
+"""The ``annotators`` section: one row per person (or AI judge) who annotated."""
+
+from __future__ import annotations
+
+from accord.core.report.schema.base import ReportModel
+
+
+class AnnotatorRow(ReportModel):
+    """One annotator's figures. An annotator the figures leave out (an AI judge, unless the
+    report counts them) has its count and nulls."""
+
+    name: str
+    """The annotator's login name."""
+    kind: str
+    """``human`` or ``ai`` (an AI judge)."""
+    annotations: int
+    """Annotations in the report's scope."""
+    reliability: float | None
+    """Dawid-Skene estimate of how often the annotator's pairwise outcome is the true one."""
+    agreement_with_consensus: float | None
+    """Share of the annotator's pairwise outcomes equal to the reliability-weighted outcome."""
+    median_seconds_per_task: float | None
+    """Median active time per annotation, in seconds."""
+    tasks_per_active_hour: float | None
+    """Annotations per hour of active time."""
+    spend: float | None
+    """Pay for the annotator's active time, in the currency of the pay rates."""
+    counted_in_figures: bool
+    """Whether the report's figures count this annotator's annotations."""
+    gold_answered: int | None = None
+    """Gold pairs the annotator judged; only in a project with gold tasks."""
+    gold_accuracy: float | None = None
+    """Share of those judged as the gold answer says; only in a project with gold tasks."""

@@ -1,0 +1,71 @@
+"""The whole report: what it counted, and its sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.core.report.schema.agreement import AgreementSection
+from accord.core.report.schema.annotators import AnnotatorRow
+from accord.core.report.schema.base import ReportModel
+from accord.core.report.schema.consensus import ConsensusSection
+from accord.core.report.schema.judges import JudgesSection
+from accord.core.report.schema.monitors import CostFigures, MonitorsSection
+
+
+class ReportScope(ReportModel):
+    """Which annotations the figures count."""
+
+    guideline_versions: list[int] | None
+    """The guideline version numbers whose annotations count; null counts every annotation."""
+    include_ai: bool
+    """Whether AI judges' annotations count in the figures (they always count in the model
+    win rates)."""
+
+
+class Counts(ReportModel):
+    """How much the report rests on."""
+
+    tasks: int
+    """Tasks of the project, in every status."""
+    annotations: int
+    """Annotations the figures count."""
+    pairwise_outcomes: int
+    """Pairwise outcomes (one annotator's vote on one response pair) the figures count."""
+    annotators: int
+    """Annotators with at least one annotation the figures count."""
+    accepted_pairs: int
+    """Decided pairs of settled tasks: what a preference export would take."""
+    ai_annotations: int
+    """Annotations by AI judges within the scope, counted in the figures or not."""
+    left_out_by_guideline_version: int
+    """Annotations outside the guideline versions the scope keeps."""
+
+
+class QualityReport(ReportModel):
+    """A project's quality report: agreement, annotators, consensus, monitors and cost."""
+
+    project: str
+    """The project's name."""
+    generated_at: str
+    """When the report was computed (ISO 8601, UTC)."""
+    scope: ReportScope
+    """The cut the figures count: guideline versions kept, AI judges in or out."""
+    counts: Counts
+    """Tasks, annotations, outcomes and people behind the figures."""
+    agreement: AgreementSection
+    """How often annotators agree, with intervals."""
+    annotators: list[AnnotatorRow]
+    """One row per annotator with an annotation in the scope."""
+    consensus: ConsensusSection
+    """The consensus per task and the model ratings."""
+    monitors: MonitorsSection
+    """Every monitor's figures and all their alerts."""
+    cost: CostFigures
+    """Active hours and spend."""
+    judges: JudgesSection
+    """AI judges' annotations, counted apart from people's, and their audits."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON document of ``accord report --json`` and of the API: every field the
+        report set, so a field that this report leaves out is absent rather than null."""
+        return self.model_dump(mode="json", exclude_unset=True)
