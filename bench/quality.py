@@ -91,6 +91,7 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
     """One timed run of each step of ``compute_report``, in its order (where the time goes)."""
     from accord.core.report import _exported, agreement, annotators, consensus, monitors
     from accord.core.report import gold as gold_rules
+    from accord.core.report.consensus_of_others import agreement_with_others
     from accord.core.report.pairs import pair_items
     from accord.core.report.schema.monitors import CostFigures
 
@@ -105,16 +106,17 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
     pairs = step("pair items (task, pair) of the outcomes", lambda: pair_items(arrays))
     agreed = step("consensus.compute (majority, Dawid-Skene, rankings)",
                   lambda: consensus.compute(arrays, pairs))
-    agrees = consensus.agrees_with_consensus(pairs, agreed, arrays.outcomes.outcome)
+    others = step("each vote against the others' consensus",
+                  lambda: agreement_with_others(pairs, arrays.outcomes.outcome))
     accepted, times = _exported(arrays, agreed)
     results = step("monitors.run (fatigue, bias, refusal, staleness, cost)", lambda: monitors.run(
-        arrays, project, pairs, agrees, now.timestamp(), accepted, times))
+        arrays, project, pairs, others, now.timestamp(), accepted, times))
     step("agreement section (figures, intervals, groups)",
          lambda: agreement.agreement_section(arrays, pairs))
     step("monitors and cost sections (figures by annotator name)", lambda: (
         monitors.section(results, names), monitors.figures(results.cost, names, CostFigures)))
     step("annotators section (with gold accuracy)", lambda: annotators.section(
-        arrays, agreed, agrees, gold_rules.accuracy(arrays, pairs, gold), results.cost))
+        arrays, agreed, others, gold_rules.accuracy(arrays, pairs, gold), results.cost))
     step("consensus section (models, win rates)", lambda: consensus.section(
         arrays, agreed, project.agreement_threshold))
     return figures

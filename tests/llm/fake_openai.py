@@ -7,7 +7,8 @@ or fail every request after the first N. ``reply`` scripts the answers, e.g. a j
 always prefers position A. Every request body is kept, and the usage of every answer it
 gave, so tests compare Accord's accounting with what the server reported.
 
-An answer longer than the request's ``max_tokens`` (one token a word) is cut there with
+An answer longer than the request's ``max_tokens`` (one token a word, unless the reply gives
+its ``tokens``) is cut there with
 ``finish_reason: "length"``, as real servers do; a scripted ``Reply`` may also name its own
 ``finish_reason``. Like llama.cpp's server, it can name its model by a file path:
 ``listed_models`` is what ``GET /v1/models`` lists (None: the route is missing, 404, as on a
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import socket
 import subprocess
 import sys
@@ -56,13 +58,34 @@ STALL_TICK_S = 0.02
 
 @dataclass(frozen=True)
 class Reply:
-    """A scripted answer; ``first_token_top`` replaces the alternatives at position 0."""
+    """A scripted answer; ``first_token_top`` replaces the alternatives at position
+    ``top_at`` (the first token unless said otherwise).
+
+    ``tokens`` splits ``text`` the way a real server's tokenizer does (``tokenize``:
+    ``**A**:`` is ``**``, ``A``, ``**:``), so that a reply in any shape — a verdict in bold,
+    after a newline, after ``Verdict:`` — comes with log-probabilities where a real server
+    gives them; without it every word is one token, as before."""
 
     text: str
     first_token_top: list[tuple[str, float]] | None = None
     finish_reason: str | None = None
     """Reported as it is (``length``: the answer was cut off); None: ``stop``, or
     ``length`` where ``max_tokens`` cuts the text."""
+    tokens: tuple[str, ...] | None = None
+    top_at: int = 0
+
+    def __post_init__(self) -> None:
+        if self.tokens is not None and "".join(self.tokens) != self.text:
+            raise ValueError("the tokens must spell the reply's text")
+
+
+_TOKEN = re.compile(r"\n+|[^\S\n]*\w+|[^\S\n]*[^\w\s]+|[^\S\n]+")
+
+
+def tokenize(text: str) -> tuple[str, ...]:
+    """``text`` as a BPE tokenizer roughly splits it: newlines apart, each word with the
+    space before it, runs of punctuation apart from words."""
+    return tuple(_TOKEN.findall(text))
 
 
 @dataclass(frozen=True)
@@ -188,20 +211,22 @@ class FakeOpenAI:
         scripted = self.reply(body)
         reply = scripted if isinstance(scripted, Reply) else Reply(scripted)
         words = reply.text.split(" ")
+        tokens = list(reply.tokens) if reply.tokens is not None else \
+            [word if i == 0 else " " + word for i, word in enumerate(words)]
         limit = body.get("max_tokens") or body.get("max_completion_tokens")
         finish = reply.finish_reason or "stop"
-        if limit is not None and len(words) > limit:
-            words, finish = words[:limit], "length"
-        text = " ".join(words)
+        if limit is not None and len(tokens) > limit:
+            tokens, finish = tokens[:limit], "length"
+        text = "".join(tokens)
         prompt_tokens = sum(count_tokens(m.get("content") or "") for m in body["messages"])
-        completion_tokens = count_tokens(text)
+        completion_tokens = count_tokens(text) if reply.tokens is None else len(tokens)
         with self._lock:
             self.answered.append(Answered(body["model"], prompt_tokens, completion_tokens, text))
         choice: dict = {"index": 0, "finish_reason": finish,
                         "message": {"role": "assistant", "content": text}}
         if body.get("logprobs"):
-            choice["logprobs"] = {"content": _logprobs(words, body.get("top_logprobs") or 0,
-                                                       reply.first_token_top)}
+            choice["logprobs"] = {"content": _logprobs(tokens, body.get("top_logprobs") or 0,
+                                                       reply.first_token_top, reply.top_at)}
         return {
             "id": f"chatcmpl-{len(self.answered)}", "object": "chat.completion",
             "created": int(time.time()), "model": self.answer_as or body["model"],
@@ -211,12 +236,11 @@ class FakeOpenAI:
         }
 
 
-def _logprobs(words: list[str], top: int, first_top: list[tuple[str, float]] | None,
-              ) -> list[dict]:
+def _logprobs(tokens: list[str], top: int, first_top: list[tuple[str, float]] | None,
+              top_at: int) -> list[dict]:
     positions = []
-    for index, word in enumerate(words):
-        token = word if index == 0 else " " + word
-        if index == 0 and first_top is not None:
+    for index, token in enumerate(tokens):
+        if index == top_at and first_top is not None:
             alternatives = sorted(first_top, key=lambda pair: pair[1], reverse=True)[:top]
             chosen = next((lp for t, lp in first_top if t == token), CHOSEN_LOGPROB)
         else:

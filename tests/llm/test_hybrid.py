@@ -4,15 +4,16 @@ inconsistent and unsure tasks, and settled tasks come back when the rule gets st
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from accord.core.errors import InvalidInput
 from accord.core.judging import hybrid
+from accord.core.judging.judge_audit import judge_audit
 from accord.core.people.users import User
 from accord.core.projects.project import Project, get_project
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
-from accord.db.tables import QUEUE_FULL, audit_events, task_consensus, tasks
+from accord.db.tables import QUEUE_FULL, annotations, audit_events, task_consensus, tasks
 from accord.db.types import utcnow
 from accord.llm.judge_run import run_judge
 from tests.factories import add_comparison, make_project, make_user
@@ -143,6 +144,37 @@ def test_a_rule_that_does_not_settle_leaves_everything_with_people(engine, fake_
 
     assert routing["settled"] == 0 and routing["to_humans"]["settling_off"] == 2
     assert {state[0] for state in states(engine).values()} == {"open"}
+
+
+def test_an_inconsistent_verdict_never_settles_and_counts_zero_in_the_audit(engine,
+                                                                           fake_openai):
+    project = make_project(engine, "split", overlap=2)
+    with engine.begin() as conn:
+        for name in ("split-1", "split-2", "calm-1"):
+            add_comparison(conn, project, name)
+    p_tie = 0.218
+    habits = {"split-1": judge_replies.position_a_with(0.6, p_tie),
+              "split-2": judge_replies.position_a_with(0.6, p_tie),
+              "calm-1": judge_replies.longer_with(SURE, 0.05)}
+    fake_openai.fake.reply = lambda body: habits[judge_replies.task_of(body)](body)
+    run_judge(engine, project.name, JUDGE, pair_judge(fake_openai))
+    # A judgment stored before an inconsistent pair's confidence was 0: the mean P(tie).
+    with engine.begin() as conn:
+        task_id = conn.execute(select(tasks.c.id).where(tasks.c.external_id == "split-2")
+                               ).scalar_one()
+        details = conn.execute(select(annotations.c.details)
+                               .where(annotations.c.task_id == task_id)).scalar_one()
+        conn.execute(update(annotations).where(annotations.c.task_id == task_id)
+                     .values(details={**details, "confidence": p_tie}))
+
+    routing = route(engine, project, min_confidence=0.0)
+    with engine.connect() as conn:
+        audit = judge_audit(conn, get_project(conn, project.name), JUDGE)
+
+    assert routing["settled"] == 1 and routing["to_humans"] == {"inconsistent": 2}
+    assert states(engine)["split-1"][0] == "open"
+    assert audit["swap_consistency"] == pytest.approx(1 / 3, abs=1e-6)
+    assert audit["mean_confidence"] == pytest.approx(SURE / 3, abs=1e-5)
 
 
 def test_an_untrusted_judge_settles_nothing(engine, fake_openai):

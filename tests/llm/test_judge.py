@@ -264,3 +264,50 @@ def test_tasks_of_more_than_two_responses_are_passed_over_and_counted(engine, fa
     assert (run.pending, run.judged, run.passed_over) == (3, 2, ["three-way"])
     assert "1 task of more than two responses passed over" in run.summary()
     assert {row.external_id for row in stored(engine)} == {"item-0", "item-1"}
+
+
+@pytest.mark.parametrize(("shape", "first_token"), [
+    ("{v}: The answer is {v}, which says more.", True),
+    ("**{v}**\n{v} says more.", True),
+    ("\n\n{v}\nIt says more.", True),
+    ("[[{v}]]", True),
+    ("Response {v} is better: it says more.", False),
+    ("The answer is {v}.", False),
+])
+def test_verdicts_in_the_shapes_models_write_are_read_from_the_text(engine, fake_openai, shape,
+                                                                   first_token):
+    project = make_project(engine)
+    add_comparisons(engine, project, 1)  # response b is the longer one
+    fake_openai.fake.reply = judge_replies.longer_in_shape(shape, p_win=0.8, p_tie=0.05)
+
+    run = run_judge(engine, project.name, "judge-shapes", pair_judge(fake_openai))
+
+    assert (run.judged, run.wins, run.failed) == (1, 1, 0)
+    (row,) = stored(engine)
+    assert row.ranking == [["b"], ["a"]] and row.details["consistent"] is True
+    for order in row.details["orders"]:
+        assert order["read_from"] == "text" and order["attempts"] == 1
+        assert order["verdict"] == ("A" if order["shown"][0] == "b" else "B")
+        # Only a verdict that opens the reply is the token whose probabilities were given.
+        assert (order["probabilities"] is not None) is first_token
+        if first_token:
+            assert order["probabilities"][order["verdict"]] == pytest.approx(0.8, abs=1e-5)
+    assert row.details["confidence"] == (pytest.approx(0.8, abs=1e-5) if first_token else 1.0)
+
+
+def test_a_pair_whose_orders_disagree_is_stored_with_confidence_zero_whatever_p_tie(
+        engine, fake_openai):
+    project = make_project(engine)
+    add_comparisons(engine, project, 2)
+    p_tie = 0.218  # what the mean P(tie) of a real run's disagreeing orders was
+    fake_openai.fake.reply = judge_replies.position_a_with(0.6, p_tie)
+
+    run = run_judge(engine, project.name, "judge-split", pair_judge(fake_openai))
+
+    assert (run.judged, run.ties, run.inconsistent) == (2, 2, 2)
+    for row in stored(engine):
+        assert row.ranking == [["a", "b"]] and row.preference == 0.5
+        assert row.details["consistent"] is False
+        assert row.details["confidence"] == 0
+        for order in row.details["orders"]:
+            assert order["probabilities"]["TIE"] == pytest.approx(p_tie, abs=1e-5)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from accord.cli.main import app
+from accord.db.tables import annotations
 from tests.factories import add_comparison, add_comparisons, make_project
 from tests.llm import judge_replies
 
@@ -70,18 +72,54 @@ def test_judging_routes_at_once_when_the_project_lets_the_judge_settle(accord, e
     assert "routing: 1 settled by judge-x" in result.stdout
 
 
-def test_failed_tasks_are_listed_and_the_exit_status_says_so(accord, engine, fake_openai):
+@pytest.mark.parametrize("json_output", [False, True], ids=["text", "json"])
+def test_failed_tasks_are_listed_on_stderr_in_both_modes_and_the_exit_status_says_so(
+        accord, engine, fake_openai, json_output):
     project = make_project(engine, "cli")
     add_comparisons(engine, project, 1)
     fake_openai.fake.reply = lambda body: "No opinion."
 
     result = accord("judge", "cli", "--model", "m", "--base-url", fake_openai.base_url,
-                    "--parse-attempts", "2")
+                    "--parse-attempts", "2", *(["--json"] if json_output else []))
 
     assert result.exit_code == 1
     assert "item-0: shown" in result.stderr and "no readable verdict in 2 replies" in \
         result.stderr
-    assert "run the command again to retry them" in result.stderr
+    assert "1 task failed; run the command again to retry them" in result.stderr
+    if json_output:
+        document = json.loads(result.stdout)  # stdout is the JSON object alone
+        assert document["failed"] == 1
+        assert document["failures"][0]["task"] == "item-0"
+        assert "no readable verdict in 2 replies" in document["failures"][0]["error"]
+    else:
+        assert "0 judged" in result.stdout and "1 failed" in result.stdout
+
+
+def test_a_reply_that_opens_with_its_label_and_a_colon_is_read_from_the_text(accord, engine,
+                                                                            fake_openai):
+    project = make_project(engine, "cli")
+    add_comparisons(engine, project, 2)  # response b is the longer one
+    fake_openai.fake.reply = judge_replies.longer_in_shape(
+        "{v}: The answer is {v}, which says more.", p_win=0.8, p_tie=0.05)
+
+    result = accord("judge", "cli", "--model", "m", "--base-url", fake_openai.base_url,
+                    "--json")
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["judged"], summary["wins"], summary["failed"]) == (2, 2, 0)
+    with engine.connect() as conn:
+        rankings = conn.execute(select(annotations.c.ranking, annotations.c.details)).all()
+    for ranking, details in rankings:
+        assert ranking == [["b"], ["a"]] and details["consistent"] is True
+        for order in details["orders"]:
+            letter = "A" if order["shown"][0] == "b" else "B"
+            assert order["raw"].startswith(f"{letter}: The answer is")
+            # Read from the text, not guessed from the first token's alternatives; the first
+            # token is the verdict, so its probabilities are kept beside it.
+            assert (order["verdict"], order["read_from"]) == (letter, "text")
+            assert order["probabilities"][letter] == pytest.approx(0.8, abs=1e-5)
+            assert order["verdict_mass"] == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(("args", "message"), [

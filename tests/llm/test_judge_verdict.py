@@ -12,7 +12,8 @@ from accord.llm import constitution
 from accord.llm.chat import ChatResult, TokenChoice
 from accord.llm.judge import read_reply
 from accord.llm.judge_decision import Reading, decide
-from accord.llm.verdict import judge_messages, parse_reply, soft_verdict
+from accord.llm.verdict import judge_messages, soft_verdict
+from accord.llm.verdict_text import parse_reply
 
 
 @pytest.mark.parametrize(("reply", "verdict"), [
@@ -22,7 +23,7 @@ from accord.llm.verdict import judge_messages, parse_reply, soft_verdict
     ("**B**\nB cites its source.", "B"),
     ("Verdict: tie\nNeither helps.", "TIE"),
     ("Response A.\nMore direct.", "A"),
-    ("A is clearly better here because...", None),
+    ("A is clearly better here because...", "A"),
     ("I compared both carefully. Final verdict: [[B]]", "B"),
     ("Considering everything: [[C]]", "TIE"),
     ("Both are good answers.", None),
@@ -74,6 +75,25 @@ def test_two_orders_that_agree_make_a_win_and_two_that_disagree_a_tie():
     assert agreed.preference is None and split.preference is None
 
 
+def test_two_orders_that_disagree_hold_no_confidence_whatever_they_gave_a_tie():
+    tie_and_first = decide(_reading("ab", "TIE"), _reading("ba", "B"))
+    position_a = decide(_reading("ab", "A", {"A": 0.6, "B": 0.18, "TIE": 0.22}),
+                        _reading("ba", "A", {"A": 0.6, "B": 0.184, "TIE": 0.216}))
+
+    assert (tie_and_first.consistent, tie_and_first.confidence) == (False, 0.0)
+    assert position_a.ranking == [["a", "b"]] and not position_a.consistent
+    assert position_a.confidence == 0.0  # not 0.218, the mean P(tie) of the two orders
+    assert position_a.preference == 0.5
+
+
+def test_two_orders_that_both_say_tie_hold_the_tie_with_its_probability():
+    tied = decide(_reading("ab", "TIE", {"A": 0.2, "B": 0.2, "TIE": 0.6}),
+                  _reading("ba", "TIE", {"A": 0.1, "B": 0.1, "TIE": 0.8}))
+
+    assert (tied.ranking, tied.consistent) == ([["a", "b"]], True)
+    assert tied.confidence == pytest.approx(0.7)
+
+
 verdicts = st.sampled_from(["A", "B", "TIE"])
 shares = st.floats(0.01, 0.98)
 
@@ -91,6 +111,7 @@ def test_swapping_which_response_is_called_first_mirrors_the_decision(one, two, 
     # A win needs both orders to name the same response.
     assert (len(forwards.ranking) == 2) == (forwards.consistent and one != "TIE")
     assert 0.5 <= forwards.preference <= 1 and 0 <= forwards.confidence <= 1
+    assert forwards.consistent or forwards.confidence == 0
 
 
 def _result(text: str, first: list[TokenChoice] | None) -> ChatResult:

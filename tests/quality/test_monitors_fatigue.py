@@ -151,3 +151,12 @@ def test_no_annotations_give_no_sessions():
     result = fatigue(np.zeros(0, int), np.zeros(0), np.zeros(0), n_annotators=2)
     assert result.n_sessions == 0
     assert result.sessions.tolist() == [0, 0]
+
+
+def test_late_agreement_counts_only_the_annotations_that_had_a_consensus():
+    spent, submitted, agrees, late = _long_sessions(0.9, 0.5)
+    compared = np.arange(len(spent)) % 3 != 0
+    result = fatigue(np.zeros(len(spent), int), submitted, spent, agrees & compared,
+                     compared=compared, max_session_minutes=180)
+    assert result.early_agreement[0] == pytest.approx(agrees[~late & compared].mean())
+    assert result.late_agreement[0] == pytest.approx(agrees[late & compared].mean())

@@ -144,15 +144,20 @@ def judge_command(
 
 
 def _print_run(run: JudgeRun, routing: dict | None, json_output: bool) -> None:
+    """The run on stdout (one JSON object with ``--json``); its failures on stderr in both
+    modes, as ``accord generate`` reports them, so a script reading the JSON sees them too
+    and a person watching stderr does not miss them."""
     if json_output:
         print_json({**run.as_dict(), "routing": routing})
-        return
-    typer.echo(run.summary())
+    else:
+        typer.echo(run.summary())
     for failure in run.failures:
         typer.echo(f"  {failure['task']}: {failure['error']}", err=True)
     if run.failed:
-        typer.echo(f"{run.failed} tasks failed; run the command again to retry them", err=True)
-    if routing is not None:
+        tasks = "task" if run.failed == 1 else "tasks"
+        typer.echo(f"{run.failed} {tasks} failed; run the command again to retry them",
+                   err=True)
+    if routing is not None and not json_output:
         typer.echo(_routing_line(routing))
 
 

@@ -37,12 +37,14 @@ def _models_chart(models: list[ModelRating]) -> str:
 
 def _annotator_table(rows: list[AnnotatorRow]) -> str:
     head = ("<tr><th>annotator</th><th class=num>annotations</th><th class=num>reliability</th>"
-            "<th class=num>agrees with consensus</th><th class=num>median s/task</th>"
+            "<th class=num>agrees with consensus</th><th class=num>pairs compared</th>"
+            "<th class=num>median s/task</th>"
             "<th class=num>gold accuracy</th></tr>")
     body = "".join(
         f"<tr><td>{escape(r.name)}</td><td class=num>{r.annotations}</td>"
         f"<td class=num>{_f(r.reliability)}</td>"
         f"<td class=num>{_f(r.agreement_with_consensus)}</td>"
+        f"<td class=num>{r.consensus_pairs or 0}</td>"
         f"<td class=num>{_f(r.median_seconds_per_task, 1)}</td>"
         f"<td class=num>{_f(r.gold_accuracy)}</td></tr>" for r in rows)
     return f"<table>{head}{body}</table>"

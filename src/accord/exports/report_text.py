@@ -64,7 +64,8 @@ def render_text(report: QualityReport) -> str:
     for person in sorted(report.annotators, key=lambda r: -(r.reliability or 0)):
         lines.append(f"  {person.name:<20} {person.annotations:>6} annotations  reliability "
                      f"{_f(person.reliability)}  agrees with consensus "
-                     f"{_f(person.agreement_with_consensus)}")
+                     f"{_f(person.agreement_with_consensus)} "
+                     f"on {person.consensus_pairs or 0} pairs")
     lines += _judge_lines(report.judges)
     alerts = report.monitors.alerts
     lines += ["", f"Alerts ({len(alerts)})"]

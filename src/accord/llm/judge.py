@@ -29,11 +29,11 @@ from accord.llm.verdict import (
     TEMPLATE_VERSION,
     VERDICTS,
     judge_messages,
-    parse_reply,
     reminder_messages,
     soft_verdict,
     verdict_mass,
 )
+from accord.llm.verdict_text import parse_reply
 
 PURPOSE = "judge"
 MAX_PARSE_ATTEMPTS = 10
@@ -97,12 +97,13 @@ def _draw(seed: int, key: str) -> int:
 def read_reply(shown: tuple[str, str], result: ChatResult, attempt: int) -> Reading | None:
     """One reply's verdict, or None when it has none to read.
 
-    A verdict on the first line is the first token, whose log-probabilities are then the
-    judge's probabilities of each verdict. A verdict found later in the text (``[[B]]``)
-    stands, without probabilities: the first token spoke of something else. A reply that
-    names none but whose first token's alternatives include A, B or TIE is read from them,
-    as AlpacaEval's weighted judges read only the first token; only a reply that gives
-    neither is asked again.
+    A verdict that opens the reply (``A: …``, ``**B**``) is its first token after blanks and
+    decoration, whose log-probabilities are then the judge's probabilities of each verdict.
+    A verdict read elsewhere in the text (``Response A is better``, ``Verdict: B``,
+    ``[[B]]``) stands, without probabilities: the first token spoke of something else. A
+    reply that names none, or names one ambiguously, but whose first token's alternatives
+    include A, B or TIE is read from them, as AlpacaEval's weighted judges read only the
+    first token; only a reply that gives neither is asked again.
     """
     parsed = parse_reply(result.text)
     mass = verdict_mass(result.logprobs)

@@ -4,13 +4,16 @@ LLM judges prefer whichever response is shown first (or second) far more often t
 (Zheng et al. 2023, §3.3, "position bias"; Wang et al. 2023, "Large Language Models are not
 Fair Evaluators"). The remedy MT-Bench uses is the one here: ask twice with the responses
 swapped and count a win only when both orders name the same response; when they disagree
-the verdict is a tie held with low confidence.
+the verdict stored is a tie with confidence 0.
 
-- ``confidence``: the mean over the two orders of the judge's probability of the verdict
-  recorded — from token probabilities where the backend gave them (for a reply whose text
-  named no verdict, times the probability that its first token named one at all), else 1
-  for the verdict the order named and 0 otherwise. Two orders that agree without
-  probabilities give 1; two that disagree give 0 (or 0.5 when one of them said tie).
+- ``confidence``: how sure the judge is of a verdict it gave in both orders — the mean over
+  the two orders of its probability of that verdict, from token probabilities where the
+  backend gave them (for a reply whose text named no verdict, times the probability that
+  its first token named one at all), else 1 for the verdict the order named. Two orders
+  that agree without probabilities give 1. Two orders that disagree give 0, whatever
+  probability either gave a tie: the tie stored for them is Accord's, not a verdict the
+  judge gave. So a verdict the judge did not hold to never reads as a sure one (hybrid
+  routing sends it to people), and the audit's ``mean_confidence`` averages one figure.
 - ``preference`` (``annotations.preference``): where both orders have token probabilities,
   the mean over orders of P(winner) / (P(winner) + P(loser)), the probability that the
   first-ranked response is better; 0.5 for a tie; None without probabilities.
@@ -92,7 +95,7 @@ def decide(first: Reading, second: Reading) -> Decision:
         loser = other if outcome == one else one
         ranking = [[outcome], [loser]]
     dists = (first.distribution(), second.distribution())
-    confidence = sum(d[outcome] for d in dists) / 2
+    confidence = sum(d[outcome] for d in dists) / 2 if consistent else 0.0
     preference = None
     if first.probabilities is not None and second.probabilities is not None:
         if outcome == TIE_OUTCOME:

@@ -1,5 +1,5 @@
-"""The judge's prompt, and reading its verdict: from the text, and softly from token
-log-probabilities.
+"""The judge's prompt, and reading its verdict softly from token log-probabilities (its text
+is read by ``verdict_text``).
 
 The prompt (version ``TEMPLATE_VERSION``, stored with every judgment) shows the conversation
 and two responses labelled A and B, names one principle of the constitution, and asks for the
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from accord.llm.chat import TokenChoice
 from accord.llm.constitution import Principle
@@ -76,53 +75,20 @@ def reminder_messages(messages: list[dict[str, str]], reply: str) -> list[dict[s
             {"role": "user", "content": REMINDER}]
 
 
-_DECORATION = re.compile(r"^[\s*_`\"'#>\[\](){}:.,!-]+|[\s*_`\"'\[\](){}:.,!-]+$")
-_LEAD = re.compile(r"^(?:final\s+)?(?:verdict|answer|decision|judg(?:e)?ment)\s*[:=-]?\s*",
-                   re.IGNORECASE)
-_WORDS = {
-    "A": A, "B": B, "TIE": TIE, "TIED": TIE, "DRAW": TIE, "EQUAL": TIE, "C": TIE,
-    "RESPONSE A": A, "RESPONSE B": B, "ASSISTANT A": A, "ASSISTANT B": B,
-}
-_ANYWHERE = (
-    re.compile(r"\[\[\s*(A|B|C|TIE)\s*\]\]", re.IGNORECASE),  # MT-Bench's [[A]] / [[C]]
-    re.compile(r"\bverdict\s*[:=-]\s*\**\s*(A|B|TIE)\b", re.IGNORECASE),
-)
+# Markdown and quotes a verdict may come wrapped in ("**A**", "[[B]]", "`TIE`"): a first
+# token made only of them is not the verdict, which is the next token.
+_WRAPPING = "*_`\"'[(#>\u201c\u2018"
 
 
-def _word(line: str) -> str | None:
-    cleaned = _DECORATION.sub("", _LEAD.sub("", _DECORATION.sub("", line))).upper()
-    return _WORDS.get(cleaned)
-
-
-@dataclass(frozen=True)
-class ParsedReply:
-    verdict: str | None
-    """``A``, ``B``, ``TIE``, or None when the reply names none."""
-    reasons: str
-    first_line: bool = False
-    """True when the verdict is the reply's first line, so its first token is the verdict
-    and that token's log-probabilities are the judge's probabilities of each verdict."""
-
-
-def parse_reply(text: str) -> ParsedReply:
-    """The verdict of a reply: its first non-empty line as one word, else an explicit
-    ``[[A]]`` or ``Verdict: A`` anywhere; the reasons are the rest of the reply."""
-    lines = text.strip().splitlines()
-    if lines:
-        verdict = _word(lines[0])
-        if verdict is not None:
-            return ParsedReply(verdict, "\n".join(lines[1:]).strip(), first_line=True)
-    for pattern in _ANYWHERE:
-        found = pattern.search(text)
-        if found:
-            word = found.group(1).upper()
-            return ParsedReply(TIE if word == "C" else word, text.strip())
-    return ParsedReply(None, text.strip())
+def _before_verdict(token: str) -> bool:
+    """Whether a first token only leads up to the verdict: blank (a space, a newline) or the
+    decoration the verdict comes wrapped in (``**``, ``[[``, a quote)."""
+    return not token.strip().strip(_WRAPPING)
 
 
 def _token_verdict(token: str) -> str | None:
     """A, B or TIE for a first token that starts one of them (``T``, ``Ti`` start TIE)."""
-    word = token.strip().strip("*_`\"'[(").upper()
+    word = token.strip().strip(_WRAPPING).rstrip(":.)]").upper()
     if word in (A, B):
         return word
     if word and TIE.startswith(word):
@@ -131,16 +97,17 @@ def _token_verdict(token: str) -> str | None:
 
 
 def _verdict_mass(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] | None:
-    """The probability the first token that is not blank gives each verdict, unnormalised;
-    None without at least two alternatives (the chosen token alone, from a server that gave
-    no alternatives, says nothing of the others: renormalised it would read as certainty)."""
+    """The probability the first token that is not blank or decoration gives each verdict,
+    unnormalised; None without at least two alternatives (the chosen token alone, from a
+    server that gave no alternatives, says nothing of the others: renormalised it would read
+    as certainty)."""
     if not logprobs:
         return None
     for choices in logprobs:
         if len(choices) < 2:
             return None
         likeliest = max(choices, key=lambda c: c.logprob)
-        if not likeliest.token.strip():
+        if _before_verdict(likeliest.token):
             continue  # a leading space or newline: the verdict is the next token
         mass: dict[str, float] = dict.fromkeys(VERDICTS, 0.0)
         for choice in choices:
@@ -152,9 +119,9 @@ def _verdict_mass(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] 
 
 
 def soft_verdict(logprobs: list[list[TokenChoice]] | None) -> dict[str, float] | None:
-    """P(A), P(B) and P(TIE) from the alternatives of the first token that is not blank,
-    renormalised over the alternatives that name a verdict (as AlpacaEval's weighted judges
-    do); None when no verdict gets any mass."""
+    """P(A), P(B) and P(TIE) from the alternatives of the first token that is not blank or
+    decoration, renormalised over the alternatives that name a verdict (as AlpacaEval's
+    weighted judges do); None when no verdict gets any mass."""
     mass = _verdict_mass(logprobs)
     if mass is None:
         return None

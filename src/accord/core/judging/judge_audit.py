@@ -14,7 +14,10 @@ do. Reported:
 - ``swap_consistency``: the share of the judge's judgments in which both display orders
   named the same winner (MT-Bench's consistency, Zheng et al. 2023, §3.3); None for
   judgments that carry no record of their orders (imported verdicts);
-- the confusion table, the mean confidence, and the counts behind every figure.
+- ``mean_confidence``: the mean of the judgments' confidence, the judge's probability of a
+  verdict it gave in both orders (``llm.judge_decision``); a judgment whose orders disagreed
+  counts 0, also one stored before that rule with the mean P(tie) as its confidence;
+- the confusion table and the counts behind every figure.
 """
 
 from __future__ import annotations
@@ -172,9 +175,10 @@ def _agreement(labels: AuditLabels, mask: np.ndarray) -> dict:
 
 def _self_consistency(conn: Connection, project_id: int, judge_id: int) -> dict:
     """Counted in SQL from two figures of ``details``; the raw replies stay in the table."""
+    confidence = case((CONSISTENT.is_(False), 0.0), else_=CONFIDENCE)
     judgments, measured, agreeing, mean_confidence = conn.execute(
         select(func.count(), func.count(CONSISTENT),
-               func.sum(case((CONSISTENT, 1), else_=0)), func.avg(CONFIDENCE))
+               func.sum(case((CONSISTENT, 1), else_=0)), func.avg(confidence))
         .where(annotations.c.project_id == project_id, annotations.c.annotator_id == judge_id,
                annotations.c.kind == "comparison")).one()
     return {

@@ -26,6 +26,7 @@ from accord.core.projects.project import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report import inputs as quality_inputs
 from accord.core.report.arrays import ProjectArrays
+from accord.core.report.consensus_of_others import agreement_with_others
 from accord.core.report.pairs import pair_items
 from accord.core.report.schema import Counts, QualityReport
 from accord.core.report.schema.judges import JudgeAudit
@@ -59,9 +60,9 @@ def compute_report(arrays: ProjectArrays, project: Project, now: datetime,
     everything, arrays = arrays, selection.counted
     pairs = pair_items(arrays)
     agreed = consensus.compute(arrays, pairs, models_from=selection.cut)
-    agrees = consensus.agrees_with_consensus(pairs, agreed, arrays.outcomes.outcome)
+    others = agreement_with_others(pairs, arrays.outcomes.outcome)
     accepted, exported_times = _exported(arrays, agreed)
-    results = monitors.run(arrays, project, pairs, agrees, now.timestamp(), accepted,
+    results = monitors.run(arrays, project, pairs, others, now.timestamp(), accepted,
                            exported_times)
     names = arrays.annotators.names
     counted = np.bincount(arrays.annotations.annotator, minlength=len(names)) > 0
@@ -76,7 +77,7 @@ def compute_report(arrays: ProjectArrays, project: Project, now: datetime,
                       left_out_by_guideline_version=(len(everything.annotations.ids)
                                                      - len(selection.cut.annotations.ids))),
         agreement=agreement.agreement_section(arrays, pairs),
-        annotators=annotators.section(arrays, agreed, agrees,
+        annotators=annotators.section(arrays, agreed, others,
                                       gold.accuracy(arrays, pairs, gold_reference),
                                       results.cost, cut=selection.cut),
         consensus=consensus.section(arrays, agreed, project.agreement_threshold,

@@ -2,7 +2,10 @@
 
 ``reliability`` is the Dawid-Skene estimate of how often the annotator's pairwise outcome is
 the true one (Dawid & Skene 1979), fitted on every pair of the project; higher is more
-reliable. Gold accuracy counts only calibration tasks, against their reference ranking.
+reliable. ``agreement_with_consensus`` compares each of the annotator's pairwise outcomes
+with the consensus of the *other* counted votes on its pair (``report.consensus_of_others``),
+never with a consensus their own vote is part of; ``consensus_pairs`` says on how many
+outcomes. Gold accuracy counts only calibration tasks, against their reference ranking.
 
 Every user with an annotation in the report's cut has a row. An AI judge's row says how many
 annotations it made, but its figures are empty (``counted_in_figures`` false) unless the
@@ -20,8 +23,9 @@ from numpy.typing import NDArray
 
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
+from accord.core.report.consensus_of_others import OthersAgreement
 from accord.core.report.schema.annotators import AnnotatorRow
-from accord.quality.grouped import group_means, group_medians
+from accord.quality.grouped import group_medians
 from accord.quality.monitors import Cost
 
 
@@ -29,7 +33,7 @@ def _round(value: float, digits: int = 4) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), digits)
 
 
-def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool_],
+def section(arrays: ProjectArrays, consensus: Consensus, others: OthersAgreement,
             gold: tuple[NDArray, NDArray] | None, cost: Cost,
             cut: ProjectArrays | None = None) -> list[AnnotatorRow]:
     """One row per annotator of ``cut`` (by default ``arrays``); figures from ``arrays``, the
@@ -41,7 +45,8 @@ def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool
     hours, spend = cost.hours, cost.spend
     reliability = (consensus.weighted.reliability.accuracy if consensus.weighted is not None
                    else np.full(n, np.nan))
-    agreement = group_means(arrays.outcomes.annotator, agrees, n)
+    compared = np.bincount(arrays.outcomes.annotator, weights=others.compared, minlength=n)
+    agreeing = np.bincount(arrays.outcomes.annotator, weights=others.agrees, minlength=n)
     median_s = group_medians(a.annotator, a.active_ms, n) / 1000
     # the gold columns are in every row of a project with gold tasks, in none without
     no_gold: dict[str, Any] = {} if gold is None else {"gold_answered": None,
@@ -55,7 +60,8 @@ def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool
             # an annotator the figures leave out (an AI judge): its count, and no figures
             rows.append(AnnotatorRow(
                 name=name, kind=kind, annotations=int(in_cut[i]), reliability=None,
-                agreement_with_consensus=None, median_seconds_per_task=None,
+                agreement_with_consensus=None, consensus_pairs=None,
+                median_seconds_per_task=None,
                 tasks_per_active_hour=None, spend=None, counted_in_figures=False,
                 **no_gold))
             continue
@@ -66,7 +72,9 @@ def section(arrays: ProjectArrays, consensus: Consensus, agrees: NDArray[np.bool
             kind=kind,
             annotations=int(counts[i]),
             reliability=_round(reliability[i]),
-            agreement_with_consensus=_round(agreement[i]),
+            agreement_with_consensus=(_round(agreeing[i] / compared[i]) if compared[i] > 0
+                                      else None),
+            consensus_pairs=int(compared[i]),
             median_seconds_per_task=_round(median_s[i], 1),
             tasks_per_active_hour=_round(counts[i] / hours[i], 1) if hours[i] > 0 else None,
             spend=_round(spend[i], 2) if len(spend) else None,

@@ -5,7 +5,9 @@ reliability-weighted outcome with its posterior (``quality.reliability``). Per t
 Bradley-Terry ranking of its responses in which each vote counts its annotator's estimated
 accuracy (``quality.ranking``), with a margin and a confidence, and the task's agreement: the
 mean over its pairs of the share of votes that equal the pair's most common outcome. A task
-whose agreement is below the project's threshold needs adjudication.
+whose agreement is below the project's threshold needs adjudication. The section's
+``mean_task_agreement`` counts only pairs that two or more annotators judged: a lone vote is
+its own most common outcome, and its "agreement" of 1 would only say that nobody else looked.
 Per pair of models compared: AlpacaEval's win rates (``report.win_rates``). The model-level
 figures (``models`` and ``win_rates``) rate the models, so they count every judgment of the
 report's cut, AI judges' included (``report.scope``); everything else counts its judgments.
@@ -85,20 +87,6 @@ def compute(arrays: ProjectArrays, pairs: PairItems,
     return Consensus(majorities, weighted, rankings, agreement, models, settled)
 
 
-def agrees_with_consensus(pairs: PairItems, consensus: Consensus,
-                          outcome: NDArray[np.int8]) -> NDArray[np.bool_]:
-    """Per outcome: whether it equals the reliability-weighted outcome of its pair.
-
-    Both ``pairs`` and the weighted outcomes are sorted by (task, first, second), so pair
-    item ``i`` is weighted entry ``i``.
-    """
-    if consensus.weighted is None:
-        return np.zeros(0, dtype=bool)
-    if len(consensus.weighted) != pairs.n_items:
-        raise ValueError("pair items and weighted outcomes come from different outcomes")
-    return outcome == consensus.weighted.outcome[pairs.item]
-
-
 def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
             win_rates_from: ProjectArrays | None = None) -> ConsensusSection:
     """The section; ``win_rates_from``: the arrays the win rates count (by default
@@ -113,11 +101,19 @@ def section(arrays: ProjectArrays, consensus: Consensus, threshold: float,
         tasks_needing_adjudication=int(below.sum()),
         pairs=len(consensus.majorities),
         pairs_with_majority=int(decided.sum()),
-        mean_task_agreement=_mean(agreement[settled]),
+        mean_task_agreement=_mean(_agreement_among_several(consensus.majorities,
+                                                           len(settled))[settled]),
         mean_confidence=_mean(consensus.rankings.confidence) if consensus.rankings else None,
         models=_model_table(arrays, consensus.models),
         win_rates=win_rates.section(arrays if win_rates_from is None else win_rates_from),
     )
+
+
+def _agreement_among_several(majorities: PairMajorities, n_tasks: int
+                             ) -> NDArray[np.float64]:
+    """Per task: its agreement over the pairs with two or more votes; NaN without any."""
+    several = majorities.votes >= 2
+    return group_means(majorities.task[several], majorities.agreement[several], n_tasks)
 
 
 def _mean(values: NDArray[np.float64]) -> float | None:

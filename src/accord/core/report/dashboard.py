@@ -7,7 +7,10 @@ task). Progress by category and agreement by day are two small queries of their 
 Agreement by day is the pairwise percent agreement of the tasks completed that day: for
 every (task, response pair) the annotators' verdicts (first wins, second wins, tie) are
 counted, and the day's agreement is the share of agreeing annotator pairs among all
-annotator pairs, computed with numpy over the whole outcome table at once.
+annotator pairs, computed with numpy over the whole outcome table at once. Like the report's
+figures (``report.scope``), it counts people, not AI judges: a judge's verdicts on the tasks
+people finished would otherwise read as people disagreeing with each other (the judges
+section's audit measures the judge against people instead).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.report import build_report
 from accord.core.report.schema import QualityReport
-from accord.db.tables import TASK_STATUSES, pairwise_outcomes, prompts, tasks
+from accord.core.report.scope import AI_KIND
+from accord.db.tables import TASK_STATUSES, pairwise_outcomes, prompts, tasks, users
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,9 @@ def agreement_by_day(conn: Connection, project: Project) -> list[DayAgreement]:
         select(pairwise_outcomes.c.task_id, pairwise_outcomes.c.winner_id,
                pairwise_outcomes.c.loser_id, pairwise_outcomes.c.tie, tasks.c.completed_at)
         .join(tasks, tasks.c.id == pairwise_outcomes.c.task_id)
-        .where(pairwise_outcomes.c.project_id == project.id, tasks.c.completed_at.is_not(None))
+        .join(users, users.c.id == pairwise_outcomes.c.annotator_id)
+        .where(pairwise_outcomes.c.project_id == project.id, tasks.c.completed_at.is_not(None),
+               users.c.kind != AI_KIND)
     ).all()
     if not rows:
         return []

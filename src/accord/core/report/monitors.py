@@ -7,8 +7,10 @@ arrays. Two inputs are Accord's own conventions and are reported with the figure
   response opens like a refusal (``refusals.REFUSAL_OPENINGS``, a heuristic) and the
   other does not, and at red-team judgments of severity 0 (harmless) where the annotator said
   whether a refusal would have been right;
-- an annotation "agrees with consensus" (for fatigue) when most of its pairwise outcomes equal
-  the reliability-weighted outcome of their pair; annotations without pairs count as agreeing.
+- an annotation "agrees with consensus" (for fatigue) when most of its compared pairwise
+  outcomes equal the consensus of the other votes on their pair
+  (``report.consensus_of_others``); an annotation with no compared outcome (no pairs, or
+  pairs nobody else judged) is left out of late-session agreement, not counted as agreeing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from numpy.typing import NDArray
 
 from accord.core.projects.project import Project
 from accord.core.report.arrays import ProjectArrays
+from accord.core.report.consensus_of_others import OthersAgreement
 from accord.core.report.pairs import PairItems
 from accord.core.report.schema.base import ReportModel
 from accord.core.report.schema.monitors import (
@@ -42,13 +45,13 @@ BENIGN_EXCLUDED_CATEGORY = "safety"
 Figures = TypeVar("Figures", bound=ReportModel)
 
 
-def _annotation_agreement(arrays: ProjectArrays, agrees: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def _annotation_agreement(arrays: ProjectArrays, others: OthersAgreement
+                          ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per annotation: whether most of its compared outcomes agree, and whether it has any."""
     a, o = arrays.annotations, arrays.outcomes
-    if len(agrees) == 0:
-        return np.ones(len(a.ids), dtype=bool)
-    hits = np.bincount(o.annotation, weights=agrees, minlength=len(a.ids))
-    votes = np.bincount(o.annotation, minlength=len(a.ids))
-    return np.where(votes > 0, hits * 2 >= votes, True)
+    hits = np.bincount(o.annotation, weights=others.agrees, minlength=len(a.ids))
+    compared = np.bincount(o.annotation, weights=others.compared, minlength=len(a.ids))
+    return (compared > 0) & (hits * 2 >= compared), compared > 0
 
 
 def _refusal_judgments(arrays: ProjectArrays) -> tuple[NDArray, NDArray, NDArray]:
@@ -119,15 +122,16 @@ class MonitorResults:
     """None when no annotator reported an attribute (or there are no annotators)."""
 
 
-def run(arrays: ProjectArrays, project: Project, pairs: PairItems, agrees: NDArray[np.bool_],
+def run(arrays: ProjectArrays, project: Project, pairs: PairItems, others: OthersAgreement,
         now_epoch: float, accepted_pairs: int,
         exported_times: NDArray[np.float64]) -> MonitorResults:
     """Every monitor over the project."""
     n = len(arrays.annotators.ids)
     a, o, r = arrays.annotations, arrays.outcomes, arrays.responses
+    agrees, compared = _annotation_agreement(arrays, others)
     return MonitorResults(
-        fatigue=monitors.fatigue(a.annotator, a.created_at, a.active_ms,
-                                 _annotation_agreement(arrays, agrees), n_annotators=n),
+        fatigue=monitors.fatigue(a.annotator, a.created_at, a.active_ms, agrees,
+                                 compared=compared, n_annotators=n),
         length_bias=monitors.length_bias(o.annotator, r.length[o.winner], r.length[o.loser],
                                          tie=o.tie, pair=pairs.item, n_annotators=n),
         position_bias=monitors.position_bias(o.annotator, o.winner_position,

@@ -11,7 +11,9 @@ what the guideline should say; a manager then adds the decision to the next draf
 worked example or an edge case (``guideline_drafts.add_to_draft``).
 
 Filters: category, the guideline version the annotations were made under, and a date range
-on the annotations' time. Only annotations inside the filters count.
+on the annotations' time. Only annotations inside the filters count, and only people's: an AI
+judge's verdict on a task people finished is measured against them by the judge audit
+(``core.judging.judge_audit``), not counted here as one more annotator splitting the task.
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ def _scoped(query, project: Project, scope: dict[str, Any]):
         .outerjoin(guideline_versions,
                    guideline_versions.c.id == annotations.c.guideline_version_id)
         .where(annotations.c.project_id == project.id, tasks.c.kind == "comparison",
-               tasks.c.status.in_(FINISHED))
+               tasks.c.status.in_(FINISHED),
+               annotations.c.annotator_id.not_in(select(users.c.id).where(users.c.kind == "ai")))
     )
     if scope["category"]:
         query = query.where(prompts.c.category == scope["category"])

@@ -20,7 +20,8 @@ Three statistics, per annotator:
   Rushing is the classic sign of satisficing (Krosnick 1991, *Applied Cognitive Psychology*
   5(3)); half one's own pace is far outside ordinary variation in time per task.
 - **Late agreement**: agreement with consensus on annotations made more than
-  ``long_session_minutes`` into a session, against the annotator's other annotations; a
+  ``long_session_minutes`` into a session, against the annotator's other annotations (only
+  the annotations that had a consensus to be compared with, where the caller says which); a
   one-sided pooled two-proportion z-test, Bonferroni-corrected over the annotators tested,
   and a drop of at least ``min_agreement_drop`` (vigilance decrement: Warm, Parasuraman &
   Matthews 2008, *Human Factors* 50(3)).
@@ -155,6 +156,7 @@ def fatigue(
     active_ms: ArrayLike,
     agrees_with_consensus: ArrayLike | None = None,
     *,
+    compared: ArrayLike | None = None,
     n_annotators: int | None = None,
     break_minutes: float = DEFAULTS.break_minutes,
     fresh_minutes: float = DEFAULTS.fresh_minutes,
@@ -171,7 +173,9 @@ def fatigue(
 
     One entry per annotation: ``annotator`` (index), ``created_at`` (submission time,
     ``datetime64`` or epoch seconds), ``active_ms`` (time spent on the task) and, optionally,
-    ``agrees_with_consensus`` (without it, late agreement is not measured).
+    ``agrees_with_consensus`` (without it, late agreement is not measured) and ``compared``,
+    whether each annotation had a consensus to agree with (without it, every one had): late
+    agreement counts only those that had.
     """
     who, n = as_index("annotator", annotator, n_annotators)
     seconds = as_seconds("created_at", created_at, len(who))
@@ -187,7 +191,7 @@ def fatigue(
     np.maximum.at(longest, s.session_annotator, s.duration_s / 60.0)
 
     early, late, p_value, agreement_alerts = _late_agreement(
-        s, agrees_with_consensus, n, long_session_minutes, min_late_annotations,
+        s, agrees_with_consensus, compared, n, long_session_minutes, min_late_annotations,
         min_agreement_drop, alpha,
     )
     alerts = _session_alerts(longest, max_session_minutes, break_minutes)
@@ -209,16 +213,19 @@ def fatigue(
     )
 
 
-def _late_agreement(s: _Sessions, agrees, n: int, after_minutes: float, min_count: int,
-                    min_drop: float, alpha: float):
-    """Agreement before and after ``after_minutes`` into a session, its test and alerts."""
+def _late_agreement(s: _Sessions, agrees, compared, n: int, after_minutes: float,
+                    min_count: int, min_drop: float, alpha: float):
+    """Agreement before and after ``after_minutes`` into a session, over the compared
+    annotations, its test and alerts."""
     if agrees is None:
         nothing = np.full(n, np.nan)
         return nothing, nothing, np.ones(n), []
     agree = as_bool("agrees_with_consensus", agrees, len(s.order))[s.order]
+    counted = (np.ones(len(s.order), dtype=bool) if compared is None
+               else as_bool("compared", compared, len(s.order))[s.order])
     late = s.elapsed_s > after_minutes * 60.0
     k_early, n_early, k_late, n_late = (
-        np.bincount(s.annotator, weights=mask, minlength=n)
+        np.bincount(s.annotator, weights=mask & counted, minlength=n)
         for mask in (agree & ~late, ~late, agree & late, late)
     )
     tested = (n_early >= min_count) & (n_late >= min_count)

@@ -18,7 +18,14 @@ class AnnotatorRow(ReportModel):
     reliability: float | None
     """Dawid-Skene estimate of how often the annotator's pairwise outcome is the true one."""
     agreement_with_consensus: float | None
-    """Share of the annotator's pairwise outcomes equal to the reliability-weighted outcome."""
+    """Share of the annotator's compared pairwise outcomes equal to the consensus of the
+    *other* annotators the report counts on the same pair (the outcome most of them gave,
+    first preferred, second preferred or a tie, with no other as common); the annotator's
+    own vote never counts toward it. Pairs no one else judged, or where the others split
+    evenly, are not compared; null when none of the annotator's pairs is."""
+    consensus_pairs: int | None
+    """The annotator's pairwise outcomes that were compared with the others' consensus: the
+    count ``agreement_with_consensus`` is a share of."""
     median_seconds_per_task: float | None
     """Median active time per annotation, in seconds."""
     tasks_per_active_hour: float | None

@@ -72,7 +72,8 @@ class ConsensusSection(ReportModel):
     """Of those, the items one outcome won."""
     mean_task_agreement: float | None
     """Mean agreement of the settled tasks (share of votes on each pair's most common
-    outcome)."""
+    outcome), over the pairs that two or more annotators judged: a lone vote agrees only
+    with itself. Null when no settled task has such a pair (a project with overlap 1)."""
     mean_confidence: float | None
     """Mean confidence of the tasks' consensus rankings."""
     models: list[ModelRating]

@@ -44,9 +44,11 @@ class FatigueFigures(ReportModel):
     speedup_share: PerAnnotator | Absent = None
     """Per annotator: share of in-session windows faster than the speed-up line."""
     early_agreement: PerAnnotator | Absent = None
-    """Per annotator: agreement with consensus in the first hour of a session."""
+    """Per annotator: agreement with the other annotators' consensus in the first hour of a
+    session, over the annotations that had one to compare with."""
     late_agreement: PerAnnotator | Absent = None
-    """Per annotator: agreement with consensus after the first hour of a session."""
+    """Per annotator: agreement with the other annotators' consensus after the first hour of
+    a session, over the annotations that had one to compare with."""
     agreement_p_value: PerAnnotator | Absent = None
     """Per annotator: one-sided p-value that late agreement is lower (1 when not tested)."""
     n_sessions: int
