@@ -6,10 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from accord.core.projects.project import Dimension
-from accord.db.tables import annotations, assignments, pairwise_outcomes, tasks
+from accord.db.tables import annotations, assignments, pairwise_outcomes, responses, tasks
 from tests.browser.helpers import log_in, tab_to, wait_for_workbench
 from tests.factories import (
     add_comparison,
@@ -244,3 +244,18 @@ def test_logging_out_by_keyboard(site, page):
 def test_the_api_docs_work_under_the_content_security_policy(site, page):
     page.goto(f"{site.base}/docs")
     expect(page.get_by_text("/api/v1/projects/{project}/tasks/next").first).to_be_visible()
+
+
+def test_a_cut_off_response_says_so_in_its_accessible_name_and_in_words(site, page):
+    project = with_one_comparison(site)
+    with site.engine.begin() as conn:
+        conn.execute(update(responses).where(responses.c.external_id == "b")
+                     .values(finish_reason="length"))
+    open_workbench(site, page, project)
+    wait_for_workbench(page, "q-1")
+    position = shown_order(page, CONTENTS).index("b") + 1
+    cut = page.get_by_role("article", name=f"{position} Response {position} (cut off)")
+    expect(cut).to_be_visible()
+    expect(cut.locator(".notice.truncated")).to_have_text(
+        "Cut off: the model reached its length limit, so this response ends mid-answer.")
+    assert page.locator(".truncated-mark").count() == 1

@@ -37,6 +37,8 @@ def row(task: str, chosen: str, rejected: str, margin: float, agreement: float, 
         "category": category,
         "chosen_model": f"model-{chosen}",
         "rejected_model": f"model-{rejected}",
+        "chosen_truncated": None,
+        "rejected_truncated": None,
         "source": "human",
         "guideline_version": guideline_version,
     }

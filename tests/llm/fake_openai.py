@@ -7,6 +7,13 @@ or fail every request after the first N. ``reply`` scripts the answers, e.g. a j
 always prefers position A. Every request body is kept, and the usage of every answer it
 gave, so tests compare Accord's accounting with what the server reported.
 
+An answer longer than the request's ``max_tokens`` (one token a word, unless the reply gives
+its ``tokens``) is cut there with ``finish_reason: "length"``, as real servers do; a scripted
+``Reply`` may also name its own ``finish_reason``. Like llama.cpp's server, it can name its model by a file path:
+``listed_models`` is what ``GET /v1/models`` lists (None: the route is missing, 404, as on a
+server that cannot list), and ``answer_as`` the model id every answer reports, whatever
+name it was asked for.
+
     fake = FakeOpenAI()
     with serving(fake) as base_url:
         fake.fail(429, times=2)
@@ -60,6 +67,9 @@ class Reply:
 
     text: str
     first_token_top: list[tuple[str, float]] | None = None
+    finish_reason: str | None = None
+    """Reported as it is (``length``: the answer was cut off); None: ``stop``, or
+    ``length`` where ``max_tokens`` cuts the text."""
     tokens: tuple[str, ...] | None = None
     top_at: int = 0
 
@@ -110,9 +120,13 @@ class FakeOpenAI:
     """The server's state; thread-safe, since tests change it while requests run."""
 
     def __init__(self, *, delay_s: float = 0.0,
-                 reply: Callable[[dict], str | Reply] = default_reply) -> None:
+                 reply: Callable[[dict], str | Reply] = default_reply,
+                 listed_models: list[str] | None = None, answer_as: str | None = None) -> None:
         self.delay_s = delay_s
         self.reply = reply
+        self.listed_models = listed_models
+        self.answer_as = answer_as
+        self.listings = 0
         self.requests: list[dict] = []
         self.answered: list[Answered] = []
         self._faults: deque[_Fault] = deque()
@@ -123,6 +137,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self.app = Starlette(routes=[
             Route("/v1/chat/completions", self._chat, methods=["POST"]),
+            Route("/v1/models", self._models, methods=["GET"]),
         ])
 
     # ── scripting ──
@@ -151,7 +166,16 @@ class FakeOpenAI:
             return (sum(a.prompt_tokens for a in self.answered),
                     sum(a.completion_tokens for a in self.answered))
 
-    # ── the endpoint ──
+    # ── the endpoints ──
+    async def _models(self, request: Request) -> JSONResponse:
+        with self._lock:
+            self.listings += 1
+        if self.listed_models is None:
+            return _error(404, "File Not Found")
+        return JSONResponse({"object": "list", "data": [
+            {"id": model, "object": "model", "created": 0, "owned_by": "llamacpp"}
+            for model in self.listed_models]})
+
     async def _chat(self, request: Request) -> JSONResponse:
         body = await request.json()
         with self._lock:
@@ -189,7 +213,7 @@ class FakeOpenAI:
         tokens = list(reply.tokens) if reply.tokens is not None else \
             [word if i == 0 else " " + word for i, word in enumerate(words)]
         limit = body.get("max_tokens") or body.get("max_completion_tokens")
-        finish = "stop"
+        finish = reply.finish_reason or "stop"
         if limit is not None and len(tokens) > limit:
             tokens, finish = tokens[:limit], "length"
         text = "".join(tokens)
@@ -204,7 +228,8 @@ class FakeOpenAI:
                                                        reply.first_token_top, reply.top_at)}
         return {
             "id": f"chatcmpl-{len(self.answered)}", "object": "chat.completion",
-            "created": int(time.time()), "model": body["model"], "choices": [choice],
+            "created": int(time.time()), "model": self.answer_as or body["model"],
+            "choices": [choice],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                       "total_tokens": prompt_tokens + completion_tokens},
         }

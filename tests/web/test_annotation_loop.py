@@ -41,7 +41,8 @@ def test_next_task_follows_the_contract(api, engine):
                                  "guideline_version"}
     assert body["task"]["id"] == "item-0" and body["task"]["kind"] == "comparison"
     assert sorted(r["id"] for r in body["task"]["responses"]) == ["a", "b"]
-    assert all(set(r) == {"id", "content"} for r in body["task"]["responses"])
+    assert all(set(r) == {"id", "content", "truncated"} for r in body["task"]["responses"])
+    assert not any(r["truncated"] for r in body["task"]["responses"])
 
 
 def test_nothing_left_answers_204(api, engine):

@@ -31,8 +31,10 @@ def _summary(report: ExportReport) -> str:
     where = (", ".join(f"{side} {s['rows']:,} rows to {s['path']}"
                        for side, s in report.splits.items())
              if report.splits else f"{report.rows:,} {report.format} rows to {report.path}")
+    cut_off = (f", {report.truncated_dropped:,} left out as cut off"
+               if report.truncated_dropped else "")
     return (f"wrote {where} ({report.file_format}; {report.tasks:,} tasks considered, "
-            f"{report.ties_dropped:,} pairs dropped as ties)")
+            f"{report.ties_dropped:,} pairs dropped as ties{cut_off})")
 
 
 def _moment(value: str | None, name: str) -> datetime | None:
@@ -73,6 +75,11 @@ def export_command(
         [], "--category", help="Keep prompts of this category; repeatable."),
     guideline_version: list[int] = typer.Option(
         [], "--guideline-version", help="Keep tasks judged under this version; repeatable."),
+    include_truncated: bool = typer.Option(
+        False, "--include-truncated/--exclude-truncated",
+        help="Keep pairs whose chosen or rejected response was cut off at the length limit "
+             "(marked in chosen_truncated, rejected_truncated). Default: left out and counted, "
+             "since a trainer would learn to stop mid-answer."),
     since: str | None = typer.Option(None, "--since", help="Tasks completed at or after."),
     until: str | None = typer.Option(None, "--until", help="Tasks completed before."),
     max_tokens: int | None = typer.Option(
@@ -96,6 +103,7 @@ def export_command(
         pairs=pairs, min_agreement=min_agreement, sources=tuple(source),
         categories=tuple(category), guideline_versions=tuple(guideline_version),
         since=_moment(since, "--since"), until=_moment(until, "--until"),
+        include_truncated=include_truncated,
     )
     progress = _show_progress if sys.stderr.isatty() and not json_output else None
     engine = open_engine()

@@ -9,7 +9,12 @@ import typer
 
 from accord.cli.context import open_engine, print_json, reports_errors
 from accord.cli.progress import counting_bar
-from accord.llm.backend_choice import BackendOptions, backend_models, open_backends
+from accord.llm.backend_choice import (
+    BackendOptions,
+    backend_models,
+    open_backends,
+    unlisted_warnings,
+)
 from accord.llm.costs import Prices
 from accord.llm.generation import generate_candidates, make_plan
 from accord.llm.local_models import SMOLLM2
@@ -31,6 +36,12 @@ def generate_command(
         help="Model to generate with; repeat for several (candidates cycle through them). "
              f"Default for --backend local: {SMOLLM2}.",
     ),
+    model_names: list[str] = typer.Option(
+        None, "--model-name",
+        help="The name responses and exports give the --model at the same position (repeat "
+             "once per --model); default: its id, or for a file path the file's name without "
+             "directories, extension and quantisation tag. The exact id is kept too.",
+    ),
     n: int = typer.Option(2, "-n", help="Candidates per prompt (2 to 16; 2 for pairwise "
                                         "projects)."),
     temperatures: list[float] = typer.Option(
@@ -40,6 +51,11 @@ def generate_command(
     ),
     top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling threshold."),
     max_tokens: int = typer.Option(256, "--max-tokens", help="Longest candidate, in tokens."),
+    drop_truncated: bool = typer.Option(
+        False, "--drop-truncated",
+        help="Leave candidates cut off at --max-tokens out of the tasks (they are stored and "
+             "counted); a prompt left with fewer than 2 gets no task. Default: keep them, "
+             "marked 'cut off' for annotators."),
     seed: int | None = typer.Option(
         None, "--seed", help="Sampling seed; candidate i uses seed + i (reproducible where the "
                              "backend honours seeds)."),
@@ -77,27 +93,41 @@ def generate_command(
     good is reported on stderr as one line, the others go on, and the exit status is 1.
     """
     plan = make_plan(backend_models(backend, models), n, temperatures=temperatures or [0.7],
-                     top_p=top_p, max_tokens=max_tokens, seed=seed)
+                     top_p=top_p, max_tokens=max_tokens, seed=seed, names=model_names)
     prices = Prices(price_input, price_output)
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
                              retries=Retries(attempts=attempts))
     mix_shares = parse_mix(mix)
     engine = open_engine()
     try:
-        with (open_backends(backend, plan.models, options) as backends,
-              counting_bar("Generating", enabled=not quiet and sys.stderr.isatty()) as progress):
-            report = generate_candidates(
-                engine, project, backends, plan, mix=mix_shares, limit=limit,
-                sample_seed=sample_seed, concurrency=concurrency, prices=prices,
-                progress=progress,
-                on_failure=lambda prompt, error: typer.echo(
-                    f"error: prompt {prompt}: {error}", err=True),
-            )
+        with open_backends(backend, plan.models, options) as backends:
+            for warning in unlisted_warnings(backends):
+                typer.echo(warning, err=True)
+            with counting_bar("Generating",
+                              enabled=not quiet and sys.stderr.isatty()) as progress:
+                report = generate_candidates(
+                    engine, project, backends, plan, mix=mix_shares, limit=limit,
+                    sample_seed=sample_seed, concurrency=concurrency, prices=prices,
+                    progress=progress, drop_truncated=drop_truncated,
+                    on_failure=lambda prompt, error: typer.echo(
+                        f"error: prompt {prompt}: {error}", err=True),
+                )
     finally:
         engine.dispose()
     for category, missing in report.short.items():
         typer.echo(f"warning: category {category} is {missing} prompts short of its share",
                    err=True)
+    if report.truncated and not drop_truncated:
+        typer.echo(f"warning: {report.truncated} of {report.generated} candidates were cut off "
+                   f"at --max-tokens {max_tokens}; they are in their tasks, marked 'cut off', "
+                   "and exports leave their pairs out unless --include-truncated (raise "
+                   "--max-tokens, or --drop-truncated keeps them out of tasks)", err=True)
+    if report.without_task:
+        count = len(report.without_task)
+        shown = ", ".join(report.without_task[:5]) + (f" and {count - 5} more"
+                                                      if count > 5 else "")
+        typer.echo(f"warning: {count} prompt{'' if count == 1 else 's'} got no task: fewer "
+                   f"than 2 of their candidates were not cut off ({shown})", err=True)
     if json_output:
         print_json(report.as_dict())
     else:

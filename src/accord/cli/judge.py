@@ -25,11 +25,17 @@ from accord.core.judging.judge_audit import judge_audit
 from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.llm import constitution as constitutions
-from accord.llm.backend_choice import BackendOptions, backend_models, open_backends
+from accord.llm.backend_choice import (
+    BackendOptions,
+    backend_models,
+    open_backends,
+    unlisted_warnings,
+)
 from accord.llm.costs import Prices
 from accord.llm.judge import TOP_LOGPROBS, JudgeSetup, PairJudge, greedy
 from accord.llm.judge_run import JudgeRun, run_judge
 from accord.llm.local_models import SMOLLM2
+from accord.llm.model_names import name_models
 from accord.llm.openai_backend import DEFAULT_TIMEOUT_S
 from accord.llm.retries import Retries
 
@@ -68,8 +74,12 @@ def judge_command(
     model: str | None = typer.Option(
         None, "--model", "-m", help="The model that judges, as the backend names it. Default "
                                     f"for --backend local: {SMOLLM2}."),
+    model_name: str | None = typer.Option(
+        None, "--model-name", help="What verdicts, the ledger and the default judge name call "
+                                   "the model; default: its id, or for a file path the file's "
+                                   "name without directories, extension and quantisation tag."),
     judge: str | None = typer.Option(None, "--judge", help="The judge's user name (default: "
-                                     "judge-MODEL). One name stands for one model."),
+                                     "judge-MODEL-NAME). One name stands for one model."),
     constitution: Path | None = typer.Option(
         None, "--constitution", dir_okay=False,
         help="A constitution file (TOML: name, version, [[principles]]); default: Accord's "
@@ -106,21 +116,25 @@ def judge_command(
     When the project lets this judge settle tasks (accord judge-route), it routes them after.
     """
     model = backend_models(backend, [model] if model else None)[0]
+    named = name_models([model], [model_name] if model_name is not None else None)[0]
     setup = JudgeSetup(
         constitution=constitutions.load(constitution), backend=backend, seed=seed,
         parse_attempts=parse_attempts, sampling=replace(greedy(), max_tokens=max_tokens),
         top_logprobs=TOP_LOGPROBS if logprobs else 0, prices=Prices(price_input, price_output),
     )
-    name = judge or default_judge_name(model)
+    name = judge or default_judge_name(named.name)
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
                              retries=Retries(attempts=attempts, seed=seed))
     engine = open_engine()
     try:
-        with (open_backends(backend, [model], options) as chats,
-              counting_bar("Judging", enabled=not quiet and not json_output
-                           and sys.stderr.isatty()) as progress):
-            run = run_judge(engine, project, name, PairJudge(chats[model], setup),
-                            concurrency=concurrency, limit=limit, progress=progress)
+        with open_backends(backend, [model], options) as chats:
+            for warning in unlisted_warnings(chats):
+                typer.echo(warning, err=True)
+            with counting_bar("Judging", enabled=not quiet and not json_output
+                              and sys.stderr.isatty()) as progress:
+                run = run_judge(engine, project, name,
+                                PairJudge(chats[model], setup, named.name),
+                                concurrency=concurrency, limit=limit, progress=progress)
     finally:
         engine.dispose()
     routing = _route_after(project, name)

@@ -212,6 +212,12 @@ responses = Table(
     # Whether the text opens like a refusal (core.tasks.refusals.opens_like_refusal), set on
     # import so the quality report need not read every response's opening; NULL: not known.
     Column("opens_with_refusal", Boolean),
+    # Why the model stopped, as the backend said (``length``: cut off at the length limit);
+    # NULL: not known (imported without it, or stored before migration 0008).
+    Column("finish_reason", String(32)),
+    # The exact model id the server was asked for (``model`` is the name people read); NULL
+    # for imported responses, which name a model but no id.
+    Column("model_id", Text),
     UniqueConstraint("prompt_id", "external_id"),
     CheckConstraint("origin IN ('imported', 'generated', 'annotator')", name="origin"),
 )
@@ -449,7 +455,8 @@ model_calls = Table(
     _pk(),
     _fk("project_id", "projects.id", nullable=True, ondelete="SET NULL"),
     Column("purpose", String(32), nullable=False),  # generate, judge
-    Column("model", String(255), nullable=False),
+    Column("model", String(255), nullable=False),  # the name people read
+    Column("model_id", Text),  # the exact id the server was asked for
     Column("prompt_tokens", Integer),
     Column("completion_tokens", Integer),
     Column("cost", Float),

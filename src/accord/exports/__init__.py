@@ -103,6 +103,8 @@ class ExportReport:
     """Tasks considered (for ``preference``: eligible comparison tasks with outcomes)."""
     ties_dropped: int
     """Pairs that yielded no row because their majority (or consensus) was a tie."""
+    truncated_dropped: int = 0
+    """Pairs left out because a response was cut off (without ``include_truncated``)."""
     splits: dict[str, dict] = field(default_factory=dict)
     """Per side of a split: ``{"path", "rows"}``."""
     filters: dict = field(default_factory=dict)
@@ -117,6 +119,8 @@ class ExportReport:
             "path": str(self.path), "rows": self.rows, "tasks": self.tasks,
             "ties_dropped": self.ties_dropped,
         }
+        if self.truncated_dropped:
+            found["truncated_dropped"] = self.truncated_dropped
         if self.splits:
             found["splits"] = self.splits
         if self.filters:
@@ -187,7 +191,7 @@ def export(
                        for side in SPLITS}
     return ExportReport(
         resolved.name, spec.name, chosen, out, sum(s["rows"] for s in written.values()),
-        counts.tasks, counts.ties_dropped,
+        counts.tasks, counts.ties_dropped, counts.truncated_dropped,
         splits=written if split is not None else {}, filters=options.applied(),
         over_max_tokens=check.over if check else None,
         token_count=check.method if check else None,
@@ -203,4 +207,5 @@ def _write_card(engine: Engine, project: Project | str, out: Path,
     with atomic_output(out) as file:
         file.write(text.encode())
     return ExportReport(resolved.name, "card", "markdown", out, 1, counts.tasks,
-                        counts.ties_dropped, filters=options.applied())
+                        counts.ties_dropped, counts.truncated_dropped,
+                        filters=options.applied())

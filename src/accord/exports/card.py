@@ -137,6 +137,10 @@ def _caveats(by_source: Counter[str], counts: ExportCounts, project: Project) ->
     if counts.ties_dropped:
         lines.append(f"- {counts.ties_dropped:,} pairs were ties or even splits and are not "
                      "in the export.")
+    if counts.truncated_dropped:
+        lines.append(f"- {counts.truncated_dropped:,} pairs had a response cut off at the "
+                     "length limit and are not in the export (`--include-truncated` keeps "
+                     "them).")
     if project.overlap == 1:
         lines.append("- The project's overlap is 1: each pair rests on one annotator.")
     return [*lines, ""]

@@ -19,7 +19,7 @@ SOURCES = ("human", "ai", "ai_judge", "imported", "adjudicated", "mixed")
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Options of an export; the defaults export everything, every implied pair."""
+    """Options of an export; the defaults export every implied pair of whole responses."""
 
     pairs: str = "all"
     """``all``: every implied pair of a K-way ranking; ``best-vs-rest``: only the pairs whose
@@ -30,6 +30,11 @@ class ExportOptions:
     guideline_versions: tuple[int, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    include_truncated: bool = False
+    """Keep pairs whose chosen or rejected response was cut off at the length limit. Left
+    out by default: a trainer appends an end-of-sequence token to every response, so a cut-off
+    ``chosen`` teaches a model to stop mid-answer, and a cut-off ``rejected`` teaches it that
+    "finished" wins rather than what the annotators preferred."""
 
     def __post_init__(self) -> None:
         if self.pairs not in PAIRS:
@@ -45,7 +50,8 @@ class ExportOptions:
         return TaskFilter(self.categories, self.since, self.until)
 
     def applied(self) -> dict:
-        """The options that narrow the export, by name (empty when it is whole)."""
+        """The options that narrow (or, for ``include_truncated``, widen) the export, by
+        name; empty for the defaults."""
         found: dict = {}
         if self.pairs != "all":
             found["pairs"] = self.pairs
@@ -57,4 +63,6 @@ class ExportOptions:
             value = getattr(self, name)
             if value is not None:
                 found[name] = value.isoformat()
+        if self.include_truncated:
+            found["include_truncated"] = True
         return found

@@ -33,7 +33,12 @@ Fields, in order:
 ``category``
     The prompt's category (``qa``, ``coding``, …).
 ``chosen_model``, ``rejected_model``
-    The models that wrote the two responses (null when unknown).
+    The models that wrote the two responses (null when unknown): the names people read
+    (``--model-name``); the exact ids stay in the database (``responses.model_id``).
+``chosen_truncated``, ``rejected_truncated``
+    Whether the response was cut off at the length limit (null when not known). Such pairs
+    are left out unless ``include_truncated`` (``--include-truncated``), and counted in the
+    report's ``truncated_dropped``; so these columns are true only in such an export.
 ``source``
     Where the label came from (see :mod:`accord.core.exporting.label_source`): ``ai_judge`` when the
     project's AI judge settled the task, ``adjudicated`` when a reviewer decided it, else
@@ -66,12 +71,16 @@ from sqlalchemy import Connection
 
 from accord.core.exporting.streams import DecidedChunk, ExportCounts, decided_chunks
 from accord.core.projects.project import Project
+from accord.core.tasks.truncation import TRUNCATED
 from accord.exports.messages import MESSAGES, assistant_turn, chat_messages
 from accord.exports.options import ExportOptions
 from accord.exports.pair_rules import best_response, consensus_ranks, decide
 from accord.quality.consensus import FIRST, NO_MAJORITY
 
 UNKNOWN = ("mixed", None)  # provenance of a task without outcome rows (never exported)
+# A response's finish reason → the row's ``*_truncated``: null where it is not known, false
+# for any reason but the length limit.
+CUT_OFF: dict[str | None, bool | None] = {None: None, TRUNCATED: True}
 
 PREFERENCE_SCHEMA = pa.schema([
     ("prompt", MESSAGES),
@@ -84,6 +93,8 @@ PREFERENCE_SCHEMA = pa.schema([
     ("category", pa.string()),
     ("chosen_model", pa.string()),
     ("rejected_model", pa.string()),
+    ("chosen_truncated", pa.bool_()),
+    ("rejected_truncated", pa.bool_()),
     ("source", pa.string()),
     ("guideline_version", pa.int64()),
 ])
@@ -124,6 +135,7 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
     task_rows, response_rows, provenance = chunk.tasks, chunk.responses, chunk.votes
     wanted_sources, versions = set(options.sources), set(options.guideline_versions)
     filtering = bool(wanted_sources or versions)
+    keep_truncated = options.include_truncated
     # Rows are unpacked by position: it is the hot loop of the export, and a fetched row's
     # positional access is several times cheaper than its attribute access.
     for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in kept:
@@ -132,8 +144,13 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
         if filtering and ((wanted_sources and source not in wanted_sources) or (
                 versions and version not in versions)):
             continue
-        _, _, chosen_content, chosen_model, _ = response_rows[chosen_id]
-        _, _, rejected_content, rejected_model, _ = response_rows[rejected_id]
+        _, _, chosen_content, chosen_model, _, chosen_end = response_rows[chosen_id]
+        _, _, rejected_content, rejected_model, _, rejected_end = response_rows[rejected_id]
+        chosen_cut, rejected_cut = CUT_OFF.get(chosen_end, False), CUT_OFF.get(rejected_end,
+                                                                                False)
+        if (chosen_cut or rejected_cut) and not keep_truncated:
+            counts.truncated_dropped += 1
+            continue
         yield {
             "prompt": chat_messages(orjson.loads(messages_json)),
             "chosen": assistant_turn(chosen_content),
@@ -145,6 +162,8 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
             "category": category,
             "chosen_model": chosen_model,
             "rejected_model": rejected_model,
+            "chosen_truncated": chosen_cut,
+            "rejected_truncated": rejected_cut,
             "source": source,
             "guideline_version": version,
         }

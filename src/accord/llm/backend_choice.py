@@ -3,7 +3,7 @@ line: ``openai`` (any OpenAI-compatible server) or ``local`` (transformers in pr
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 from accord.core.errors import InvalidInput
 from accord.llm.chat import ChatBackend
 from accord.llm.local_models import SMOLLM2
+from accord.llm.model_names import unlisted_warning
 from accord.llm.openai_backend import DEFAULT_TIMEOUT_S, Endpoint, OpenAIBackend
 from accord.llm.retries import Retries
 
@@ -50,6 +51,21 @@ def open_backend(kind: str, model: str, options: BackendOptions) -> ChatBackend:
 
         return LocalBackend(model, cache_dir=options.cache_dir)
     raise InvalidInput(f'--backend must be one of {", ".join(BACKENDS)}, not "{kind}"')
+
+
+def unlisted_warnings(backends: Mapping[str, ChatBackend]) -> list[str]:
+    """A line for stderr for each model that its server's list of models leaves out.
+
+    Only backends that can list (an OpenAI-compatible server's ``GET /v1/models``) are
+    asked; a server that answers the listing with an error, or a local model, gives none.
+    """
+    lines = []
+    for model_id, backend in backends.items():
+        listed_models = getattr(backend, "listed_models", None)
+        warning = unlisted_warning(model_id, listed_models() if listed_models else None)
+        if warning:
+            lines.append(warning)
+    return lines
 
 
 def close_backend(backend: ChatBackend) -> None:

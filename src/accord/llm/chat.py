@@ -74,7 +74,9 @@ class BackendError(Exception):
 
 
 class ChatBackend(Protocol):
-    """Anything that answers chat requests; `name` is the model as recorded in the data."""
+    """Anything that answers chat requests; ``model`` is the model's exact id, as the backend
+    was given it (what ``model_id`` records; people read ``model_names.readable_name`` of it
+    or ``--model-name``)."""
 
     @property
     def model(self) -> str: ...

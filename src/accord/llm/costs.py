@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from accord.core.errors import InvalidInput
 from accord.core.judging.model_calls import ModelCall
 from accord.llm.chat import ChatResult
+from accord.llm.model_names import readable_name
 
 PER = 1_000_000
 
@@ -35,17 +36,23 @@ class Prices:
                 + completion_tokens * self.output_per_million) / PER
 
 
-def answered_call(purpose: str, result: ChatResult, prices: Prices) -> ModelCall:
-    """The ledger entry of a call that answered."""
+def answered_call(purpose: str, result: ChatResult, prices: Prices,
+                  name: str | None = None) -> ModelCall:
+    """The ledger entry of a call that answered: under the model's ``name`` (by default the
+    readable form of its id), with the exact id the server was asked for."""
     return ModelCall(
-        purpose=purpose, model=result.model, prompt_tokens=result.prompt_tokens,
+        purpose=purpose, model=readable_name(result.model) if name is None else name,
+        model_id=result.model, prompt_tokens=result.prompt_tokens,
         completion_tokens=result.completion_tokens,
         cost=prices.cost(result.prompt_tokens, result.completion_tokens),
         latency_ms=result.latency_ms,
     )
 
 
-def failed_call(purpose: str, model: str, error: str, latency_ms: int) -> ModelCall:
-    """The ledger entry of a call that failed for good: no tokens were billed."""
-    return ModelCall(purpose=purpose, model=model, prompt_tokens=None, completion_tokens=None,
-                     cost=0.0, latency_ms=latency_ms, error=error)
+def failed_call(purpose: str, model: str, error: str, latency_ms: int,
+                name: str | None = None) -> ModelCall:
+    """The ledger entry of a call to ``model`` (its id) that failed for good: no tokens were
+    billed."""
+    return ModelCall(purpose=purpose, model=readable_name(model) if name is None else name,
+                     model_id=model, prompt_tokens=None, completion_tokens=None, cost=0.0,
+                     latency_ms=latency_ms, error=error)

@@ -55,7 +55,9 @@ class GenerationReport(Written):
         return {
             "project": self.project, "prompts": self.prompts, "candidates": self.wanted,
             "generated": self.generated, "already_stored": self.already_stored,
+            "truncated": self.truncated, "truncated_left_out": self.truncated_left_out,
             "tasks_created": self.tasks_created, "tasks_existing": self.tasks_existing,
+            "prompts_without_task": self.without_task,
             "calls": self.calls, "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens, "cost": self.cost,
             "failed_prompts": [{"prompt": p, "error": e} for p, e in self.failed.items()],
@@ -63,11 +65,21 @@ class GenerationReport(Written):
         }
 
     def summary(self) -> str:
+        cut_off = f", {self.truncated} cut off at the length limit" if self.truncated else ""
+        left_out = (f" ({self.truncated_left_out} cut-off candidates left out)"
+                    if self.truncated_left_out else "")
+        without = (f", {_prompts(len(self.without_task))} without a task (too few candidates "
+                   "not cut off)" if self.without_task else "")
         failed = f", {len(self.failed)} prompts failed" if self.failed else ""
         return (f"{self.prompts} prompts: {self.generated} candidates generated "
-                f"({self.already_stored} already stored), {self.tasks_created} tasks created"
-                f"{failed}; {self.calls} calls, {self.prompt_tokens} prompt + "
-                f"{self.completion_tokens} completion tokens, cost {self.cost:.6g}")
+                f"({self.already_stored} already stored{cut_off}), {self.tasks_created} tasks "
+                f"created{left_out}{without}{failed}; {self.calls} calls, "
+                f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens, "
+                f"cost {self.cost:.6g}")
+
+
+def _prompts(count: int) -> str:
+    return f"{count} prompt{'' if count == 1 else 's'}"
 
 
 def generate_candidates(
@@ -75,13 +87,15 @@ def generate_candidates(
     mix: dict[str, float] | None = None, limit: int | None = None, sample_seed: int = 0,
     concurrency: int = 4, prices: Prices | None = None, progress: JobsDone | None = None,
     on_failure: OnFailure | None = None, chunk_prompts: int = CHUNK_PROMPTS,
+    drop_truncated: bool = False,
 ) -> GenerationReport:
     """Fill ``project`` with the plan's candidates for a sample of its pool, and their tasks.
 
     A failed call is reported through ``on_failure(prompt id, message)`` (once per prompt)
     and in the report; the other prompts go on. Interrupted (Ctrl-C), the answers received
     are written before the exception goes on. ``progress(done, total)`` counts candidates,
-    those found stored included.
+    those found stored included. Every candidate is stored with why it ended; with
+    ``drop_truncated`` the cut-off ones stay out of the tasks (see ``CandidateWriter``).
     """
     missing_backends = [m for m in plan.models if m not in backends]
     if missing_backends:
@@ -94,7 +108,7 @@ def generate_candidates(
     report = GenerationReport(project=target.name, prompts=len(selection.prompts),
                               wanted=len(selection.prompts) * len(plan.slots),
                               short=selection.short)
-    writer = CandidateWriter(engine, target, plan, report)
+    writer = CandidateWriter(engine, target, plan, report, drop_truncated=drop_truncated)
     handled = 0
 
     def ask(job: Job) -> ChatResult:
@@ -128,13 +142,16 @@ def _take(outcome: Outcome[Job, ChatResult], writer: CandidateWriter, report: Ge
           prices: Prices, on_failure: OnFailure | None) -> None:
     """Hand one finished call to the writer; report a prompt's first failure."""
     job = outcome.job
+    name = job.slot.name
     if outcome.error is None:
-        writer.answered(job, outcome.result, answered_call(PURPOSE, outcome.result, prices))
+        writer.answered(job, outcome.result,
+                        answered_call(PURPOSE, outcome.result, prices, name))
         return
     error = outcome.error
     message = _failure_message(error)
-    call = (answered_call(PURPOSE, error.result, prices) if isinstance(error, _EmptyAnswer)
-            else failed_call(PURPOSE, job.slot.model, message, outcome.elapsed_ms))
+    call = (answered_call(PURPOSE, error.result, prices, name)
+            if isinstance(error, _EmptyAnswer)
+            else failed_call(PURPOSE, job.slot.model, message, outcome.elapsed_ms, name))
     writer.failed(replace(call, error=message))
     if job.prompt.external_id not in report.failed:
         report.failed[job.prompt.external_id] = message

@@ -16,21 +16,28 @@ from itertools import product
 from accord.core.errors import InvalidInput
 from accord.core.importing.items import MAX_RESPONSES, MIN_RESPONSES, canonical_hash
 from accord.llm.chat import Sampling
+from accord.llm.model_names import name_models, readable_name
 
 MAX_EXTERNAL_ID = 255
 
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One candidate of every prompt: which model, how sampled, which position."""
+    """One candidate of every prompt: which model (``model``, its id on the server, and
+    ``name``, what people read; by default the id's readable form), how sampled, which
+    position."""
 
     index: int
     model: str
     sampling: Sampling
+    name: str = ""
     response_id: str = ""
 
     def __post_init__(self) -> None:
-        # Neutral (annotators must not learn the model from it) and stable across runs.
+        if not self.name:
+            object.__setattr__(self, "name", readable_name(self.model))
+        # Neutral (annotators must not learn the model from it) and stable across runs. The
+        # id, not the name, says which model answered: renaming a model names the same rows.
         digest = canonical_hash([self.model, self.sampling.as_record(), self.index])
         object.__setattr__(self, "response_id", "g" + digest[:12])
 
@@ -65,11 +72,14 @@ class Plan:
 
 
 def make_plan(models: Sequence[str], n: int, *, temperatures: Sequence[float] = (0.7,),
-              top_p: float = 1.0, max_tokens: int = 256, seed: int | None = None) -> Plan:
+              top_p: float = 1.0, max_tokens: int = 256, seed: int | None = None,
+              names: Sequence[str] | None = None) -> Plan:
     """``n`` slots cycling through every (model, temperature) pair; with ``seed``, slot i
-    samples with seed + i, so repeated settings still give different candidates."""
+    samples with seed + i, so repeated settings still give different candidates. ``names``
+    are the models' ``--model-name``s, in the order of ``models`` (see ``model_names``)."""
     if not models:
         raise InvalidInput("name at least one --model")
+    named = name_models(models, names)
     if not MIN_RESPONSES <= n <= MAX_RESPONSES:
         raise InvalidInput(f"-n must be between {MIN_RESPONSES} and {MAX_RESPONSES} "
                            f"candidates per prompt, not {n}")
@@ -80,11 +90,12 @@ def make_plan(models: Sequence[str], n: int, *, temperatures: Sequence[float] = 
         raise InvalidInput(f"--top-p must be above 0 and at most 1, not {top_p}")
     if max_tokens < 1:
         raise InvalidInput(f"--max-tokens must be at least 1, not {max_tokens}")
-    settings = [(model, temperature) for temperature, model in product(temperatures, models)]
+    settings = [(model, temperature) for temperature, model in product(temperatures, named)]
     slots = tuple(
-        Slot(i, settings[i % len(settings)][0],
+        Slot(i, settings[i % len(settings)][0].id,
              Sampling(temperature=settings[i % len(settings)][1], top_p=top_p,
-                      max_tokens=max_tokens, seed=None if seed is None else seed + i))
+                      max_tokens=max_tokens, seed=None if seed is None else seed + i),
+             name=settings[i % len(settings)][0].name)
         for i in range(n)
     )
     return Plan(slots)

@@ -11,16 +11,18 @@ a second, which the rerun asks again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from accord.core.importing.items import MIN_RESPONSES
 from accord.core.judging.generated import (
     Candidate,
     NewTask,
     PoolPrompt,
     PromptText,
+    StoredCandidate,
     create_tasks,
     store_candidates,
 )
@@ -48,11 +50,11 @@ class Job:
 @dataclass
 class OpenPrompt:
     """A sampled prompt whose task is still missing: its text and the candidates it has
-    (slot index -> ``responses.id``)."""
+    (slot index -> the stored candidate)."""
 
     prompt: PoolPrompt
     text: PromptText
-    have: dict[int, int]
+    have: dict[int, StoredCandidate]
 
 
 @dataclass
@@ -60,22 +62,37 @@ class Written:
     """What a writer has stored: the counters it adds to (a run's report holds them)."""
 
     generated: int = 0
+    truncated: int = 0
+    """Candidates generated that stopped at the length limit (``finish_reason`` length)."""
+    truncated_left_out: int = 0
+    """Cut-off candidates left out of the tasks written (``drop_truncated``)."""
     tasks_created: int = 0
     tasks_existing: int = 0
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost: float = 0.0
+    without_task: list[str] = field(default_factory=list)
+    """Prompts (external ids) whose candidates are all stored but that got no task: with
+    ``drop_truncated``, fewer than two of their candidates were not cut off."""
 
 
 class CandidateWriter:
-    """Writes a run's outcomes, adding what it stored to ``written``."""
+    """Writes a run's outcomes, adding what it stored to ``written``.
 
-    def __init__(self, engine: Engine, project: Project, plan: Plan, written: Written) -> None:
+    With ``drop_truncated``, a task is made of its prompt's candidates that were not cut
+    off, and a prompt left with fewer than two gets none (it is listed in
+    ``written.without_task``); its candidates stay stored, so a rerun without the option
+    makes the task of all of them.
+    """
+
+    def __init__(self, engine: Engine, project: Project, plan: Plan, written: Written, *,
+                 drop_truncated: bool = False) -> None:
         self._engine = engine
         self._project = project
         self._plan = plan
         self._slots = plan.slots
+        self._drop_truncated = drop_truncated
         self._open: dict[int, OpenPrompt] = {}
         # Prompts with every candidate stored and their task still to write: only these are
         # looked at for tasks, never the whole of ``_open``.
@@ -125,9 +142,10 @@ class CandidateWriter:
                             (job.prompt.id, job.slot.response_id)]
                     done = self._ready | {prompt_id for prompt_id, slots in have.items()
                                           if len(slots) == len(self._slots)}
-                    tasks = [self._task(self._open[prompt_id],
-                                        have.get(prompt_id, self._open[prompt_id].have))
-                             for prompt_id in sorted(done)]
+                    made = [self._task(self._open[prompt_id],
+                                       have.get(prompt_id, self._open[prompt_id].have))
+                            for prompt_id in sorted(done)]
+                    tasks = [task for task in made if task is not None]
                     created = create_tasks(conn, self._project, tasks)
                 break
             except IntegrityError:
@@ -136,15 +154,20 @@ class CandidateWriter:
                 attempt += 1
         for prompt_id, slots in have.items():
             self._open[prompt_id].have = slots
-        for prompt_id in done:
+        for prompt_id, task in zip(sorted(done), made, strict=True):
+            if task is None:
+                self.written.without_task.append(self._open[prompt_id].prompt.external_id)
+            else:
+                self.written.truncated_left_out += len(self._slots) - len(task.response_ids)
             del self._open[prompt_id]
         self._ready.clear()
-        self._count(new, created, len(done) - created)
+        self._count(new, created, len(tasks) - created)
         self._answers, self._calls, self._since = [], [], time.perf_counter()
 
-    def _count(self, new: int, created: int, existing: int) -> None:
+    def _count(self, new: list[Candidate], created: int, existing: int) -> None:
         written = self.written
-        written.generated += new
+        written.generated += len(new)
+        written.truncated += sum(candidate.truncated for candidate in new)
         written.tasks_created += created
         written.tasks_existing += existing
         for call in self._calls:
@@ -155,11 +178,16 @@ class CandidateWriter:
 
     def _candidate(self, job: Job, result: ChatResult, call: ModelCall) -> Candidate:
         slot = job.slot
-        return Candidate(slot.response_id, result.text, slot.model, slot.sampling.as_record(),
-                         result.prompt_tokens, result.completion_tokens, call.cost or 0.0)
+        return Candidate(slot.response_id, result.text, slot.name, slot.sampling.as_record(),
+                         result.prompt_tokens, result.completion_tokens, call.cost or 0.0,
+                         finish_reason=result.finish_reason, model_id=slot.model)
 
-    def _task(self, state: OpenPrompt, have: dict[int, int]) -> NewTask:
+    def _task(self, state: OpenPrompt, have: dict[int, StoredCandidate]) -> NewTask | None:
+        """The prompt's task, or None when too few of its candidates may be in one."""
+        kept = tuple(have[slot.index].id for slot in self._slots
+                     if not (self._drop_truncated and have[slot.index].truncated))
+        if len(kept) < MIN_RESPONSES:
+            return None
         external_id = state.prompt.external_id
-        return NewTask(state.prompt.id, self._plan.task_id(external_id),
-                       tuple(have[slot.index] for slot in self._slots),
+        return NewTask(state.prompt.id, self._plan.task_id(external_id), kept,
                        tuple(state.text.domains), self._plan.task_metadata(external_id))

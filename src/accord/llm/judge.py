@@ -24,6 +24,7 @@ from accord.llm.chat import BackendError, ChatBackend, ChatRequest, ChatResult, 
 from accord.llm.constitution import Constitution, Principle
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.judge_decision import Reading, decide
+from accord.llm.model_names import readable_name
 from accord.llm.verdict import (
     TEMPLATE_VERSION,
     VERDICTS,
@@ -63,9 +64,12 @@ class JudgeSetup:
             raise InvalidInput(f"--parse-attempts must be between 1 and {MAX_PARSE_ATTEMPTS}, "
                                f"not {self.parse_attempts}")
 
-    def ai_settings(self, model: str, extra: dict | None = None) -> dict:
-        """What ``users.ai_settings`` keeps for the judge."""
+    def ai_settings(self, model: str, extra: dict | None = None, *,
+                    model_id: str | None = None) -> dict:
+        """What ``users.ai_settings`` keeps for the judge: ``model`` is the name people read,
+        ``model_id`` the exact id the server is asked for (the same when not given)."""
         return {"backend": self.backend, "model": model,
+                "model_id": model if model_id is None else model_id,
                 "constitution": self.constitution.label, "template": TEMPLATE_VERSION,
                 "seed": self.seed, "sampling": self.sampling.as_record(), **(extra or {})}
 
@@ -116,11 +120,17 @@ def read_reply(shown: tuple[str, str], result: ChatResult, attempt: int) -> Read
 
 
 class PairJudge:
-    """Judges pairs with one backend; thread-safe when the backend is (see ``llm.pool``)."""
+    """Judges pairs with one backend; thread-safe when the backend is (see ``llm.pool``).
 
-    def __init__(self, backend: ChatBackend, setup: JudgeSetup) -> None:
+    ``model_name`` is what the verdicts and the ledger call the model (``--model-name``);
+    by default the readable form of the backend's model id (see ``model_names``).
+    """
+
+    def __init__(self, backend: ChatBackend, setup: JudgeSetup,
+                 model_name: str | None = None) -> None:
         self.backend = backend
         self.setup = setup
+        self.model_name = readable_name(backend.model) if model_name is None else model_name
 
     def principle_for(self, task: PairTask) -> Principle:
         return self.setup.constitution.principle_for(task.external_id, self.setup.seed)
@@ -143,7 +153,8 @@ class PairJudge:
             "template": TEMPLATE_VERSION,
             "constitution": self.setup.constitution.label,
             "principle": {"id": principle.id, "text": principle.text},
-            "model": self.backend.model,
+            "model": self.model_name,
+            "model_id": self.backend.model,
             "backend": self.setup.backend,
             "seed": self.setup.seed,
             "orders": [reading.as_record() for reading in readings],
@@ -175,10 +186,11 @@ class PairJudge:
                 result = self.backend.complete(request)
             except BackendError as error:
                 elapsed = round((time.perf_counter() - started) * 1000)
-                calls.append(failed_call(PURPOSE, model, str(error), elapsed))
+                calls.append(failed_call(PURPOSE, model, str(error), elapsed,
+                                         self.model_name))
                 raise JudgeFailure(f"shown {shown[0]}, {shown[1]}: {error}", calls) from error
             reply = result.text
-            call = answered_call(PURPOSE, result, self.setup.prices)
+            call = answered_call(PURPOSE, result, self.setup.prices, self.model_name)
             reading = read_reply(shown, result, attempt)
             if reading is not None:
                 calls.append(call)

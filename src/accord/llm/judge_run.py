@@ -80,9 +80,10 @@ def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: Pa
               clock: Callable[[], datetime] = utcnow) -> JudgeRun:
     """Judge the project's unjudged pairs (at most ``limit``) and store each verdict."""
     check_concurrency(concurrency)  # before anything is written
-    model = pair_judge.backend.model
-    project, judge, pending = start(engine, project_name, judge_name,
-                                    pair_judge.setup.ai_settings(model))
+    model = pair_judge.model_name
+    project, judge, pending = start(
+        engine, project_name, judge_name,
+        pair_judge.setup.ai_settings(model, model_id=pair_judge.backend.model))
     run = JudgeRun(project.name, judge.name, model, pending=pending)
     total = pending if limit is None else min(pending, limit)
     jobs = ai_judges.walk_pending(engine.begin, project.id, judge.id, run.passed_over,

@@ -43,6 +43,9 @@ class LocalBackend:
             ) from None
         transformers_logging.disable_progress_bar()
         self._torch = torch
+        # The id as given (a bundled name or a folder's path) is what the run records;
+        # messages name the folder, as people read it (see accord.llm.model_names).
+        self._model_id = model
         self._name = model if model in BUNDLED else folder.name
         self._tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
         if not self._tokenizer.chat_template:
@@ -54,7 +57,7 @@ class LocalBackend:
 
     @property
     def model(self) -> str:
-        return self._name
+        return self._model_id
 
     def close(self) -> None:
         """Nothing to release: the weights go with the object."""
@@ -94,7 +97,7 @@ class LocalBackend:
         length, stopped = _until_stop(generated, self._stop_ids)
         return ChatResult(
             text=self._tokenizer.decode(generated[:length], skip_special_tokens=True).strip(),
-            model=self._name,
+            model=self._model_id,
             prompt_tokens=prompt_length,
             completion_tokens=length,
             latency_ms=latency_ms,

@@ -101,6 +101,15 @@ class OpenAIBackend:
     def close(self) -> None:
         self._client.close()
 
+    def listed_models(self) -> list[str] | None:
+        """The model ids the server lists (``GET /v1/models``), or None when it lists none
+        or cannot: a listing is a check for the user, never a reason for a run to fail."""
+        try:
+            listing = self._client.models.list(timeout=self._timeout_s)
+            return [model.id for model in listing.data]
+        except (openai.OpenAIError, AttributeError, TypeError, ValueError):
+            return None
+
     def complete(self, request: ChatRequest) -> ChatResult:
         """One completion; transient failures are retried, the last error is raised as a
         ``BackendError``. ``latency_ms`` is the answering attempt's, waits excluded."""

@@ -82,6 +82,9 @@ class ExportCounts:
     tasks with any annotation; for SFT, tasks with a demonstration."""
     ties_dropped: int = 0
     """Pairs whose majority was a tie or an even split, so that they yielded no row."""
+    truncated_dropped: int = 0
+    """Pairs left out because their chosen or rejected response was cut off at the length
+    limit (the default of training exports; see ``ExportOptions.include_truncated``)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ class DecidedChunk:
 
     ``tasks`` maps a task's database id to a row of ``external_id``, ``messages_json`` (the
     prompt's messages as JSON text) and ``category``; ``responses`` maps a response's id to a
-    row of ``content`` and ``model``. They are the fetched rows themselves, and the messages
+    row of ``content``, ``model``, ``external_id`` and ``finish_reason``. They are the fetched
+    rows themselves, and the messages
     stay text until a row is built from them, because a chunk's thousands of parsed lists
     (or wrapper objects) would live long enough for the garbage collector to rescan them
     again and again, which costs more than building them.
@@ -275,7 +279,7 @@ def _response_text_query(project_id: int, chosen: TaskFilter | None, consensus: 
     external_id = (responses.c.external_id if consensus else null()).label("external_id")
     return (
         select(tasks.c.id.label("task_id"), responses.c.id, responses.c.content,
-               responses.c.model, external_id)
+               responses.c.model, external_id, responses.c.finish_reason)
         .join(task_responses, task_responses.c.task_id == tasks.c.id)
         .join(responses, responses.c.id == task_responses.c.response_id)
         .where(*_exported(project_id, chosen))

@@ -15,7 +15,7 @@ from enum import Enum
 from sqlalchemy import Connection, func, select
 
 from accord.core.importing.fields import InvalidItem
-from accord.core.importing.items import Item
+from accord.core.importing.items import Item, Response
 from accord.db.tables import annotations, assignments, prompts, responses, task_responses, tasks
 
 LOOKUP_CHUNK = 900  # ids per IN list: under every database's limit on bound parameters
@@ -108,7 +108,7 @@ def stored_frozen_content(conn: Connection, existing: Existing) -> dict:
     ).one()
     stored = conn.execute(
         select(responses.c.external_id, responses.c.content, responses.c.model,
-               responses.c.sampling)
+               responses.c.sampling, responses.c.finish_reason)
         .join(task_responses, task_responses.c.response_id == responses.c.id)
         .where(task_responses.c.task_id == existing.task_id)
         .order_by(task_responses.c.position)
@@ -116,7 +116,7 @@ def stored_frozen_content(conn: Connection, existing: Existing) -> dict:
     return {
         "kind": existing.kind,
         "messages": prompt.messages,
-        "responses": [list(row) for row in stored],
+        "responses": [Response(*row).frozen() for row in stored],
         "gold": task.gold_answer,
         "seed": (prompt.metadata or {}).get("red_team"),
     }

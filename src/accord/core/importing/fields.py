@@ -11,10 +11,12 @@ import re
 from typing import Any
 
 from accord.core.people.users import TAG_PATTERN
+from accord.core.tasks.truncation import FINISHED, TRUNCATED, is_truncated
 
 MAX_ID_LENGTH = 255
 MAX_MODEL_LENGTH = 255
 CATEGORY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+FINISH_REASON_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")  # responses.finish_reason
 ROLES = ("system", "user", "assistant")
 ROLE_SET = frozenset(ROLES)
 INT32 = (-(2**31), 2**31 - 1)
@@ -114,6 +116,36 @@ def model_name(value: Any, path: str) -> str | None:
     if len(value) > MAX_MODEL_LENGTH:
         raise InvalidItem(f"{path} is {len(value)} characters long; at most {MAX_MODEL_LENGTH}")
     return value
+
+
+def finish_reason(response: dict, path: str) -> str | None:
+    """Why a response ended, from its optional ``finish_reason`` (a backend's word: ``stop``,
+    ``length``, …) and ``truncated`` (true stands for ``length``, false for ``stop``); when
+    both are given they must agree. None (or null): not known."""
+    stated = response.get("finish_reason")
+    if stated is not None:
+        if type(stated) is not str:
+            raise wrong_type(f"{path}.finish_reason", "a string", stated)
+        if not FINISH_REASON_PATTERN.match(stated):
+            raise InvalidItem(f'{path}.finish_reason "{stated[:40]}" must be one lower-case '
+                              "word such as stop or length (letters, digits and _, at most "
+                              "32 characters)")
+    implied = truncated_flag(response.get("truncated"), f"{path}.truncated")
+    if stated is None:
+        return implied
+    if implied is not None and is_truncated(implied) != is_truncated(stated):
+        raise InvalidItem(f'{path}.truncated is {str(is_truncated(implied)).lower()} but '
+                          f'{path}.finish_reason is "{stated}"')
+    return stated
+
+
+def truncated_flag(value: Any, path: str) -> str | None:
+    """A ``truncated`` boolean as the finish reason it stands for; null: not known."""
+    if value is None:
+        return None
+    if type(value) is not bool:
+        raise wrong_type(path, "true or false", value)
+    return TRUNCATED if value else FINISHED
 
 
 def message(value: Any, path: str) -> dict:

@@ -28,7 +28,7 @@ ALLOWED_FIELDS = {
     "red_team": frozenset(_COMMON | {"priority", "topic", "model_response"}),
     "prompt": frozenset(_COMMON | {"messages", "prompt"}),
 }
-RESPONSE_FIELDS = frozenset({"id", "content", "model", "sampling"})
+RESPONSE_FIELDS = frozenset({"id", "content", "model", "sampling", "finish_reason", "truncated"})
 GOLD_FIELDS = frozenset({"ranking", "explanation"})
 
 
@@ -43,12 +43,20 @@ class ItemRules:
 
 
 class Response(NamedTuple):
-    """A candidate response (a tuple: thousands are made per second, cheaply)."""
+    """A candidate response (a tuple: thousands are made per second, cheaply).
+    ``finish_reason``: why the model stopped, where the source says (``length``: cut off)."""
 
     id: str
     content: str
     model: str | None = None
     sampling: dict = {}  # noqa: RUF012 - never mutated; responses are read-only
+    finish_reason: str | None = None
+
+    def frozen(self) -> list:
+        """The response as ``Item.frozen_content`` compares it; a finish reason only where
+        one is known, so items imported before it was kept compare as they did."""
+        found = [self.id, self.content, self.model, self.sampling]
+        return found if self.finish_reason is None else [*found, self.finish_reason]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +80,7 @@ class Item:
         return {
             "kind": self.kind,
             "messages": self.messages,
-            "responses": [[r.id, r.content, r.model, r.sampling] for r in self.responses],
+            "responses": [r.frozen() for r in self.responses],
             "gold": self.gold,
             "seed": self.seed,
         }
@@ -175,6 +183,9 @@ def _response(value: Any, index: int) -> Response:
                 and type(content) is str and type(sampling) is dict
                 and (model is None or (type(model) is str
                                        and len(model) <= check.MAX_MODEL_LENGTH))):
+            if "finish_reason" in value or "truncated" in value:
+                return Response(rid, content, model, sampling,
+                                check.finish_reason(value, f"responses[{index}]"))
             return Response(rid, content, model, sampling)
     return _explain_response(value, f"responses[{index}]")
 
@@ -196,6 +207,7 @@ def _explain_response(value: Any, path: str) -> Response:
         check.string(value["content"], f"{path}.content"),
         check.model_name(value.get("model"), f"{path}.model"),
         check.obj(value["sampling"], f"{path}.sampling") if "sampling" in value else {},
+        check.finish_reason(value, path),
     )
 
 

@@ -55,7 +55,7 @@ PROMPT_COLUMNS = ("id", "project_id", "external_id", "messages", "category", "do
 # Columns left out take their server defaults, which are what a fresh import needs: a task
 # ``open``, nothing ``taken`` or ``submitted``, in the fresh ``queue``; responses ``imported``.
 RESPONSE_COLUMNS = ("id", "prompt_id", "external_id", "content", "model", "sampling",
-                    "created_at", "opens_with_refusal")
+                    "created_at", "opens_with_refusal", "finish_reason")
 TASK_COLUMNS = ("id", "project_id", "external_id", "kind", "prompt_id", "overlap", "priority",
                 "is_gold", "gold_answer", "requires_expertise", "metadata", "content_hash",
                 "created_at")
@@ -251,7 +251,7 @@ def insert_new(writer: BulkWriter, project: Project, fresh: list[Pending], sourc
             response_id = next(response_ids)
             response_rows.append((
                 response_id, prompt_id, response.id, response.content, response.model, sampling,
-                now, opens_like_refusal(response.content),
+                now, opens_like_refusal(response.content), response.finish_reason,
             ))
             link_rows.append((task_id, response_id, position))
         expertise_rows.extend((task_id, tag) for tag in item.domains)
@@ -300,6 +300,7 @@ def _replace_responses(conn: Connection, item: Item, found: Existing) -> None:
             prompt_id=found.prompt_id, external_id=response.id, content=response.content,
             model=response.model, sampling=response.sampling, origin="imported", created_at=now,
             opens_with_refusal=opens_like_refusal(response.content),
+            finish_reason=response.finish_reason,
         ))
         conn.execute(insert(task_responses).values(
             task_id=found.task_id, response_id=response_id, position=position))

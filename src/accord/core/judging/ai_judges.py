@@ -84,14 +84,24 @@ def judge_settings_conflict(stored: dict | None, wanted: dict) -> str | None:
     """Why an existing judge cannot judge with ``wanted`` settings, or None when it can.
 
     A judge's name stands for one model, backend and constitution: its earlier judgments
-    and its audit are about them. Other settings (concurrency, retries) may change.
+    and its audit are about them. The model is the exact id the server was asked for
+    (``model_id``; a judge set up before ids were kept has it in ``model``), so a new
+    ``--model-name`` for the same model keeps the judge. Other settings (concurrency,
+    retries) may change.
     """
     stored = stored or {}
-    for key in ("backend", "model", "constitution"):
-        if key in stored and stored[key] != wanted.get(key):
-            return (f"{key} {stored[key]!r}, not {wanted.get(key)!r}; judge with another "
-                    "--judge name")
+    for key in ("backend", "model_id", "constitution"):
+        had, asked = _setting(stored, key), _setting(wanted, key)
+        if had is not None and had != asked:
+            shown = "model" if key == "model_id" else key
+            return f"{shown} {had!r}, not {asked!r}; judge with another --judge name"
     return None
+
+
+def _setting(settings: dict, key: str) -> object:
+    if key == "model_id":
+        return settings.get("model_id", settings.get("model"))
+    return settings.get(key)
 
 
 def ensure_judge(conn: Connection, project: Project, name: str, settings: dict) -> User:

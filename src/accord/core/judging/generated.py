@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import orjson
 from sqlalchemy import Connection, and_, exists, select
@@ -25,13 +26,14 @@ from accord.core.importing.store import EXPERTISE_COLUMNS, LINK_COLUMNS, TASK_CO
 from accord.core.importing.writers import writer_for
 from accord.core.projects.project import Project
 from accord.core.tasks.refusals import opens_like_refusal
+from accord.core.tasks.truncation import is_truncated
 from accord.db.tables import prompts, responses, tasks
 from accord.db.types import utcnow
 
 GENERATED = "generated"
 RESPONSE_COLUMNS = ("id", "prompt_id", "external_id", "content", "model", "sampling", "origin",
                     "prompt_tokens", "completion_tokens", "cost", "created_at",
-                    "opens_with_refusal")
+                    "opens_with_refusal", "finish_reason", "model_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,9 @@ class PromptText:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A generated response as it is stored: text, who made it how, and what it cost."""
+    """A generated response as it is stored: text, who made it how (``model`` the name
+    people read, ``model_id`` the exact id the server was asked for), what it cost, and why
+    the model stopped (``finish_reason``; ``length``: cut off)."""
 
     external_id: str
     content: str
@@ -60,6 +64,20 @@ class Candidate:
     prompt_tokens: int
     completion_tokens: int
     cost: float
+    finish_reason: str | None = None
+    model_id: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return is_truncated(self.finish_reason)
+
+
+class StoredCandidate(NamedTuple):
+    """A candidate already in the database: its ``responses.id`` and whether it was cut
+    off (what a task made with ``drop_truncated`` needs to know)."""
+
+    id: int
+    truncated: bool
 
 
 def pool_prompts(conn: Connection, project_id: int) -> list[PoolPrompt]:
@@ -86,18 +104,20 @@ def prompt_texts(conn: Connection, prompt_ids: Sequence[int]) -> dict[int, Promp
     return found
 
 
-def stored_candidates(conn: Connection, prompt_ids: Sequence[int],
-                      external_ids: Sequence[str]) -> dict[tuple[int, str], int]:
-    """``(prompt id, response id) -> responses.id`` for the candidates already stored."""
-    found: dict[tuple[int, str], int] = {}
+def stored_candidates(conn: Connection, prompt_ids: Sequence[int], external_ids: Sequence[str],
+                      ) -> dict[tuple[int, str], StoredCandidate]:
+    """``(prompt id, response id) -> StoredCandidate`` for the candidates already stored."""
+    found: dict[tuple[int, str], StoredCandidate] = {}
     for start in range(0, len(prompt_ids), LOOKUP_CHUNK):
         chunk = list(prompt_ids[start:start + LOOKUP_CHUNK])
-        for prompt_id, external_id, response_id in conn.execute(
-            select(responses.c.prompt_id, responses.c.external_id, responses.c.id)
+        for prompt_id, external_id, response_id, finish_reason in conn.execute(
+            select(responses.c.prompt_id, responses.c.external_id, responses.c.id,
+                   responses.c.finish_reason)
             .where(responses.c.prompt_id.in_(chunk),
                    responses.c.external_id.in_(list(external_ids)))
         ):
-            found[(prompt_id, external_id)] = response_id
+            found[(prompt_id, external_id)] = StoredCandidate(response_id,
+                                                              is_truncated(finish_reason))
     return found
 
 
@@ -113,14 +133,14 @@ def stored_tasks(conn: Connection, project_id: int, external_ids: Sequence[str])
 
 
 def store_candidates(conn: Connection, rows: Sequence[tuple[int, Candidate]],
-                     ) -> tuple[dict[tuple[int, str], int], int]:
+                     ) -> tuple[dict[tuple[int, str], StoredCandidate], list[Candidate]]:
     """Insert the candidates (``(prompt id, candidate)`` pairs) not stored yet, in bulk.
 
-    Returns the ``responses.id`` of every one, stored before or now, and how many are new.
-    A candidate already there (another run of the same plan stored it) is kept as it is.
+    Returns every one as stored, before or now, and the candidates this call inserted. A
+    candidate already there (another run of the same plan stored it) is kept as it is.
     """
     if not rows:
-        return {}, 0
+        return {}, []
     ids = stored_candidates(conn, sorted({p for p, _ in rows}),
                             sorted({c.external_id for _, c in rows}))
     fresh: dict[tuple[int, str], Candidate] = {}
@@ -135,11 +155,12 @@ def store_candidates(conn: Connection, rows: Sequence[tuple[int, Candidate]],
         writer.insert("responses", RESPONSE_COLUMNS, [
             (response_id, prompt_id, c.external_id, c.content, c.model, _json(c.sampling),
              GENERATED, c.prompt_tokens, c.completion_tokens, c.cost, now,
-             opens_like_refusal(c.content))
+             opens_like_refusal(c.content), c.finish_reason, c.model_id)
             for response_id, ((prompt_id, _), c) in zip(new_ids, fresh.items(), strict=True)
         ])
-        ids.update(zip(fresh, new_ids, strict=True))
-    return ids, len(fresh)
+        ids.update((key, StoredCandidate(response_id, candidate.truncated))
+                   for (key, candidate), response_id in zip(fresh.items(), new_ids, strict=True))
+    return ids, list(fresh.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ MAX_ERROR_CHARS = 2000
 
 @dataclass(frozen=True, slots=True)
 class ModelCall:
-    """One call as it is kept: what for, which model, tokens, cost, latency, and any error."""
+    """One call as it is kept: what for, which model (the name people read, and the exact
+    id the server was asked for), tokens, cost, latency, and any error."""
 
     purpose: str
     model: str
@@ -31,6 +32,7 @@ class ModelCall:
     cost: float | None
     latency_ms: int | None
     error: str | None = None
+    model_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ def record_calls(conn: Connection, project_id: int | None, calls: Sequence[Model
             )
         rows.append({
             "project_id": project_id, "purpose": call.purpose, "model": call.model,
+            "model_id": call.model_id,
             "prompt_tokens": call.prompt_tokens, "completion_tokens": call.completion_tokens,
             "cost": call.cost, "latency_ms": call.latency_ms,
             "error": None if call.error is None else call.error[:MAX_ERROR_CHARS],

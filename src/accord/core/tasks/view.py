@@ -7,9 +7,11 @@ driver connection (see ``db.raw``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, select
 
+from accord.core.tasks.truncation import is_truncated
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.db.tables import prompts, tasks
@@ -17,8 +19,22 @@ from accord.db.tables import prompts, tasks
 
 @dataclass(frozen=True)
 class ShownResponse:
+    """A response as annotators see it; ``truncated``: the model was cut off at the length
+    limit, so its end is missing (the workbench marks it)."""
+
     id: str
     content: str
+    truncated: bool = False
+
+
+class StoredResponse(NamedTuple):
+    """A task's response as a claim reads it: the id annotators see, the database id, the
+    text, and whether it was cut off."""
+
+    external_id: str
+    id: int
+    content: str
+    truncated: bool
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,10 @@ _RESPONSES = Statement(
     "SELECT r.external_id, r.id, r.content FROM task_responses tr "
     "JOIN responses r ON r.id = tr.response_id WHERE tr.task_id = :task_id ORDER BY tr.position"
 )
+_SHOWN = Statement(
+    "SELECT r.external_id, r.id, r.content, r.finish_reason FROM task_responses tr "
+    "JOIN responses r ON r.id = tr.response_id WHERE tr.task_id = :task_id ORDER BY tr.position"
+)
 _TASK = (
     select(tasks.c.external_id, tasks.c.kind, prompts.c.messages, prompts.c.category)
     .join(prompts, prompts.c.id == tasks.c.prompt_id)
@@ -52,6 +72,19 @@ def task_responses_of(conn: Connection, task_id: int) -> list[tuple[str, int, st
     return [tuple(r) for r in raw.execute(conn, _RESPONSES, {"task_id": task_id})]
 
 
+def stored_responses(conn: Connection, task_id: int) -> list[StoredResponse]:
+    """The task's responses in imported order, with what annotators are shown of them."""
+    return [StoredResponse(rid, db_id, content, is_truncated(finish_reason))
+            for rid, db_id, content, finish_reason
+            in raw.execute(conn, _SHOWN, {"task_id": task_id})]
+
+
+def shown_in_order(stored: list[StoredResponse], order: list[str]) -> list[ShownResponse]:
+    """The responses as one annotator sees them, in their display ``order``."""
+    by_id = {response.external_id: response for response in stored}
+    return [ShownResponse(rid, by_id[rid].content, by_id[rid].truncated) for rid in order]
+
+
 def response_ids(conn: Connection, task_id: int) -> dict[str, int]:
     """The task's responses: external id (what the annotator sees) → database id."""
     return {rid: db_id for rid, db_id, _ in task_responses_of(conn, task_id)}
@@ -62,17 +95,14 @@ def load_view(
     task_id: int,
     display_order: list[str],
     guideline_version: int | None,
-    contents: dict[str, str] | None = None,
 ) -> TaskView:
-    """The task as shown in ``display_order``; pass ``contents`` when already loaded."""
+    """The task as shown in ``display_order``."""
     task = conn.execute(_TASK, {"task_id": task_id}).one()
-    if contents is None:
-        contents = {rid: content for rid, _, content in task_responses_of(conn, task_id)}
     return TaskView(
         id=task.external_id,
         kind=task.kind,
         messages=task.messages,
-        responses=[ShownResponse(rid, contents[rid]) for rid in display_order],
+        responses=shown_in_order(stored_responses(conn, task_id), display_order),
         category=task.category,
         guideline_version=guideline_version,
     )

@@ -22,7 +22,7 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.tasks.queue import queue_after
-from accord.core.tasks.view import ShownResponse, TaskView, task_responses_of
+from accord.core.tasks.view import TaskView, shown_in_order, stored_responses
 from accord.core.work import breaks_and_rotation as fatigue_rules
 from accord.core.work import calibration, exposure
 from accord.core.work import rules as work_rules
@@ -247,8 +247,8 @@ def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
         raw.execute(conn, _TAKE, {"task_id": task_id})
     elif queue != QUEUE_FULL:
         raw.execute(conn, _LEAVE_QUEUE, {"task_id": task_id})
-    shown = task_responses_of(conn, task_id)
-    order = [rid for rid, _, _ in shown]
+    shown = stored_responses(conn, task_id)
+    order = [response.external_id for response in shown]
     rng.shuffle(order)
     expires = now + timedelta(seconds=project.lease_seconds)
     assignment_id = raw.execute(
@@ -263,12 +263,11 @@ def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
             "lease_expires_at": raw.time_param(conn, expires),
         },
     ).fetchone()[0]
-    contents = {rid: content for rid, _, content in shown}
     view = TaskView(
         id=external_id,
         kind=kind,
         messages=raw.read_json(messages),
-        responses=[ShownResponse(rid, contents[rid]) for rid in order],
+        responses=shown_in_order(shown, order),
         category=category,
         guideline_version=project.guideline[1] if project.guideline else None,
     )

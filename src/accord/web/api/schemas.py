@@ -36,6 +36,8 @@ class Message(BaseModel):
 class ResponseOut(BaseModel):
     id: str
     content: str
+    truncated: bool = Field(False, description="the model was cut off at the length limit: "
+                                               "the response's end is missing")
 
 
 class TaskOut(BaseModel):

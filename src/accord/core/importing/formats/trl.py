@@ -26,8 +26,10 @@ EXPORT_FIELDS = frozenset(
 imported again as it is (they describe the old project's votes, not the new one's)."""
 TRL_FIELDS = frozenset(
     {"id", "prompt", "chosen", "rejected", "category", "domains", "metadata", "priority",
-     "score_chosen", "score_rejected"}
+     "score_chosen", "score_rejected", "chosen_truncated", "rejected_truncated"}
 ) | EXPORT_FIELDS
+"""``chosen_truncated`` and ``rejected_truncated`` (true, false or null, as Accord's preference
+export writes them) say whether a response was cut off at the length limit."""
 HH_ASSISTANT = "\n\nAssistant:"
 HH_TURN = re.compile(r"\n\n(Human|Assistant):")
 HH_ROLES = {"Human": "user", "Assistant": "assistant"}
@@ -55,8 +57,14 @@ def trl_item(raw: dict, rules: ItemRules) -> Item:
         content = [raw.get("prompt"), raw["chosen"], raw["rejected"]]
         item_id = ID_PREFIX + canonical_hash(content)[:20]
     chosen_id, rejected_id = _neutral_ids(messages, chosen, rejected)
-    responses = sorted([Response(chosen_id, chosen), Response(rejected_id, rejected)],
-                       key=lambda response: response.id)
+    responses = sorted(
+        [Response(chosen_id, chosen,
+                  finish_reason=check.truncated_flag(raw.get("chosen_truncated"),
+                                                     "chosen_truncated")),
+         Response(rejected_id, rejected,
+                  finish_reason=check.truncated_flag(raw.get("rejected_truncated"),
+                                                     "rejected_truncated"))],
+        key=lambda response: response.id)
     return Item(
         item_id,
         "comparison",
