@@ -9,7 +9,8 @@ gave, so tests compare Accord's accounting with what the server reported.
 
 An answer longer than the request's ``max_tokens`` (one token a word, unless the reply gives
 its ``tokens``) is cut there with ``finish_reason: "length"``, as real servers do; a scripted
-``Reply`` may also name its own ``finish_reason``. Like llama.cpp's server, it can name its model by a file path:
+``Reply`` may also name its own ``finish_reason``. Like llama.cpp's server, it can name its
+model by a file path:
 ``listed_models`` is what ``GET /v1/models`` lists (None: the route is missing, 404, as on a
 server that cannot list), and ``answer_as`` the model id every answer reports, whatever
 name it was asked for.

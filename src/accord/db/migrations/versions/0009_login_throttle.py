@@ -1,7 +1,7 @@
 """login throttle: failed logins per account name and per address
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-07 18:00:00.000000
 
 ``POST /login`` accepted any number of wrong passwords. Each account name and each address
@@ -17,7 +17,7 @@ from alembic import op
 import accord.db.types
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
