@@ -141,9 +141,9 @@ def test_interrupted_import_says_how_much_is_in_and_its_rerun_adds_no_duplicates
         "interrupted": True, "project": "prefs", "file": str(path), "phase": "importing",
         "items_new": imported, "annotations_new": 0, "resume": command}
     assert stopped.line == (
-        f"interrupted: {imported:,} new items of big items.jsonl in, written in whole batches "
-        f"of up to {DEFAULT_BATCH_SIZE:,} (none half-written); run the same command again to "
-        f"import the rest without duplicates: {command}")
+        f"interrupted: {imported:,} new items of big items.jsonl in the project, written in "
+        f"whole batches of up to {DEFAULT_BATCH_SIZE:,} (none half-written); run the same "
+        f"command again to import the rest without duplicates: {command}")
     assert 0 < imported < total and imported % DEFAULT_BATCH_SIZE == 0
     assert rerun.returncode == 0, rerun.stderr
     report = orjson.loads(rerun.stdout)
@@ -161,17 +161,21 @@ def test_interrupted_export_writes_nothing_and_leaves_the_file_as_it_was(
          "category": "qa"} for i in range(rows)])
     out = tmp_path / "prompts.parquet"
     out.write_bytes(b"the previous export")
-    arguments = ["export", "prefs", "--format", "prompts", "--out", str(out)]
+    arguments = ["export", "prefs", "--format", "prompts", "--out", str(out), "--json"]
     stopped = interrupt_when(start(sqlite_url, *arguments),
                              lambda: any(tmp_path.glob(".prompts.parquet.*.partial")))
     left = out.read_bytes()
     leftovers = list(tmp_path.glob(".prompts.parquet.*"))
     rerun = run(sqlite_url, resume_command(stopped.line, "run the same command again to export"))
 
-    assert stopped.status == INTERRUPTED_EXIT and stopped.stdout == ""
+    command = shlex.join([*ACCORD, *arguments])
+    assert stopped.status == INTERRUPTED_EXIT
+    assert orjson.loads(stopped.stdout) == {
+        "interrupted": True, "project": "prefs", "format": "prompts", "written": False,
+        "files": {str(out): "left"}, "resume": command}
     assert stopped.line == (
         "interrupted: nothing was written: prompts.parquet was left as it was; run the same "
-        f"command again to export: {shlex.join([*ACCORD, *arguments])}")
+        f"command again to export: {command}")
     assert left == b"the previous export" and leftovers == []
     assert rerun.returncode == 0, rerun.stderr
     assert pq.read_table(out).num_rows == rows

@@ -99,7 +99,8 @@ def export_command(
         since=_moment(since, "--since"), until=_moment(until, "--until"),
     )
     progress = _show_progress if sys.stderr.isatty() and not json_output else None
-    targets = ExportTargets(out, export_format=format, file_format=file_format, split=split)
+    targets = ExportTargets(project, out, export_format=format, file_format=file_format,
+                            split=split)
     engine = open_engine()
     try:
         with reports_interruption(targets.interruption, json_output=json_output):

@@ -73,15 +73,15 @@ def reports_interruption(state: StateReader, *, json_output: bool) -> Iterator[N
         if sys.stderr.isatty():
             typer.echo("", err=True)  # the terminal echoed ^C where the cursor was
         try:
-            found = state()
+            found: Interruption | None = state()
         except (AccordError, OperationalError):  # stopped before there was anything to read
-            typer.echo(f"interrupted; run the same command again: {command}", err=True)
-            if json_output:
-                print_json({"interrupted": True, "resume": command})
-            raise typer.Exit(INTERRUPTED_EXIT) from None
-        typer.echo(f"interrupted: {found.stored}; {found.rerun}: {command}", err=True)
+            found = None
+        said = f"interrupted: {found.stored}; {found.rerun}" if found else \
+            "interrupted; run the same command again"
+        typer.echo(f"{said}: {command}", err=True)
         if json_output:
-            print_json({"interrupted": True, **found.facts, "resume": command})
+            print_json({"interrupted": True, **(found.facts if found else {}),
+                        "resume": command})
         raise typer.Exit(INTERRUPTED_EXIT) from None
 
 
@@ -101,14 +101,13 @@ def typed_command() -> list[str]:
 def _reading(engine: Engine | None = None) -> Iterator[Connection]:
     """A read that takes no write lock (another process may be writing), on ``engine`` or
     on one of its own."""
-    own = engine is None
-    engine = open_engine() if engine is None else engine
+    used = open_engine() if engine is None else engine
     try:
-        with engine.connect() as conn:
+        with used.connect() as conn:
             yield conn.execution_options(**{READ_ONLY: True})
     finally:
-        if own:
-            engine.dispose()
+        if engine is None:
+            used.dispose()
 
 
 def _count(number: int, word: str) -> str:
@@ -210,8 +209,8 @@ class ImportWatch:
         items, annotations = now[0] - self._before[0], now[1] - self._before[1]
         labels = f" and {_count(annotations, 'annotation')}" if annotations else ""
         return Interruption(
-            f"{_count(items, 'new item')}{labels} of {self.file.name} in, written in whole "
-            f"batches of up to {DEFAULT_BATCH_SIZE:,} (none half-written)",
+            f"{_count(items, 'new item')}{labels} of {self.file.name} in the project, written "
+            f"in whole batches of up to {DEFAULT_BATCH_SIZE:,} (none half-written)",
             "run the same command again to import the rest without duplicates",
             {**facts, "items_new": items, "annotations_new": annotations})
 
@@ -226,24 +225,32 @@ class ExportTargets:
     """The files (or the ``hf`` directory) an export replaces, as they were before it
     began: an interrupted export leaves them as they were, and this checks that it did."""
 
-    def __init__(self, out: Path, *, export_format: str, file_format: str | None,
-                 split: float | None) -> None:
+    def __init__(self, project: str, out: Path, *, export_format: str,
+                 file_format: str | None, split: float | None) -> None:
+        self.project = project
         self.format = export_format
         whole = split is None or export_format in ("card", "hf") or file_format == "hf"
         self.paths = [out] if whole else [split_path(out, side) for side in SPLITS]
         self._before = {path: _identity(path) for path in self.paths}
 
     def interruption(self) -> Interruption:
-        states = {str(path): _what_became_of(path, self._before[path]) for path in self.paths}
-        untouched = all(state in (LEFT, NOT_CREATED) for state in states.values())
-        said = "; ".join(f"{Path(path).name} {state}" for path, state in states.items())
+        states = {path: _what_became_of(path, self._before[path]) for path in self.paths}
+        untouched = all(state in UNTOUCHED for state in states.values())
+        said = "; ".join(f"{path.name} {FILE_STATES[state]}" for path, state in states.items())
         return Interruption(
             f"nothing was written: {said}" if untouched else said,
             "run the same command again to export",
-            {"format": self.format, "written": not untouched, "files": states})
+            {"project": self.project, "format": self.format, "written": not untouched,
+             "files": {str(path): state for path, state in states.items()}})
 
 
-LEFT, NOT_CREATED = "was left as it was", "was not created"
+FILE_STATES = {
+    "left": "was left as it was",
+    "not_created": "was not created",
+    "replaced": "was replaced by the complete export just before the interruption",
+    "removed": "was removed",  # Ctrl-C between removing the old dataset and moving the new in
+}
+UNTOUCHED = ("left", "not_created")
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
@@ -256,9 +263,8 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
 
 
 def _what_became_of(path: Path, before: tuple[int, int, int] | None) -> str:
+    """One of ``FILE_STATES``."""
     now = _identity(path)
     if now == before:
-        return LEFT if before is not None else NOT_CREATED
-    if now is None:  # Ctrl-C between removing the old dataset directory and moving the new in
-        return "was removed"
-    return "was replaced by the complete export just before the interruption"
+        return "left" if before is not None else "not_created"
+    return "removed" if now is None else "replaced"
