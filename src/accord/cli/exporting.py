@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 
 from accord.cli.context import fail, open_engine, print_json, reports_errors
+from accord.cli.interruptions import ExportTargets, reports_interruption
 from accord.exports import FORMATS, SPECIAL_FORMATS, ExportOptions, ExportReport, export
 from accord.exports import export_format as find_format
 from accord.exports.options import PAIRS, SOURCES
@@ -106,11 +107,14 @@ def export_command(
         include_truncated=include_truncated,
     )
     progress = _show_progress if sys.stderr.isatty() and not json_output else None
+    targets = ExportTargets(project, out, export_format=format, file_format=file_format,
+                            split=split)
     engine = open_engine()
     try:
-        report = export(engine, project, format, out, file_format=file_format,
-                        progress=progress, options=options, split=split,
-                        max_tokens=max_tokens, tokenizer=tokenizer)
+        with reports_interruption(targets.interruption, json_output=json_output):
+            report = export(engine, project, format, out, file_format=file_format,
+                            progress=progress, options=options, split=split,
+                            max_tokens=max_tokens, tokenizer=tokenizer)
     finally:
         engine.dispose()
         if progress:

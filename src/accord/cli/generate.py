@@ -8,6 +8,7 @@ import sys
 import typer
 
 from accord.cli.context import open_engine, print_json, reports_errors
+from accord.cli.interruptions import GenerationSample, reports_interruption
 from accord.cli.progress import counting_bar
 from accord.llm.backend_choice import (
     BackendOptions,
@@ -98,9 +99,11 @@ def generate_command(
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
                              retries=Retries(attempts=attempts))
     mix_shares = parse_mix(mix)
+    sample = GenerationSample(project, plan, mix_shares, limit, sample_seed)
     engine = open_engine()
     try:
-        with open_backends(backend, plan.models, options) as backends:
+        with (reports_interruption(sample.interruption, json_output=json_output),
+              open_backends(backend, plan.models, options) as backends):
             for warning in unlisted_warnings(backends):
                 typer.echo(warning, err=True)
             with counting_bar("Generating",

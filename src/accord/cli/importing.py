@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from accord.cli.context import open_engine, print_json, reports_errors
+from accord.cli.interruptions import ImportWatch, reports_interruption
 from accord.collector import cycle_collector_paused
 from accord.core.importing import (
     DEFAULT_MAX_LINE_BYTES,
@@ -80,11 +81,14 @@ def import_command(
     fmt = import_format(file_format)
     engine = open_engine()
     try:
-        with _progress_bar(enabled=not quiet and sys.stderr.isatty(),
-                           counts=fmt.read.progress_in) as on_read, cycle_collector_paused():
+        watch = ImportWatch(engine, project, file)
+        with (reports_interruption(watch.interruption, json_output=json_output),
+              _progress_bar(enabled=not quiet and sys.stderr.isatty(),
+                            counts=fmt.read.progress_in) as on_read, cycle_collector_paused()):
             report = import_file(engine, project, file, file_format=file_format,
                                  labelled=labelled, source=source, skip_invalid=skip_invalid,
-                                 update=update, max_line_bytes=max_line_bytes, on_read=on_read)
+                                 update=update, max_line_bytes=max_line_bytes,
+                                 on_read=watch.following(on_read))
     finally:
         engine.dispose()
     _print_report(report, file, project, json_output=json_output)

@@ -18,6 +18,7 @@ import typer
 from sqlalchemy import Connection
 
 from accord.cli.context import open_engine, print_json, reports_errors, transaction
+from accord.cli.interruptions import judging_interruption, reports_interruption
 from accord.cli.progress import counting_bar
 from accord.core.errors import InvalidInput
 from accord.core.judging import hybrid
@@ -127,7 +128,8 @@ def judge_command(
                              retries=Retries(attempts=attempts, seed=seed))
     engine = open_engine()
     try:
-        with open_backends(backend, [model], options) as chats:
+        with (reports_interruption(judging_interruption(project, name), json_output=json_output),
+              open_backends(backend, [model], options) as chats):
             for warning in unlisted_warnings(chats):
                 typer.echo(warning, err=True)
             with counting_bar("Judging", enabled=not quiet and not json_output

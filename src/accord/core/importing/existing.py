@@ -68,6 +68,13 @@ def project_is_empty(conn: Connection, project_id: int) -> bool:
     )
 
 
+def count_items(conn: Connection, project_id: int) -> int:
+    """Items the project holds, tasks and pool prompts alike (one prompt row each): how far
+    an interrupted import came."""
+    return conn.execute(select(func.count()).select_from(prompts)
+                        .where(prompts.c.project_id == project_id)).scalar_one()
+
+
 def judge(conn: Connection, item: Item, existing: Existing | None, update: bool,
           content_hash: str | None = None) -> Verdict:
     """What to do with ``item`` given what its id holds; ``InvalidItem`` when it may not go in."""

@@ -163,6 +163,14 @@ def count_pending(conn: Connection, project_id: int, judge_id: int) -> int:
                         .where(_unjudged(project_id, judge_id))).scalar_one()
 
 
+def count_judged(conn: Connection, project_id: int, judge_id: int) -> int:
+    """Comparison tasks of the project the judge has judged: what an interrupted run kept."""
+    judged = exists().where(assignments.c.task_id == tasks.c.id,
+                            assignments.c.annotator_id == judge_id)
+    return conn.execute(select(func.count()).select_from(tasks).where(
+        tasks.c.project_id == project_id, tasks.c.kind == "comparison", judged)).scalar_one()
+
+
 def pending_pairs(conn: Connection, project_id: int, judge_id: int, *, after: int = 0,
                   limit: int = PENDING_CHUNK) -> tuple[list[PairTask], list[str], int]:
     """The next ``limit`` unjudged comparison tasks after task id ``after``, in id order.
