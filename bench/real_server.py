@@ -6,8 +6,9 @@
 Any server that speaks the chat-completions API will do: llama.cpp's (``python -m
 llama_cpp.server --model FILE.gguf``), vLLM (``vllm serve MODEL``), SGLang, TGI, Ollama,
 OpenAI itself. On a temporary SQLite database the benchmark makes a pairwise project of N
-pool prompts (the demo's prompts, cycled), then measures two phases, each first with the
-bare client and then with Accord:
+pool prompts (the demo's prompts, cycled), then measures two phases, each with the bare
+client, then Accord, then the bare client again (so that a server which speeds up or slows
+down as it runs favours neither; Accord is compared with the mean of the two bare runs):
 
 - generation: two candidates per prompt. The bare client sends the requests ``accord
   generate`` sends (same messages, temperature, top-p, length limit and seeds) on a thread
@@ -34,7 +35,7 @@ import io
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.resources import files
@@ -75,6 +76,11 @@ class Measured:
     completion_tokens: int
     seconds: float
     units: int
+
+    def mean(self, other: Measured) -> Measured:
+        """The mean of two runs of the same calls."""
+        return Measured(self.calls, (self.completion_tokens + other.completion_tokens) // 2,
+                        (self.seconds + other.seconds) / 2, self.units)
 
     @property
     def seconds_per_call(self) -> float:
@@ -169,20 +175,19 @@ def accord_command(engine: Engine, project: Project, purpose: str,
 
 
 def generation(server: Server, engine: Engine, project: Project,
-               prompts: list[dict]) -> tuple[Measured, Measured]:
+               prompts: list[dict]) -> tuple[Measured, Measured, Measured]:
     plan: Plan = make_plan([server.model], CANDIDATES, temperatures=[TEMPERATURE],
                            max_tokens=server.max_tokens, seed=SEED)
     requests = [request(server, [{"role": "user", "content": item["prompt"]}], slot.sampling)
                 for item in prompts for slot in plan.slots]
-    tokens, seconds = bare_calls(server, requests)
-    bare = Measured(len(requests), tokens, seconds, len(prompts))
-    ours = accord_command(engine, project, "generate", [
-        "generate", PROJECT, "-n", str(CANDIDATES), "--temperature", str(TEMPERATURE),
-        "--seed", str(SEED), *server.arguments()])
-    return bare, ours
+    return around(server, requests, len(prompts), lambda: accord_command(
+        engine, project, "generate", [
+            "generate", PROJECT, "-n", str(CANDIDATES), "--temperature", str(TEMPERATURE),
+            "--seed", str(SEED), *server.arguments()]))
 
 
-def judging(server: Server, engine: Engine, project: Project) -> tuple[Measured, Measured]:
+def judging(server: Server, engine: Engine, project: Project,
+            ) -> tuple[Measured, Measured, Measured]:
     setup = JudgeSetup(constitution=constitution.load(), backend="openai", seed=SEED,
                        sampling=replace(greedy(), max_tokens=server.max_tokens))
     pairs = _pairs_to_judge(engine, project, setup, server.model)
@@ -198,11 +203,19 @@ def judging(server: Server, engine: Engine, project: Project) -> tuple[Measured,
                              setup.sampling, TOP_LOGPROBS)
                      for first, second in judge.orders(task)]
     asking.close()
-    tokens, seconds = bare_calls(server, requests)
-    bare = Measured(len(requests), tokens, seconds, len(pairs))
-    ours = accord_command(engine, project, "judge", [
-        "judge", PROJECT, "--judge", JUDGE, "--seed", str(SEED), *server.arguments()])
-    return bare, ours
+    return around(server, requests, len(pairs), lambda: accord_command(
+        engine, project, "judge", [
+            "judge", PROJECT, "--judge", JUDGE, "--seed", str(SEED), *server.arguments()]))
+
+
+def around(server: Server, requests: Sequence[dict], units: int,
+           accord: Callable[[], Measured]) -> tuple[Measured, Measured, Measured]:
+    """The bare client before Accord and again after it: a server that speeds up or slows
+    down as it runs (caches, other load) then favours neither, compared with their mean."""
+    before = Measured(len(requests), *bare_calls(server, requests), units)
+    ours = accord()
+    after = Measured(len(requests), *bare_calls(server, requests), units)
+    return before, ours, after
 
 
 def _pairs_to_judge(engine: Engine, project: Project, setup: JudgeSetup,
@@ -238,7 +251,8 @@ def ratio_line(phase: str, bare: Measured, ours: Measured) -> str:
     tokens = (ours.tokens_per_second / bare.tokens_per_second if bare.completion_tokens
               else float("nan"))
     return (f"{phase}: accord takes {ours.seconds_per_call / bare.seconds_per_call:.2f}x the "
-            f"bare client's time per call, at {tokens:.2f}x its tokens/s")
+            f"bare client's time per call (the mean of its two runs), at {tokens:.2f}x its "
+            "tokens/s")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -265,10 +279,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         for phase, unit, measure in (
                 ("generate", "prompts", lambda: generation(server, engine, project, prompts)),
                 ("judge", "pairs", lambda: judging(server, engine, project))):
-            bare, ours = measure()
-            print(bare.line(phase, "bare openai", unit))
+            before, ours, after = measure()
+            print(before.line(phase, "bare openai before", unit))
             print(ours.line(phase, "accord", unit))
-            print(ratio_line(phase, bare, ours), flush=True)
+            print(after.line(phase, "bare openai after", unit))
+            print(ratio_line(phase, before.mean(after), ours), flush=True)
 
 
 if __name__ == "__main__":
