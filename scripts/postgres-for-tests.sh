@@ -31,6 +31,10 @@ psql_admin() { as_root su postgres -c "psql -p $PORT -v ON_ERROR_STOP=1 -qAt -c 
 if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname='$ROLE'")" != "1" ]; then
   psql_admin "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi
+# Each test process drops its own database WITH (FORCE) when it ends; an autovacuum worker
+# still inside that database then belongs to no role of ours, and only pg_signal_backend lets
+# the drop end it (without it the drop fails at random at the very end of a run).
+psql_admin "GRANT pg_signal_backend TO $ROLE" >&2
 if [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname='$DB'")" != "1" ]; then
   psql_admin "CREATE DATABASE $DB OWNER $ROLE" >&2
 fi
