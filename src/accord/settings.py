@@ -35,6 +35,17 @@ class Settings:
     login_window_seconds: int = 900
     """ACCORD_LOGIN_WINDOW_SECONDS: how long a window of failed logins lasts, from its first
     failure."""
+    upload_dir: str = ""
+    """ACCORD_UPLOAD_DIR: folder for files uploaded to import jobs (each removed when its job
+    ends) and the files export jobs write (default ~/.cache/accord/jobs)."""
+    upload_max_bytes: int = 10 * 1024**3
+    """ACCORD_UPLOAD_MAX_BYTES: the largest file an import job takes over HTTP; a larger one
+    is refused with 413 as soon as the limit is passed."""
+
+
+def upload_folder(settings: Settings) -> str:
+    """``upload_dir``, or its default under the user's cache."""
+    return settings.upload_dir or os.path.expanduser("~/.cache/accord/jobs")
 
 
 ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}

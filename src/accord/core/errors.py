@@ -80,7 +80,10 @@ class Conflict(AccordError):
 
 
 class ImportRejected(AccordError):
-    """An import file has invalid lines; ``details`` lists ``(line, reason)`` pairs."""
+    """An import file has invalid lines; ``details`` lists ``(line, reason)`` pairs, the
+    first of ``invalid`` in all, each entry called a ``unit`` (line, row, record)."""
 
     code = "import_rejected"
     kind = ErrorKind.INVALID
+    invalid: int = 0
+    unit: str = "line"

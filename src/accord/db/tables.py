@@ -477,3 +477,39 @@ audit_events = Table(
     Column("details", Document, nullable=False),
     Index(None, "project_id", "at"),
 )
+
+# Imports and exports run as jobs by the server (core/importing/jobs, core/exporting/jobs):
+# an uploaded file checked and imported, or an export written to files, off the request.
+data_jobs = Table(
+    "data_jobs",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    Column("kind", String(16), nullable=False),  # import, export
+    Column("status", String(16), nullable=False),  # queued, checking, importing, exporting, …
+    _fk("created_by", "users.id", nullable=True, ondelete="SET NULL"),
+    Column("idempotency_key", String(255)),
+    Column("options", Document, nullable=False),
+    Column("file_name", String(255), nullable=False, server_default=""),
+    Column("file_bytes", BigInteger, nullable=False, server_default="0"),
+    Column("work_dir", Text),  # the upload's or the results' folder while it exists
+    Column("progress_unit", String(16), nullable=False, server_default="bytes"),
+    Column("progress_done", BigInteger, nullable=False, server_default="0"),
+    Column("progress_total", BigInteger, nullable=False, server_default="0"),
+    Column("items_written", BigInteger, nullable=False, server_default="0"),
+    Column("report", Document),
+    Column("errors", Document),
+    Column("error_total", Integer, nullable=False, server_default="0"),
+    Column("failure", Text),
+    Column("files", Document),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("heartbeat_at", UTCDateTime),
+    CheckConstraint("kind IN ('import', 'export')", name="kind"),
+    CheckConstraint("status IN ('queued', 'checking', 'importing', 'exporting', 'done', "
+                    "'failed')", name="status"),
+    UniqueConstraint("project_id", "created_by", "idempotency_key"),
+    Index(None, "project_id", "kind", "id"),
+    Index(None, "status"),
+)

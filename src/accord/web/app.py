@@ -15,11 +15,13 @@ from starlette.types import ASGIApp
 from accord import __version__
 from accord.core.people.login_throttle import ThrottleLimits
 from accord.db.engine import make_engine
-from accord.settings import Settings, load_settings
+from accord.settings import Settings, load_settings, upload_folder
 from accord.web import docs, errors, pages
 from accord.web.api import (
     calibration,
+    exports,
     guidelines,
+    imports,
     judges,
     markdown,
     oversight,
@@ -28,11 +30,13 @@ from accord.web.api import (
     work,
 )
 from accord.web.database import Database
+from accord.web.job_runner import JobRunner
 from accord.web.security import SecurityMiddleware
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
-               calibration.router, guidelines.router, oversight.router, judges.router)
+               calibration.router, guidelines.router, oversight.router, judges.router,
+               imports.router, exports.router)
 """Every JSON route group, mounted under ``API_PREFIX`` in this order."""
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -70,9 +74,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = Database(make_engine(settings.database_url))
         # One password hash per core at most: each holds 16 MiB and a core while it runs.
         app.state.password_checks = anyio.CapacityLimiter(os.cpu_count() or 1)
+        app.state.jobs = JobRunner(app.state.database.engine, app.state.upload_folder)
+        app.state.jobs.resume()
         try:
             yield
         finally:
+            app.state.jobs.close()
             app.state.database.close()
 
     app = AccordApp(
@@ -84,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.login_limits = login_limits(settings)
+    app.state.upload_folder = Path(upload_folder(settings))
+    app.state.upload_limit = settings.upload_max_bytes
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

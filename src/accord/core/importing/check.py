@@ -20,7 +20,7 @@ from accord.core.importing.fields import InvalidItem
 from accord.core.importing.label_check import LabelCheck
 from accord.core.importing.records import AdaptContext, Adapter, ImportRecord
 from accord.core.importing.repeats import RepeatRule
-from accord.core.importing.report import ErrorLog
+from accord.core.importing.report import MAX_REPORTED_ERRORS, ErrorLog
 from accord.core.importing.sources import Source
 from accord.core.projects.project import Project
 
@@ -50,9 +50,11 @@ class _Lookups:
 def check_source(
     engine: Engine, project: Project, source: Source, adapt: Adapter, repeats: RepeatRule,
     context: AdaptContext, *, update: bool, on_read: SourceRead | None = None,
+    max_errors: int = MAX_REPORTED_ERRORS,
 ) -> CheckResult:
-    """Validate every entry of ``source`` against its format, the file and the project."""
-    errors = ErrorLog()
+    """Validate every entry of ``source`` against its format, the file and the project;
+    ``max_errors`` invalid entries are kept (the earliest), all are counted."""
+    errors = ErrorLog(max_errors)
     with engine.connect() as conn:
         lookups = _Lookups(project.id, update, not project_is_empty(conn, project.id),
                            LabelCheck(project.overlap))

@@ -23,8 +23,9 @@ from accord.core.importing.check import SourceRead, check_source
 from accord.core.importing.formats import FORMATS, ImportFormat, Labels, import_format
 from accord.core.importing.items import ItemRules
 from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES
+from accord.core.importing.parquet_rows import open_source
 from accord.core.importing.records import AdaptContext, Author
-from accord.core.importing.report import ImportReport
+from accord.core.importing.report import MAX_REPORTED_ERRORS, ImportReport
 from accord.core.importing.source_labels import default_source_name, source_author
 from accord.core.importing.sources import ItemSource, Source
 from accord.core.importing.store import DEFAULT_BATCH_SIZE, write_source
@@ -44,8 +45,10 @@ def import_file(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     on_read: SourceRead | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    max_errors: int = MAX_REPORTED_ERRORS,
 ) -> ImportReport:
-    """Import a file (``.gz`` too) of a registered format into ``project``.
+    """Import a file (``.gz`` too, or Parquet rows for a format read line by line) of a
+    registered format into ``project``; ``max_errors`` invalid entries are kept at most.
 
     ``labelled`` keeps the labels that come with the data as annotations by the annotator
     ``source.NAME`` (``source``; by default the format's or the file's name); some formats
@@ -56,9 +59,9 @@ def import_file(
     path = Path(path)
     fmt = import_format(file_format)
     labeller = _labeller(fmt, path, labelled=labelled, source=source, update=update)
-    return _run(engine, project, fmt.read(path, max_line_bytes), fmt, labeller,
+    return _run(engine, project, open_source(fmt.read, path, max_line_bytes), fmt, labeller,
                 skip_invalid=skip_invalid, update=update, on_read=on_read,
-                batch_size=batch_size)
+                batch_size=batch_size, max_errors=max_errors)
 
 
 def import_items(
@@ -80,6 +83,13 @@ def import_items(
     return _run(engine, project, ItemSource(items, source_name), FORMATS["jsonl"], None,
                 skip_invalid=skip_invalid, update=update, on_read=on_read,
                 batch_size=batch_size)
+
+
+def check_options(file_format: str, file_name: str, *, labelled: bool, source: str | None,
+                  update: bool) -> None:
+    """Refuse, before a file is read, the options that ``import_file`` would refuse."""
+    _labeller(import_format(file_format), Path(file_name), labelled=labelled, source=source,
+              update=update)
 
 
 def _labeller(fmt: ImportFormat, path: Path, *, labelled: bool, source: str | None,
@@ -104,7 +114,7 @@ def _labeller(fmt: ImportFormat, path: Path, *, labelled: bool, source: str | No
 def _run(
     engine: Engine, project: Project | str, source: Source, fmt: ImportFormat,
     labeller: Author | None, *, skip_invalid: bool, update: bool, on_read: SourceRead | None,
-    batch_size: int,
+    batch_size: int, max_errors: int = MAX_REPORTED_ERRORS,
 ) -> ImportReport:
     if isinstance(project, str):
         with engine.connect() as conn:
@@ -112,10 +122,12 @@ def _run(
     rules = ItemRules(project.name, project.ranking_mode == "pairwise", project.allow_ties)
     context = AdaptContext(rules, labeller)
     checked = check_source(engine, project, source, fmt.adapt, fmt.repeats, context,
-                           update=update, on_read=on_read)
+                           update=update, on_read=on_read, max_errors=max_errors)
     errors = checked.errors
     if errors.count and not skip_invalid:
-        raise ImportRejected(errors.message(source.unit), details=errors.kept())
+        rejected = ImportRejected(errors.message(source.unit), details=errors.kept())
+        rejected.invalid, rejected.unit = errors.count, source.unit
+        raise rejected
     labelled = labeller is not None or fmt.labels is Labels.NAMED_AUTHORS
     report = ImportReport(source.unit, labelled, invalid=errors.count, errors=errors.kept())
     if checked.valid:

@@ -1,0 +1,140 @@
+"""Exports over the API: streamed as the response, or written by an export job.
+
+``GET …/exports/{format}`` streams the rows ``accord export`` would write, with the same
+filters, as JSONL or Parquet (the data card as Markdown). A large export, or one split
+into train and test files, is a job: ``POST …/exports``, then its files are downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import partial
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, StreamingResponse
+
+from accord.core.errors import ErrorKind
+from accord.core.exporting import jobs as export_jobs
+from accord.core.importing.job_records import MAX_PAGE
+from accord.exports.requested import ExportRequest
+from accord.exports.streamed import MEDIA_TYPES, export_chunks
+from accord.web.api.data_schemas import ExportJobIn, ExportJobOut, export_job_out
+from accord.web.api.documented import caller_errors
+from accord.web.api.imports import IdempotencyKey
+from accord.web.deps import Caller
+from accord.web.sources import Now
+from accord.web.streaming import relay
+from accord.web.values import Int64, Text
+
+router = APIRouter(tags=["exports"])
+ROLE_ERRORS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
+StreamedFormat = Literal["preference", "kto", "prompts", "raw", "sft", "card"]
+FILE_MEDIA = {"jsonl": MEDIA_TYPES["jsonl"], "parquet": MEDIA_TYPES["parquet"],
+              "md": MEDIA_TYPES["card"]}
+STREAM_ANSWER = {200: {"description": "The export, streamed: JSONL (application/x-ndjson), "
+                       "Parquet (application/vnd.apache.parquet) or, for card, Markdown.",
+                       "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                   for media in MEDIA_TYPES.values()}}}
+
+
+def _files_url(request: Request, project: str, job_id: int) -> str:
+    return str(request.url_for("download_export_file", project=project, job_id=job_id,
+                               name="x"))[:-2]
+
+
+@router.post("/projects/{project}/exports", summary="Write an export as a job",
+             status_code=202, response_model=ExportJobOut, responses=ROLE_ERRORS)
+async def create_export(project: str, body: ExportJobIn, request: Request, me: Caller,
+                        at: Now, idempotency_key: IdempotencyKey = None) -> ExportJobOut:
+    """Queue an export written to files (two with `split`); read the job for its files."""
+    wanted = ExportRequest(**body.model_dump())
+    job, new = await me.run(export_jobs.create_export_job, project, wanted.as_document(),
+                            idempotency_key, at)
+    if new:
+        request.app.state.jobs.submit("export", job.id)
+    return export_job_out(job, _files_url(request, job.project, job.id))
+
+
+@router.get("/projects/{project}/exports/jobs", summary="List export jobs",
+            response_model=list[ExportJobOut], responses=ROLE_ERRORS)
+async def list_exports(
+    project: str, request: Request, me: Caller, at: Now,
+    before: Annotated[Int64 | None, Query(description="Jobs older than this job id.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+) -> list[ExportJobOut]:
+    """The project's export jobs, newest first."""
+    found = await me.run(export_jobs.export_jobs, project, at, before=before, limit=limit)
+    return [export_job_out(job, _files_url(request, job.project, job.id)) for job in found]
+
+
+@router.get("/projects/{project}/exports/jobs/{job_id}", summary="Read an export job",
+            response_model=ExportJobOut, responses=ROLE_ERRORS)
+async def read_export(project: str, job_id: Int64, request: Request, me: Caller,
+                      at: Now) -> ExportJobOut:
+    """Status, progress and, once done, the files with their rows and where to get them."""
+    job = await me.run(export_jobs.export_job, project, job_id, at)
+    return export_job_out(job, _files_url(request, job.project, job.id))
+
+
+@router.get("/projects/{project}/exports/jobs/{job_id}/files/{name}",
+            summary="Download an export job's file", response_class=FileResponse,
+            responses={**ROLE_ERRORS, 200: {
+                "description": "The file.",
+                "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                            for media in MEDIA_TYPES.values()}}})
+async def download_export_file(project: str, job_id: Int64, name: Text,
+                               me: Caller, at: Now) -> FileResponse:
+    """One of the files a finished export job lists."""
+    path = await me.run(export_jobs.job_file, project, job_id, name, at)
+    media = FILE_MEDIA.get(path.suffix.lstrip("."), "application/octet-stream")
+    return FileResponse(path, media_type=media, filename=path.name)
+
+
+@router.get("/projects/{project}/exports/{format}", summary="Stream an export",
+            response_class=StreamingResponse, responses={**ROLE_ERRORS, **STREAM_ANSWER})
+async def stream_export(
+    project: str, format: StreamedFormat, request: Request, me: Caller, at: Now,
+    file_format: Annotated[Literal["jsonl", "parquet"], Query(
+        description="jsonl or parquet (ignored for card)")] = "jsonl",
+    pairs: Annotated[Literal["all", "best-vs-rest"], Query(
+        description="K-way rankings: every implied pair, or the best against each other")
+    ] = "all",
+    min_agreement: Annotated[float | None, Query(ge=0, le=1, description="Keep pairs with "
+                                                 "agreement at least this.")] = None,
+    source: Annotated[list[Literal["human", "ai", "ai_judge", "imported", "adjudicated",
+                                   "mixed"]] | None, Query(
+        max_length=6, description="Keep pairs of this source; repeatable.")] = None,
+    category: Annotated[list[Text] | None, Query(
+        max_length=100, description="Keep prompts of this category; repeatable.")] = None,
+    guideline_version: Annotated[list[Int64] | None, Query(
+        max_length=100, description="Keep tasks judged under this version; repeatable.")
+    ] = None,
+    include_truncated: Annotated[bool, Query(
+        description="Keep pairs whose chosen or rejected response was cut off.")] = False,
+    since: Annotated[datetime | None, Query(description="Tasks completed at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Tasks completed before.")] = None,
+) -> StreamingResponse:
+    """The rows `accord export` writes with the same filters, streamed as they are read.
+
+    Not for `split` (two files): make an export job with `POST …/exports` instead.
+    """
+    wanted = ExportRequest(
+        format=format, file_format=file_format, pairs=pairs, min_agreement=min_agreement,
+        source=list(source or []), category=list(category or []),
+        guideline_version=list(guideline_version or []),
+        include_truncated=include_truncated, since=since, until=until)
+    found = await me.run(export_jobs.start_download, project, wanted.as_document(), at)
+    engine = request.app.state.database.engine
+    name = wanted.file_name(found.name)
+    chunks = partial(export_chunks, engine, found, wanted.format, wanted.file_format,
+                     wanted.export_options(), at)
+    return StreamingResponse(
+        relay(chunks), media_type=MEDIA_TYPES[wanted.kind],
+        headers={"Content-Disposition": f'attachment; filename="{_ascii(name)}"'})
+
+
+def _ascii(name: str) -> str:
+    """A file name any client reads in a header: other characters become ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
