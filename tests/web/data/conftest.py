@@ -1,4 +1,4 @@
-"""Shared by the import and export API tests: the app with its upload folder in the test's
+"""The import and export API tests' fixtures: the app with its upload folder in the test's
 own directory, and waiting for the job thread without sleeping."""
 
 from __future__ import annotations

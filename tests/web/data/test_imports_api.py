@@ -21,7 +21,7 @@ from accord.web.app import create_app
 from tests.core.import_helpers import comparison, row_counts
 from tests.factories import make_project, make_user
 from tests.web.conftest import bearer
-from tests.web.data_jobs import data_api, settled, uploads  # noqa: F401 - fixtures
+from tests.web.data.conftest import settled
 
 IMPORTS = "/api/v1/projects/prefs/imports"
 
