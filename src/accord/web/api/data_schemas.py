@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from accord.core.importing.job_records import Job
+from accord.web.values import Text
 
 JobStatus = Literal["queued", "checking", "importing", "exporting", "done", "failed"]
 
@@ -148,7 +149,7 @@ class ExportJobIn(BaseModel):
     min_agreement: float | None = Field(None, ge=0, le=1)
     source: list[Literal["human", "ai", "ai_judge", "imported", "adjudicated", "mixed"]] = \
         Field(default_factory=list, max_length=6)
-    category: list[str] = Field(default_factory=list, max_length=100)
+    category: list[Text] = Field(default_factory=list, max_length=100)
     guideline_version: list[int] = Field(default_factory=list, max_length=100)
     include_truncated: bool = False
     since: datetime | None = Field(None, description="tasks completed at or after")
