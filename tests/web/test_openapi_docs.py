@@ -21,7 +21,8 @@ from tests.web.conftest import bearer
 WRITES = {"post", "put", "patch", "delete"}
 ERROR_BODY = "#/components/schemas/ErrorOut"
 PATH_VALUES = {"project": "prefs", "assignment_id": "1", "task_id": "item-0",
-               "escalation_id": "1", "version": "1", "judge": "judge-1"}
+               "escalation_id": "1", "version": "1", "judge": "judge-1", "job_id": "1",
+               "name": "preference.jsonl", "format": "preference"}
 """A value for each path parameter, naming things of the project the tests build."""
 
 
@@ -125,13 +126,29 @@ def _example(schema: dict[str, Any]) -> Any:
         return _example(SCHEMA["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
     if "anyOf" in schema:
         return _example(next(s for s in schema["anyOf"] if s.get("type") != "null"))
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
     kind = schema.get("type")
     if kind == "object":
         return {name: _example(schema["properties"][name]) for name in schema.get("required", ())}
     return {"string": "x", "integer": 1, "number": 1.0, "boolean": False, "array": []}[kind]
 
 
+def _takes_a_file(op: Operation) -> bool:
+    """An upload route: its body is a file (raw or a form's part), not a JSON document."""
+    return "requestBody" in op.spec and "application/json" not in op.spec["requestBody"]["content"]
+
+
+A_FILE = b'{"id": "openapi-1", "prompt": "Say hi.", "responses": ["Hi.", "Hello."]}\n'
+
+
 def _call(api, op: Operation, headers: dict[str, str], body: Any = None, **values: str):
+    if _takes_a_file(op):
+        return api.request(op.method.upper(), op.url(**values),
+                           headers={**headers, "Content-Type": "application/x-ndjson"},
+                           content=A_FILE if body is None else body)
     if "requestBody" in op.spec and body is None:
         body = _example(op.spec["requestBody"]["content"]["application/json"]["schema"])
     return api.request(op.method.upper(), op.url(**values), headers=headers,
@@ -174,7 +191,9 @@ def test_an_unknown_project_is_404_on_every_project_route(api, callers):
 def test_a_malformed_body_is_422_on_every_route_that_takes_one(api, callers):
     for op in OPERATIONS:
         if "requestBody" in op.spec:
-            answer = _call(api, op, callers["manager"], body=["not", "an", "object"])
+            # a file's content is checked by its import job; an empty one is refused at once
+            malformed = b"" if _takes_a_file(op) else ["not", "an", "object"]
+            answer = _call(api, op, callers["manager"], body=malformed)
             assert answer.status_code == 422, op
             assert answer.json()["error"]["code"] == "invalid"
             _assert_documented(op, answer)
