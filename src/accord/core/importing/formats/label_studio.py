@@ -99,7 +99,9 @@ def _responses(result: dict, data: dict) -> tuple[list[Response], list[str]]:
             responses.append(Response(check.identifier(name, "to_name"), text))
         return responses, list(names)
     name = result.get("to_name")
-    items = check.array(data.get(name) if type(name) is str else None, f"data.{name}")
+    if type(name) is not str:
+        raise check.wrong_type("a ranker result's to_name", "the name of its List tag", name)
+    items = check.array(data.get(name), f"data.{name}")
     responses = []
     for index, entry in enumerate(items):
         entry = check.obj(entry, f"data.{name}[{index}]")
@@ -173,4 +175,4 @@ def _ranker_groups(ranker: dict, order: tuple[str, ...], rules: ItemRules,
     if missing:
         raise InvalidItem(f"{where} leaves {', '.join(missing)} unranked; Accord keeps "
                           "rankings of every response")
-    return groups_by_rank(dict(ranks), rules, where)
+    return groups_by_rank(ranks, rules, where)

@@ -29,7 +29,7 @@ def annotator(tool: str, tool_id: Any, path: str) -> Author:
     return Author(name, "imported")
 
 
-def groups_by_rank(ranks: dict[str, int | float], rules: ItemRules,
+def groups_by_rank(ranks: dict[str, int], rules: ItemRules,
                    where: str) -> list[list[str]]:
     """Tie groups, best first, from each response's rank (1 best; equal ranks tie); refuses a
     tie where the project allows none."""
