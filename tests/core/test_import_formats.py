@@ -91,5 +91,6 @@ def test_options_are_checked_against_the_format(engine, tmp_path, votes_format):
     path = write_jsonl(tmp_path / "votes.jsonl", _rows(["ann"]))
     with pytest.raises(InvalidInput, match="--update applies to --format jsonl only"):
         import_file(engine, "prefs", path, file_format="votes", update=True)
-    with pytest.raises(InvalidInput, match='one of jsonl, alpaca-eval, oasst, votes, not "x"'):
+    known = "jsonl, alpaca-eval, oasst, label-studio, argilla, votes"
+    with pytest.raises(InvalidInput, match=f'one of {known}, not "x"'):
         import_file(engine, "prefs", path, file_format="x")

@@ -40,6 +40,9 @@ class ItemRules:
     pairwise: bool = False
     allow_ties: bool = True
     max_responses: int = MAX_RESPONSES
+    dimensions: tuple[tuple[str, int, int], ...] = ()
+    """The project's quality dimensions as (name, lowest, highest): what imported ratings
+    may rate."""
 
 
 class Response(NamedTuple):

@@ -38,7 +38,7 @@ ASSIGNMENT_COLUMNS = ("id", "task_id", "annotator_id", "project_id", "status", "
                       "leased_at", "lease_expires_at", "finished_at")
 ANNOTATION_COLUMNS = ("id", "assignment_id", "task_id", "annotator_id", "project_id", "kind",
                       "ranking", "preference", "rationale", "flags", "active_ms", "late",
-                      "created_at")
+                      "created_at", "ratings")
 OUTCOME_COLUMNS = ("annotation_id", "task_id", "annotator_id", "project_id", "winner_id",
                    "loser_id", "tie", "winner_position", "loser_position")
 _FULL = "submitted + :n >= overlap"
@@ -133,6 +133,7 @@ def _insert_labels(conn: Connection, writer: BulkWriter, project: Project,
             annotation_id, assignment_id, task_id, author_id, project.id, "comparison",
             orjson.dumps(label.ranking).decode(), label.preference, label.rationale, "[]",
             label.active_ms, False, at,
+            None if label.ratings is None else orjson.dumps(label.ratings).decode(),
         ))
         outcome_rows.extend(
             (annotation_id, task_id, author_id, project.id, response_ids[task_id, pair.winner],

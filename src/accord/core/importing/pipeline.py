@@ -119,7 +119,8 @@ def _run(
     if isinstance(project, str):
         with engine.connect() as conn:
             project = get_project(conn, project)
-    rules = ItemRules(project.name, project.ranking_mode == "pairwise", project.allow_ties)
+    rules = ItemRules(project.name, project.ranking_mode == "pairwise", project.allow_ties,
+                      dimensions=tuple((d.name, d.low, d.high) for d in project.dimensions))
     context = AdaptContext(rules, labeller)
     checked = check_source(engine, project, source, fmt.adapt, fmt.repeats, context,
                            update=update, on_read=on_read, max_errors=max_errors)

@@ -42,6 +42,9 @@ class Label:
     rationale: str
     display_order: tuple[str, ...]
     """The response ids in the order the author saw them (unknown: the task's order)."""
+    ratings: dict[str, dict[str, int]] | None = None
+    """Per response id, the author's rating on each of the project's dimensions that the
+    source rated (checked against the project's scales by the adapter)."""
 
 
 class ImportRecord(NamedTuple):

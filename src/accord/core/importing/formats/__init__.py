@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from accord.core.errors import InvalidInput
-from accord.core.importing.formats import accord_jsonl, alpaca_eval, oasst
+from accord.core.importing.formats import accord_jsonl, alpaca_eval, argilla, label_studio, oasst
 from accord.core.importing.records import Adapter
 from accord.core.importing.repeats import RepeatRule, UniqueIds
 from accord.core.importing.sources import ArraySource, FileSource
@@ -49,6 +49,14 @@ FORMATS: dict[str, ImportFormat] = {f.name: f for f in (
     ImportFormat("oasst", "OpenAssistant message trees: each ranked group of replies becomes "
                  "a K-way task; implies --labelled", FileSource, oasst.adapt, Labels.ALWAYS,
                  source_name="oasst"),
+    ImportFormat("label-studio", "a Label Studio JSON export of a pairwise (Pairwise tag) or "
+                 "ranking (List and Ranker) project: each task becomes a comparison task and "
+                 "each annotation a submitted annotation by a user named after its Label Studio "
+                 "annotator", ArraySource, label_studio.adapt, Labels.NAMED_AUTHORS),
+    ImportFormat("argilla", "an Argilla FeedbackDataset exported as JSON lines: each record "
+                 "becomes a comparison task and each annotator's submitted ranking (with their "
+                 "ratings of the responses) a submitted annotation by a user named after them",
+                 FileSource, argilla.adapt, Labels.NAMED_AUTHORS),
 )}
 
 
