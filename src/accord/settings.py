@@ -35,6 +35,8 @@ class Settings:
     login_window_seconds: int = 900
     """ACCORD_LOGIN_WINDOW_SECONDS: how long a window of failed logins lasts, from its first
     failure."""
+    invite_hours: int = 72
+    """ACCORD_INVITE_HOURS: how long an invite link works when its creator names no time."""
 
 
 ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}

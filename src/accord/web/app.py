@@ -22,7 +22,10 @@ from accord.web.api import (
     guidelines,
     judges,
     markdown,
+    members,
     oversight,
+    people,
+    project_admin,
     projects,
     review,
     work,
@@ -32,7 +35,8 @@ from accord.web.security import SecurityMiddleware
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
-               calibration.router, guidelines.router, oversight.router, judges.router)
+               calibration.router, guidelines.router, oversight.router, judges.router,
+               project_admin.router, members.router, people.router)
 """Every JSON route group, mounted under ``API_PREFIX`` in this order."""
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -84,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.login_limits = login_limits(settings)
+    app.state.invite_hours = settings.invite_hours
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")
