@@ -36,8 +36,12 @@ DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidInput(f"{name} must be a whole number from {low} to {high:,}, not {value!r}")
+    if value < low:
+        raise InvalidInput(f"{name} must be at least {low}, not {value}")
+    if value > high:
+        raise InvalidInput(f"{name} must be at most {high:,}, not {value}")
     return value
 
 
