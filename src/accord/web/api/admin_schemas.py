@@ -139,8 +139,8 @@ class MemberRolesIn(Strict):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
         "examples": [{"roles": ["annotator", "reviewer"]}]})
 
-    roles: list[Role] = Field(min_length=1, max_length=4,
-                              description="the member's roles from now on, each once")
+    roles: list[Role] = Field(max_length=4, description="the member's roles from now on, "
+                              "each once, at least one (DELETE removes a member)")
 
 
 class MemberOut(BaseModel):

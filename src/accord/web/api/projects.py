@@ -62,7 +62,7 @@ async def whoami(me: Caller) -> UserOut:
 
 
 @router.get("/projects", summary="List the caller's projects",
-            response_model=list[ProjectOut], responses=caller_errors())
+            response_model=list[ProjectOut], responses=caller_errors(ErrorKind.INVALID))
 async def list_projects(
     me: Caller,
     archived: Annotated[bool, Query(description="include archived projects")] = False,
