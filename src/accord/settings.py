@@ -42,6 +42,9 @@ class Settings:
     """ACCORD_UPLOAD_MAX_BYTES: the largest file an import job takes over HTTP; a larger one
     is refused with 413 as soon as the limit is passed."""
 
+    invite_hours: int = 72
+    """ACCORD_INVITE_HOURS: how long an invite link works when its creator names no time."""
+
 
 def upload_folder(settings: Settings) -> str:
     """``upload_dir``, or its default under the user's cache."""

@@ -30,7 +30,8 @@ SURROGATE = "\ud800"
 PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
 VALUES = {"project": "prefs", "assignment_id": "1", "task_id": "item-0", "escalation_id": "1",
           "version": "1", "judge": "judge-1", "job_id": "1", "format": "raw",
-          "name": "prefs.raw.jsonl"}
+          "name": "prefs.raw.jsonl", "user": "boss",
+          "secret": "no-such-secret"}
 """A value for each path parameter, naming things of the project the tests build."""
 ROLES = ("annotator", "reviewer", "safety_specialist", "manager")
 PAGE_FILTERS = [

@@ -7,6 +7,8 @@ import json
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
+from accord.cli.project_admin import dimensions_of, register, settings_json
+from accord.core.admin import projects as admin_projects
 from accord.core.errors import InvalidInput
 from accord.core.people import users as user_rules
 from accord.core.projects import progress as progress_rules
@@ -22,6 +24,9 @@ RULES_HELP = (
     f"sections {', '.join(work_rules.SECTIONS)} (null turns one off); see docs/calibration.md"
 )
 GOLD_RATE_HELP = "share of production claims that get a gold task (0 to 1)"
+
+
+HARM_HELP = "a red-team harm category of the project (repeatable; Accord's list when none)"
 
 
 @app.command("create")
@@ -42,26 +47,22 @@ def create(
     gold_rate: float = typer.Option(
         0.0, "--gold-rate", help=GOLD_RATE_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
+    harm_category: list[str] = typer.Option([], "--harm-category", help=HARM_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
-    """Create a project."""
-    dims = [project_rules.parse_dimension(spec) for spec in dimension]
-    changes = _parse_rules(rules)
+    """Create a project (the same function as POST /api/v1/projects)."""
+    given = {
+        "overlap": overlap, "allow_ties": allow_ties, "ranking_mode": ranking,
+        "lease_seconds": max(1, round(lease_minutes * 60)),
+        "require_rationale": require_rationale, "dimensions": dimensions_of(dimension),
+        "agreement_threshold": agreement_threshold, "budget": budget,
+        "description": description, "gold_rate": gold_rate, "rules": _parse_rules(rules),
+        "harm_categories": list(harm_category) or None,
+    }
     with transaction() as conn:
-        project = project_rules.create_project(
-            conn, name, overlap=overlap, allow_ties=allow_ties, ranking_mode=ranking,
-            lease_seconds=max(1, round(lease_minutes * 60)), require_rationale=require_rationale,
-            dimensions=dims, agreement_threshold=agreement_threshold, budget=budget,
-            description=description, gold_rate=gold_rate,
-        )
-        if changes:
-            project = work_rules.update_rules(conn, name, changes=changes)
+        project = admin_projects.create(conn, None, name, given, utcnow())
     if json_output:
-        print_json({"name": project.name, "overlap": project.overlap,
-                    "ranking_mode": project.ranking_mode, "allow_ties": project.allow_ties,
-                    "lease_seconds": project.lease_seconds,
-                    "dimensions": [d.as_dict() for d in project.dimensions],
-                    "gold_rate": project.gold_rate, "rules": _rules_of(project)})
+        print_json(settings_json(project))
     else:
         typer.echo(f"project {project.name} created (overlap {project.overlap})")
 
@@ -78,28 +79,49 @@ def _parse_rules(text: str | None) -> dict:
     return value
 
 
-def _rules_of(project: project_rules.Project) -> dict:
-    return work_rules.as_settings(work_rules.rules_of(project))
-
-
 @app.command("set")
 @reports_errors
-def set_rules(
+def set_settings(
     name: str,
     gold_rate: float | None = typer.Option(
         None, "--gold-rate", help=GOLD_RATE_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
+    overlap: int | None = typer.Option(None, "--overlap", help="annotations wanted per task"),
+    lease_minutes: float | None = typer.Option(None, "--lease-minutes"),
+    ranking: str | None = typer.Option(None, "--ranking", help="pairwise or kway"),
+    allow_ties: bool | None = typer.Option(None, "--allow-ties/--no-ties"),
+    require_rationale: bool | None = typer.Option(
+        None, "--require-rationale/--no-rationale-needed"),
+    dimension: list[str] = typer.Option(
+        [], "--dimension", help="replaces the dimensions: name:min-max, in priority order"),
+    agreement_threshold: float | None = typer.Option(None, "--agreement-threshold"),
+    budget: float | None = typer.Option(None, "--budget"),
+    description: str | None = typer.Option(None, "--description"),
+    harm_category: list[str] = typer.Option([], "--harm-category", help=HARM_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
-    """Change a project's gold rate and work rules (calibration, exposure, breaks, rotation)."""
-    changes = _parse_rules(rules)
+    """Change a project's settings (only those given), as PATCH /api/v1/projects/{project}.
+
+    A change the stored work forbids (lowering the overlap once tasks have annotators,
+    removing a dimension stored ratings use…) is refused with the reason.
+    """
+    options = {
+        "gold_rate": gold_rate, "overlap": overlap, "ranking_mode": ranking,
+        "allow_ties": allow_ties, "require_rationale": require_rationale,
+        "agreement_threshold": agreement_threshold, "budget": budget,
+        "description": description,
+        "lease_seconds": None if lease_minutes is None else max(1, round(lease_minutes * 60)),
+        "rules": None if rules is None else _parse_rules(rules),
+        "dimensions": dimensions_of(dimension) or None,
+        "harm_categories": list(harm_category) or None,
+    }
+    changes = {k: v for k, v in options.items() if v is not None}
     with transaction() as conn:
-        project = work_rules.update_rules(conn, name, changes=changes, gold_rate=gold_rate)
+        project = admin_projects.change(conn, None, name, changes, utcnow())
     if json_output:
-        print_json({"name": project.name, "gold_rate": project.gold_rate,
-                    "rules": _rules_of(project)})
+        print_json(settings_json(project))
         return
-    shown = _rules_of(project)
+    shown = admin_projects.rules_in_force(project)
     typer.echo(f"project {project.name}: gold rate {project.gold_rate:g}; rules "
                + (json.dumps(shown, sort_keys=True) if shown else "none"))
 
@@ -125,12 +147,15 @@ def add_member(
 
 @app.command("list")
 @reports_errors
-def list_projects(json_output: bool = typer.Option(False, "--json")):
-    """List every project with its task counts."""
+def list_projects(
+    archived: bool = typer.Option(False, "--archived", help="include archived projects"),
+    json_output: bool = typer.Option(False, "--json"),
+):
+    """List every project with its task counts (archived ones with --archived)."""
     with transaction() as conn:
         admin = user_rules.User(id=0, name="cli", kind="human", is_admin=True)
         rows = [(p, progress_rules.progress(conn, p, utcnow()))
-                for p in project_rules.projects_of(conn, admin)]
+                for p in project_rules.projects_of(conn, admin, archived=archived)]
     if json_output:
         print_json([{"name": p.name, "tasks": g.tasks, "by_status": g.by_status,
                      "annotations": g.annotations} for p, g in rows])
@@ -138,3 +163,6 @@ def list_projects(json_output: bool = typer.Option(False, "--json")):
     for project, got in rows:
         typer.echo(f"{project.name}: {got.tasks} tasks, {got.annotations} annotations, "
                    + ", ".join(f"{k} {v}" for k, v in sorted(got.by_status.items())))
+
+
+register(app)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
+from accord.cli.user_admin import register
+from accord.core.admin import accounts
 from accord.core.people import users as user_rules
-from accord.core.projects import project as project_rules
+from accord.core.people.passwords import hash_password
+from accord.db.types import utcnow
 
 app = typer.Typer(help="Add users, issue API tokens, set passwords.")
 
@@ -28,14 +31,12 @@ def add(
     if role and not project:
         raise typer.BadParameter("--role needs --project")
     with transaction() as conn:
-        new = user_rules.create_user(
-            conn, name, kind=kind, password=password, is_admin=admin,
+        new = accounts.create_account(
+            conn, None, name, utcnow(), kind=kind,
+            password_hash=hash_password(password) if password else None, is_admin=admin,
             expertise=user_rules.parse_expertise(expertise), pay_rate_per_hour=pay_rate,
+            project=project, roles=role,
         )
-        if project:
-            target = project_rules.get_project(conn, project)
-            for each in role or ["annotator"]:
-                project_rules.add_member(conn, target, new.user, each)
     if json_output:
         print_json({"name": name, "kind": kind, "admin": admin, "token": new.token,
                     "project": project, "roles": (role or ["annotator"]) if project else []})
@@ -48,14 +49,16 @@ def add(
 def token(
     name: str,
     label: str = typer.Option("", "--label"),
+    revoke_others: bool = typer.Option(False, "--revoke-others",
+                                       help="revoke every other token of the user"),
     json_output: bool = typer.Option(False, "--json"),
 ):
-    """Issue another API token for an existing user."""
+    """Issue another API token for an existing user (POST /api/v1/users/{user}/tokens)."""
     with transaction() as conn:
-        user = user_rules.get_user(conn, name)
-        value = user_rules.issue_token(conn, user.id, label=label)
+        _, value, revoked = accounts.reset_tokens(conn, None, name, utcnow(), label=label,
+                                                  revoke_others=revoke_others)
     if json_output:
-        print_json({"name": name, "token": value})
+        print_json({"name": name, "token": value, "revoked": revoked})
     else:
         typer.echo(value)
 
@@ -68,3 +71,6 @@ def set_password(name: str, password: str = typer.Option(..., "--password", prom
     with transaction() as conn:
         user_rules.set_password(conn, user_rules.get_user(conn, name).id, password)
     typer.echo(f"password set for {name}")
+
+
+register(app)

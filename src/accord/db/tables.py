@@ -59,6 +59,7 @@ users = Table(
     Column("active", Boolean, nullable=False, server_default="1"),
     Column("ai_settings", Document),  # model, backend and prompt template of an AI judge
     Column("created_at", UTCDateTime, nullable=False),
+    Column("deactivated_at", UTCDateTime),  # when ``active`` last went false (migration 0010)
     CheckConstraint("kind IN ('human', 'ai', 'imported')", name="kind"),
 )
 
@@ -116,6 +117,25 @@ login_throttle = Table(
     Index(None, "window_started_at"),
 )
 
+# One-time links that bring a person in (core/admin/invites): the secret is stored only as
+# its SHA-256, a link is used once, and it names what the new account gets.
+invites = Table(
+    "invites",
+    metadata,
+    _pk(),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("name", String(120)),  # the login name the link is bound to; None: the person picks
+    _fk("project_id", "projects.id", nullable=True),
+    Column("roles", Document, nullable=False),
+    Column("expertise", Document, nullable=False),
+    Column("is_admin", Boolean, nullable=False, server_default="0"),
+    _fk("created_by", "users.id", nullable=True, ondelete="SET NULL"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    _fk("used_by", "users.id", nullable=True, ondelete="SET NULL"),
+)
+
 # ── projects and guidelines ──────────────────────────────────────────────────────────────
 
 projects = Table(
@@ -135,6 +155,7 @@ projects = Table(
     Column("budget", Float),
     Column("settings", Document, nullable=False),  # later rules: exposure limits, breaks, …
     Column("created_at", UTCDateTime, nullable=False),
+    Column("archived_at", UTCDateTime),  # archived: kept and exported, hands out no work
     CheckConstraint("overlap >= 1", name="overlap_positive"),
     CheckConstraint("lease_seconds >= 1", name="lease_positive"),
     CheckConstraint("gold_rate >= 0 AND gold_rate <= 1", name="gold_rate_share"),

@@ -24,7 +24,10 @@ from accord.web.api import (
     imports,
     judges,
     markdown,
+    members,
     oversight,
+    people,
+    project_admin,
     projects,
     review,
     work,
@@ -36,7 +39,8 @@ from accord.web.security import SecurityMiddleware
 API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
                calibration.router, guidelines.router, oversight.router, judges.router,
-               imports.router, exports.router)
+               imports.router, exports.router,
+               project_admin.router, members.router, people.router)
 """Every JSON route group, mounted under ``API_PREFIX`` in this order."""
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limits = login_limits(settings)
     app.state.upload_folder = Path(upload_folder(settings))
     app.state.upload_limit = settings.upload_max_bytes
+    app.state.invite_hours = settings.invite_hours
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

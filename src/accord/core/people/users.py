@@ -60,7 +60,10 @@ def create_user(
     expertise: list[str] | None = None,
     languages: list[str] | None = None,
     pay_rate_per_hour: float | None = None,
+    password_hash: str | None = None,
 ) -> NewUser:
+    """A new user with a first API token. ``password_hash`` stands for ``password`` when the
+    caller hashed it already (the server hashes off its event loop)."""
     if not NAME_PATTERN.match(name):
         raise InvalidInput(
             f'user name "{name}" must start with a letter or digit and use only letters, '
@@ -76,7 +79,7 @@ def create_user(
         insert(users).values(
             name=name,
             kind=kind,
-            password_hash=hash_password(password) if password else None,
+            password_hash=hash_password(password) if password else password_hash,
             is_admin=is_admin,
             active=True,
             created_at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select
 
@@ -50,6 +51,8 @@ class Project:
     guideline: tuple[int, int] | None = None
     """(id, version) of the guideline version in force when the project was loaded."""
     description: str = ""
+    archived_at: datetime | None = None
+    """When the project was archived: it keeps its data and exports but hands out no work."""
 
 
 def parse_dimension(spec: str) -> Dimension:
@@ -142,6 +145,7 @@ def _project_from_row(row) -> Project:
         if row.guideline_id is not None
         else None,
         description=row.description,
+        archived_at=row.archived_at,
     )
 
 
@@ -211,9 +215,14 @@ def project_for_member(conn: Connection, name: str, user: User) -> tuple[Project
     return _project_from_row(rows[0]), roles
 
 
-def projects_of(conn: Connection, user: User) -> list[Project]:
-    """The projects ``user`` may see: their own, or all of them for an administrator."""
+def projects_of(conn: Connection, user: User, *, archived: bool = False) -> list[Project]:
+    """The projects ``user`` may see: their own, or all of them for an administrator.
+
+    Archived projects are left out unless ``archived`` asks for them too.
+    """
     query = select(*_PROJECT_COLUMNS).order_by(projects.c.name)
+    if not archived:
+        query = query.where(projects.c.archived_at.is_(None))
     if not user.is_admin:
         query = query.where(
             projects.c.id.in_(

@@ -162,6 +162,8 @@ def claim_or_wait(
     """
     rng = rng or _chance
     expire_leases(conn, project.id, now)
+    if project.archived_at is not None:
+        return None  # an archived project keeps its data but hands out no more work
     rules = work_rules.rules_of(project)
     gate = calibration.CALIBRATED
     if rules.calibration is not None:

@@ -35,11 +35,13 @@ def _out(project: Project, roles) -> ProjectOut:
         require_rationale=project.require_rationale,
         dimensions=[DimensionOut(**d.as_dict()) for d in project.dimensions],
         roles=sorted(roles),
+        archived=project.archived_at is not None,
     )
 
 
-def _visible_projects(conn: Connection, user: User) -> list[ProjectOut]:
-    return [_out(p, roles_of(conn, p.id, user.id)) for p in projects_of(conn, user)]
+def _visible_projects(conn: Connection, user: User, archived: bool) -> list[ProjectOut]:
+    return [_out(p, roles_of(conn, p.id, user.id))
+            for p in projects_of(conn, user, archived=archived)]
 
 
 def _one_project(conn: Connection, user: User, name: str) -> ProjectOut:
@@ -60,10 +62,14 @@ async def whoami(me: Caller) -> UserOut:
 
 
 @router.get("/projects", summary="List the caller's projects",
-            response_model=list[ProjectOut], responses=caller_errors())
-async def list_projects(me: Caller) -> list[ProjectOut]:
-    """The projects the caller is a member of (every project for an admin), with their roles."""
-    return await me.run(_visible_projects)
+            response_model=list[ProjectOut], responses=caller_errors(ErrorKind.INVALID))
+async def list_projects(
+    me: Caller,
+    archived: Annotated[bool, Query(description="include archived projects")] = False,
+) -> list[ProjectOut]:
+    """The projects the caller is a member of (every project for an admin), with their roles;
+    archived projects only with `?archived=true`."""
+    return await me.run(_visible_projects, archived)
 
 
 @router.get("/projects/{project}", summary="Read a project", response_model=ProjectOut,

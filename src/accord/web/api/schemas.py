@@ -170,6 +170,7 @@ class ProjectOut(BaseModel):
     require_rationale: bool
     dimensions: list[DimensionOut]
     roles: list[str]
+    archived: bool = Field(False, description="archived: kept and exported, hands out no work")
 
 
 class UserOut(BaseModel):

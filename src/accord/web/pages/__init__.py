@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from accord.web.pages import auth, dashboard, digest, guidelines, home, review, workbench
+from accord.web.pages import (
+    auth,
+    dashboard,
+    digest,
+    guidelines,
+    home,
+    invites,
+    review,
+    workbench,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
@@ -18,3 +27,4 @@ router.include_router(review.router)
 router.include_router(dashboard.router)
 router.include_router(guidelines.router)
 router.include_router(digest.router)
+router.include_router(invites.router)

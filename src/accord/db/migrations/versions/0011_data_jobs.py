@@ -1,7 +1,7 @@
 """data jobs: imports uploaded over the API and exports written to files, as job resources
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-09 10:00:00.000000
 
 ``POST /api/v1/projects/{project}/imports`` stores the upload and answers at once; the
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 import accord.db.types
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

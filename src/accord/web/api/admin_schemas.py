@@ -1,0 +1,243 @@
+"""The wire format of project and people administration (shared with the Python SDK).
+
+Bodies carry the bounds that ``core.admin`` enforces, so OpenAPI states them and a value out
+of bounds answers 422 naming the field before anything runs. Lists answer one shape: a page
+of ``items`` and ``next``, the cursor to pass as ``?after=`` for the following page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from accord.core.admin.invites import MAX_VALID
+from accord.core.admin.settings import (
+    MAX_DESCRIPTION,
+    MAX_DIMENSION_DESCRIPTION,
+    MAX_LEASE_SECONDS,
+    MAX_OVERLAP,
+    MAX_SCALE,
+)
+from accord.core.tasks.judgments import MAX_DIMENSIONS, MAX_HARM_CATEGORIES
+from accord.web.api.schemas import Strict
+from accord.web.values import STORABLE, Document
+
+T = TypeVar("T")
+Role = Literal["annotator", "reviewer", "safety_specialist", "manager"]
+RankingMode = Literal["pairwise", "kway"]
+UserKind = Literal["human", "ai", "imported"]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120,
+                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"), STORABLE]
+"""A user's login name."""
+ProjectName = Annotated[str, StringConstraints(min_length=1, max_length=120,
+                                               pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
+                        STORABLE]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=64), STORABLE]
+Category = Annotated[str, StringConstraints(min_length=1, max_length=120,
+                                            pattern=r"^[a-z0-9][a-z0-9_.-]*$"), STORABLE]
+Description = Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION), STORABLE]
+Short = Annotated[str, StringConstraints(max_length=120), STORABLE]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=1024), STORABLE]
+
+
+class Paged(BaseModel, Generic[T]):
+    """One page of a list; ``next`` is null on the last page."""
+
+    items: list[T]
+    next: str | None = Field(description="pass as `?after=` to read the next page")
+
+
+# ── projects ──────────────────────────────────────────────────────────────────────────────
+
+class DimensionIn(Strict):
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    min: int = Field(ge=-MAX_SCALE, le=MAX_SCALE)
+    max: int = Field(ge=-MAX_SCALE, le=MAX_SCALE)
+    description: Annotated[str, StringConstraints(max_length=MAX_DIMENSION_DESCRIPTION),
+                           STORABLE] = ""
+
+
+class DimensionOut(BaseModel):
+    name: str
+    min: int
+    max: int
+    description: str
+
+
+SETTINGS_EXAMPLE = {
+    "overlap": 3, "ranking_mode": "pairwise", "allow_ties": True,
+    "dimensions": [{"name": "helpfulness", "min": 1, "max": 7},
+                   {"name": "honesty", "min": 1, "max": 7}],
+    "rules": {"calibration": {"tasks": 5, "pass_threshold": 0.8}},
+}
+
+
+class ProjectSettingsIn(Strict):
+    """Settings to change; fields left out keep their value. ``dimensions`` replaces the
+    whole list (priority order); ``budget`` and ``harm_categories`` take null to clear;
+    ``rules`` replaces the sections it names (null turns a rule off)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra={"examples": [SETTINGS_EXAMPLE]})
+
+    description: Description | None = None
+    overlap: int | None = Field(None, ge=1, le=MAX_OVERLAP,
+                                description="annotations wanted per task")
+    lease_seconds: int | None = Field(None, ge=1, le=MAX_LEASE_SECONDS,
+                                      description="how long a claim holds")
+    ranking_mode: RankingMode | None = None
+    allow_ties: bool | None = None
+    require_rationale: bool | None = None
+    dimensions: list[DimensionIn] | None = Field(None, max_length=MAX_DIMENSIONS)
+    agreement_threshold: float | None = Field(None, ge=0, le=1)
+    gold_rate: float | None = Field(None, ge=0, le=1,
+                                    description="share of claims that get a gold task")
+    budget: float | None = Field(None, ge=0, le=1e12)
+    harm_categories: list[Category] | None = Field(
+        None, min_length=1, max_length=MAX_HARM_CATEGORIES,
+        description="red-team categories; null for Accord's own list")
+    rules: Document | None = Field(None, description="calibration, exposure, breaks, rotation "
+                                                     "(see docs/calibration.md)")
+
+
+class ProjectCreateIn(ProjectSettingsIn):
+    """A new project: ``name`` and any settings (the defaults are `accord project create`'s:
+    overlap 3, lease 900 s, pairwise, no ties, no rationale, no dimensions, agreement
+    threshold 0.5, gold rate 0)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"name": "helpful-v2", **SETTINGS_EXAMPLE}]})
+
+    name: ProjectName
+
+
+class ProjectSettingsOut(BaseModel):
+    """A project with every setting, as its managers see it."""
+
+    name: str
+    description: str
+    overlap: int
+    lease_seconds: int
+    ranking_mode: str
+    allow_ties: bool
+    require_rationale: bool
+    dimensions: list[DimensionOut]
+    agreement_threshold: float
+    gold_rate: float
+    budget: float | None
+    harm_categories: list[str] = Field(description="the project's own, else Accord's list")
+    rules: dict = Field(description="the work rules in force")
+    archived: bool
+    archived_at: datetime | None
+
+
+# ── members ───────────────────────────────────────────────────────────────────────────────
+
+class MemberRolesIn(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"roles": ["annotator", "reviewer"]}]})
+
+    roles: list[Role] = Field(max_length=4, description="the member's roles from now on, "
+                              "each once, at least one (DELETE removes a member)")
+
+
+class MemberOut(BaseModel):
+    name: str
+    kind: str
+    active: bool
+    roles: list[str]
+
+
+MembersPage = Paged[MemberOut]
+
+
+# ── people ────────────────────────────────────────────────────────────────────────────────
+
+class UserCreateIn(Strict):
+    """Like `accord user add`: the user gets an API token, shown once in the answer."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"name": "ana", "expertise": ["coding"], "project": "helpful",
+                      "roles": ["annotator"]}]})
+
+    name: Name
+    kind: UserKind = "human"
+    password: Password | None = Field(None, description="for logging in to the pages")
+    is_admin: bool = False
+    expertise: list[Tag] = Field([], max_length=64)
+    pay_rate_per_hour: float | None = Field(None, ge=0, le=1_000_000)
+    project: ProjectName | None = Field(None, description="make them a member of this")
+    roles: list[Role] = Field([], max_length=4,
+                              description="roles in `project` (annotator when empty)")
+
+
+class AccountOut(BaseModel):
+    name: str
+    kind: str
+    is_admin: bool
+    active: bool
+    expertise: list[str]
+    created_at: datetime
+    deactivated_at: datetime | None
+
+
+UsersPage = Paged[AccountOut]
+
+
+class UserCreatedOut(BaseModel):
+    user: AccountOut
+    token: str = Field(description="the API token, shown this once; only its hash is kept")
+
+
+class ExpertiseIn(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"expertise": ["coding", "stem.math"]}]})
+
+    expertise: list[Tag] = Field(max_length=64, description="replaces the user's tags")
+
+
+class TokenIn(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"label": "laptop", "revoke_others": True}]})
+
+    label: Short = ""
+    revoke_others: bool = Field(False, description="revoke every other token of the user")
+
+
+class TokenOut(BaseModel):
+    user: AccountOut
+    token: str = Field(description="the new API token, shown this once")
+    revoked: int = Field(description="how many other tokens were revoked")
+
+
+class DeactivationOut(BaseModel):
+    user: AccountOut
+    leases_released: int
+    tokens_revoked: int
+    sessions_ended: int
+
+
+class InviteIn(Strict):
+    """A one-time link for a new person; ``name`` binds the login name, else they choose."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"project": "helpful", "roles": ["annotator"], "valid_hours": 72}]})
+
+    name: Name | None = None
+    project: ProjectName | None = None
+    roles: list[Role] = Field([], max_length=4)
+    expertise: list[Tag] = Field([], max_length=64)
+    is_admin: bool = False
+    valid_hours: float | None = Field(
+        None, gt=0, le=MAX_VALID.days * 24,
+        description="how long the link works; ACCORD_INVITE_HOURS when left out")
+
+
+class InviteOut(BaseModel):
+    url: str = Field(description="the one-time link, shown this once")
+    name: str | None
+    project: str | None
+    roles: list[str]
+    expires_at: datetime
