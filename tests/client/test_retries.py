@@ -26,6 +26,8 @@ USER = {"name": "judge-1", "kind": "ai", "is_admin": False}
 SKIPPED = {"assignment_id": 7, "status": "skipped"}
 SUBMITTED = {"annotation_id": 3, "assignment_id": 7, "task_id": "q-1", "status": "submitted",
              "late": False, "created_at": "2026-01-02T03:04:05Z", "annotation": {}}
+ROUND = {"id": 1, "user": "ann1", "status": "pending", "score": None, "guideline_version": 1,
+         "created_at": "2026-01-02T03:04:05Z", "finished_at": None}
 BUSY = {"error": {"code": "busy", "message": "too many requests for now"}}
 
 
@@ -90,13 +92,13 @@ def test_a_post_is_retried_when_the_server_said_503_before_doing_anything():
     assert [r.body for r in script.received] == [{"reason": "unclear"}] * 2
 
 
-def test_a_skip_is_never_sent_again_after_a_connection_dropped_mid_request():
+def test_a_calibration_round_is_never_started_twice_after_a_connection_dropped_mid_request():
     delays: list[float] = []
-    with scripted_server(DROP, (200, {}, SKIPPED)) as (base, script):
+    with scripted_server(DROP, (201, {}, ROUND)) as (base, script):
         with pytest.raises(Unreachable) as raised:
-            _client(base, delays).skip(7, reason="unclear")
+            _client(base, delays).calibration.start("demo", "ann1")
     assert len(script.received) == 1 and delays == []
-    assert raised.value.status is None and "/assignments/7/skip" in raised.value.message
+    assert raised.value.status is None and "/projects/demo/calibrations" in raised.value.message
 
 
 def test_a_submission_is_sent_again_after_a_dropped_connection_because_it_is_idempotent():

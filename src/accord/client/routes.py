@@ -123,8 +123,9 @@ def submit(task: NextTaskOut | int, judgment: Judgment) -> Call[SubmissionOut]:
 
 
 def skip(task: NextTaskOut | int, reason: str) -> Call[SkipOut]:
+    """Idempotent: the server answers a repeated skip as the first."""
     return Call("POST", f"/assignments/{assignment_of(task)}/skip", one(SkipOut),
-                body={"reason": reason})
+                body={"reason": reason}, idempotent=True)
 
 
 def adjudication_queue(name: str) -> Call[list[QueueItemOut]]:
