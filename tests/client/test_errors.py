@@ -52,9 +52,9 @@ def test_each_refusal_raises_its_kind_with_the_servers_code_and_message(live_dem
         assert conflict.value.status == 409 and "already submitted" in conflict.value.message
         assert isinstance(conflict.value, AccordError)
 
-    with Client(live_demo.base, "acc_not-a-token") as stranger:
-        with pytest.raises(Unauthenticated) as unauthenticated:
-            stranger.me()
+    with (Client(live_demo.base, "acc_not-a-token") as stranger,
+          pytest.raises(Unauthenticated) as unauthenticated):
+        stranger.me()
     assert unauthenticated.value.code == "unauthenticated"
 
 
@@ -71,9 +71,9 @@ def test_a_repeated_submission_answers_with_the_annotation_stored_first(live_dem
 
 
 def test_an_error_body_that_is_not_accords_is_quoted():
-    with scripted_server((502, {}, "Bad Gateway from the proxy")) as (base, _):
-        with pytest.raises(ServerError) as raised:
-            Client(base, "acc_test").me()
+    with (scripted_server((502, {}, "Bad Gateway from the proxy")) as (base, _),
+          pytest.raises(ServerError) as raised):
+        Client(base, "acc_test").me()
     assert raised.value.code == "http_error"
     assert raised.value.message == "the server answered 502: Bad Gateway from the proxy"
 
@@ -81,10 +81,10 @@ def test_an_error_body_that_is_not_accords_is_quoted():
 def test_from_env_names_each_missing_variable(monkeypatch):
     monkeypatch.delenv("ACCORD_URL", raising=False)
     monkeypatch.setenv("ACCORD_TOKEN", "acc_x")
-    with pytest.raises(MissingSetting, match="^ACCORD_URL is not set"):
+    with pytest.raises(MissingSetting, match=r"^ACCORD_URL is not set"):
         Client.from_env()
     monkeypatch.delenv("ACCORD_TOKEN")
-    with pytest.raises(MissingSetting, match="^ACCORD_URL and ACCORD_TOKEN are not set"):
+    with pytest.raises(MissingSetting, match=r"^ACCORD_URL and ACCORD_TOKEN are not set"):
         Client.from_env()
 
 

@@ -51,9 +51,9 @@ def test_429_then_503_are_retried_after_the_retry_after_the_server_asked_for():
 
 def test_without_retry_after_the_backoff_doubles_up_to_its_ceiling_and_attempts_are_bounded():
     delays: list[float] = []
-    with scripted_server(*[(503, {}, BUSY)] * 5) as (base, script):
-        with pytest.raises(ServerError) as raised:
-            _client(base, delays, attempts=5, base_delay=0.5, max_delay=3).me()
+    with (scripted_server(*[(503, {}, BUSY)] * 5) as (base, script),
+          pytest.raises(ServerError) as raised):
+        _client(base, delays, attempts=5, base_delay=0.5, max_delay=3).me()
     assert len(script.received) == 5
     assert delays == [0.5, 1.0, 2.0, 3.0]
     assert (raised.value.status, raised.value.code) == (503, "busy")
@@ -67,19 +67,19 @@ def test_the_backoff_is_jittered_between_zero_and_its_ceiling():
 
 def test_a_rate_limit_that_outlasts_the_retries_is_raised_with_its_retry_after():
     delays: list[float] = []
-    with scripted_server((429, {"Retry-After": "1"}, BUSY),
-                         (429, {"Retry-After": "1"}, BUSY)) as (base, script):
-        with pytest.raises(RateLimited) as raised:
-            _client(base, delays, attempts=2).me()
+    limited = (429, {"Retry-After": "1"}, BUSY)
+    with scripted_server(limited, limited) as (base, script), \
+            pytest.raises(RateLimited) as raised:
+        _client(base, delays, attempts=2).me()
     assert len(script.received) == 2 and delays == [1.0]
     assert raised.value.retry_after == 1.0 and raised.value.message == "too many requests for now"
 
 
 def test_a_retry_after_longer_than_max_wait_is_raised_at_once():
     delays: list[float] = []
-    with scripted_server((429, {"Retry-After": "3600"}, BUSY)) as (base, script):
-        with pytest.raises(RateLimited) as raised:
-            _client(base, delays, max_wait=60).me()
+    with (scripted_server((429, {"Retry-After": "3600"}, BUSY)) as (base, script),
+          pytest.raises(RateLimited) as raised):
+        _client(base, delays, max_wait=60).me()
     assert len(script.received) == 1 and delays == []
     assert raised.value.retry_after == 3600.0
 
@@ -94,9 +94,9 @@ def test_a_post_is_retried_when_the_server_said_503_before_doing_anything():
 
 def test_a_calibration_round_is_never_started_twice_after_a_connection_dropped_mid_request():
     delays: list[float] = []
-    with scripted_server(DROP, (201, {}, ROUND)) as (base, script):
-        with pytest.raises(Unreachable) as raised:
-            _client(base, delays).calibration.start("demo", "ann1")
+    with (scripted_server(DROP, (201, {}, ROUND)) as (base, script),
+          pytest.raises(Unreachable) as raised):
+        _client(base, delays).calibration.start("demo", "ann1")
     assert len(script.received) == 1 and delays == []
     assert raised.value.status is None and "/projects/demo/calibrations" in raised.value.message
 
@@ -112,18 +112,18 @@ def test_a_submission_is_sent_again_after_a_dropped_connection_because_it_is_ide
 
 def test_a_read_gives_up_after_its_attempts_when_the_connection_keeps_failing():
     delays: list[float] = []
-    with scripted_server(DROP, DROP, DROP) as (base, script):
-        with pytest.raises(Unreachable, match="tried 3 times"):
-            _client(base, delays, attempts=3).me()
+    with (scripted_server(DROP, DROP, DROP) as (base, script),
+          pytest.raises(Unreachable, match="tried 3 times")):
+        _client(base, delays, attempts=3).me()
     assert len(script.received) == 3 and delays == [0.5, 1.0]
 
 
 def test_other_server_errors_are_not_retried():
     delays: list[float] = []
-    with scripted_server((500, {}, {"error": {"code": "internal", "message": "fault"}}),
-                         ) as (base, script):
-        with pytest.raises(ServerError, match="500 internal: fault"):
-            _client(base, delays).me()
+    fault = (500, {}, {"error": {"code": "internal", "message": "fault"}})
+    with scripted_server(fault) as (base, script), \
+            pytest.raises(ServerError, match="500 internal: fault"):
+        _client(base, delays).me()
     assert len(script.received) == 1
 
 

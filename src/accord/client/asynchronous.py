@@ -13,7 +13,7 @@ from accord.client.calls import Call
 from accord.client.connection import Connection
 from accord.client.retries import RetryPolicy
 from accord.client.routes import GuidelineFields, Judgment
-from accord.client.streams import AsyncPages, AsyncTasks
+from accord.client.streams import AsyncPages, AsyncTasks, OpenAssignments
 from accord.client.transport import DEFAULT_TIMEOUT, AsyncTransport
 from accord.wire.guidelines import GuidelineOut, PreviewOut
 from accord.wire.oversight import AuditEventOut, DigestOut
@@ -141,6 +141,7 @@ class AsyncClient:
         self.escalations = AsyncEscalations(run)
         self.guidelines = AsyncGuidelines(run)
         self.calibration = AsyncCalibration(run)
+        self._open = OpenAssignments()
         self.rules = AsyncRules(run)
 
     @classmethod
@@ -171,14 +172,16 @@ class AsyncClient:
 
     def tasks(self, project: str) -> AsyncTasks:
         """``async for task in client.tasks(project)``."""
-        return AsyncTasks(self._transport.run, project)
+        return AsyncTasks(self._transport.run, project, self._open)
 
     async def submit(self, task: NextTaskOut | int,
                      **judgment: Unpack[Judgment]) -> SubmissionOut:
-        return await self._transport.run(routes.submit(task, judgment))
+        with self._open.answering(routes.assignment_of(task)):
+            return await self._transport.run(routes.submit(task, judgment))
 
     async def skip(self, task: NextTaskOut | int, reason: str) -> SkipOut:
-        return await self._transport.run(routes.skip(task, reason))
+        with self._open.answering(routes.assignment_of(task)):
+            return await self._transport.run(routes.skip(task, reason))
 
     async def digest(self, project: str, *, category: str | None = None,
                      guideline_version: int | None = None, since: date | None = None,

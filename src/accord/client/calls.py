@@ -72,7 +72,8 @@ def many(model: type[M]) -> Callable[[httpx.Response], list[M]]:
     def read(answer: httpx.Response) -> list[M]:
         items = answer.json()
         if not isinstance(items, list):
-            raise ValueError(f"expected a JSON array of {model.__name__}, got {type(items).__name__}")
+            raise ValueError(f"expected a JSON array of {model.__name__}, "
+                             f"got {type(items).__name__}")
         return [model.model_validate(item) for item in items]
 
     return read

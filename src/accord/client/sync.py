@@ -16,7 +16,7 @@ from accord.client.calls import Call
 from accord.client.connection import Connection
 from accord.client.retries import RetryPolicy
 from accord.client.routes import GuidelineFields, Judgment
-from accord.client.streams import Pages, Tasks
+from accord.client.streams import OpenAssignments, Pages, Tasks
 from accord.client.transport import DEFAULT_TIMEOUT, SyncTransport
 from accord.wire.guidelines import GuidelineOut, PreviewOut
 from accord.wire.oversight import AuditEventOut, DigestOut
@@ -157,6 +157,7 @@ class Client:
         self.escalations = Escalations(run)
         self.guidelines = Guidelines(run)
         self.calibration = Calibration(run)
+        self._open = OpenAssignments()
         self.rules = Rules(run)
 
     @classmethod
@@ -189,18 +190,22 @@ class Client:
 
     def tasks(self, project: str) -> Tasks:
         """Claims the next task at each step until none is left; after the loop, ``.wait``
-        says why it stopped if a rule holds work back (a break, a calibration round)."""
-        return Tasks(self._transport.run, project)
+        says why it stopped if a rule holds work back (a break, a calibration round).
+        Submit or skip each task in the loop's body: asked for the next one while the last
+        is unanswered, it raises ``UnfinishedTask`` rather than lease you another."""
+        return Tasks(self._transport.run, project, self._open)
 
     def submit(self, task: NextTaskOut | int, **judgment: Unpack[Judgment]) -> SubmissionOut:
         """Store your judgment of ``task`` (the claimed task or its assignment id); safe to
         repeat: the server answers with the annotation it stored first."""
-        return self._transport.run(routes.submit(task, judgment))
+        with self._open.answering(routes.assignment_of(task)):
+            return self._transport.run(routes.submit(task, judgment))
 
     def skip(self, task: NextTaskOut | int, reason: str) -> SkipOut:
         """Give the task back (``outside_expertise``, ``unsafe``, ``broken``, ``unclear``,
         ``other``); it goes to others, never to you again."""
-        return self._transport.run(routes.skip(task, reason))
+        with self._open.answering(routes.assignment_of(task)):
+            return self._transport.run(routes.skip(task, reason))
 
     def digest(self, project: str, *, category: str | None = None,
                guideline_version: int | None = None, since: date | None = None,
