@@ -93,7 +93,7 @@ def report_steps(arrays: ProjectArrays, project: Project, now: datetime,
     from accord.core.report import gold as gold_rules
     from accord.core.report.consensus_of_others import agreement_with_others
     from accord.core.report.pairs import pair_items
-    from accord.core.report.schema.monitors import CostFigures
+    from accord.wire.report.monitors import CostFigures
 
     figures: list[Figure] = []
     names = arrays.annotators.names

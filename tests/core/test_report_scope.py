@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from accord.core.errors import InvalidInput
 from accord.core.importing import import_file
 from accord.core.report import build_report
-from accord.core.report.schema import QualityReport, ReportScope
-from accord.core.report.schema.judges import JudgeCount
 from accord.core.report.scope import Scope, subset
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.tables import task_consensus
 from accord.db.types import utcnow
+from accord.wire.report import QualityReport, ReportScope
+from accord.wire.report.judges import JudgeCount
 from tests.factories import add_comparison, make_project, make_user, publish_guideline
 
 PEOPLE = ("x", "y", "z")

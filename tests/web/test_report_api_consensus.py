@@ -18,9 +18,9 @@ from accord.core.judging import ai_judges, hybrid
 from accord.core.projects.project import Project, get_project
 from accord.core.report import build_report
 from accord.core.report.dashboard import agreement_by_day
-from accord.core.report.schema import QualityReport
 from accord.db.tables import task_consensus, tasks
 from accord.db.types import utcnow
+from accord.wire.report import QualityReport
 from tests.factories import add_comparisons, make_project, make_user
 from tests.web.conftest import bearer
 

@@ -17,11 +17,11 @@ from sqlalchemy import Connection, func, select
 from accord.core.exporting.streams import ExportCounts
 from accord.core.projects.project import Project
 from accord.core.report import build_report
-from accord.core.report.schema.agreement import AgreementSection
-from accord.core.report.schema.base import ReportModel
 from accord.db.tables import annotations, guideline_versions, memberships, users
 from accord.exports.options import ExportOptions
 from accord.exports.preference import preference_rows
+from accord.wire.report.agreement import AgreementSection
+from accord.wire.report.base import ReportModel
 
 
 def data_card(conn: Connection, project: Project, options: ExportOptions, now: datetime,

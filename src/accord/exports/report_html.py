@@ -6,10 +6,10 @@ from __future__ import annotations
 from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
-from accord.core.report.schema import QualityReport
-from accord.core.report.schema.annotators import AnnotatorRow
-from accord.core.report.schema.consensus import ModelRating, WinRate
-from accord.core.report.schema.monitors import MonitorAlert
+from accord.wire.report import QualityReport
+from accord.wire.report.annotators import AnnotatorRow
+from accord.wire.report.consensus import ModelRating, WinRate
+from accord.wire.report.monitors import MonitorAlert
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2430;margin:2rem auto;

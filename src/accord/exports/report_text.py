@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from accord.core.report.schema import QualityReport
-from accord.core.report.schema.judges import JudgesSection
+from accord.wire.report import QualityReport
+from accord.wire.report.judges import JudgesSection
 
 
 def _f(value: float | None, digits: int = 3) -> str:

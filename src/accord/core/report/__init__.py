@@ -2,7 +2,7 @@
 
 ``build_report`` reads the project into arrays (``core.report.inputs``), hands them to the
 pure quality engine (``accord.quality``) through ``compute_report``, and returns one typed
-``QualityReport`` (``core.report.schema``) whose top-level sections are ``agreement``,
+``QualityReport`` (``accord.wire.report``) whose top-level sections are ``agreement``,
 ``annotators``, ``consensus``, ``monitors`` and ``cost``, beside ``counts``, ``scope`` and
 ``judges``; its ``as_json()`` is the JSON document of the API and of ``accord report
 --json``. With ``store_consensus`` it also writes each settled task's consensus and moves
@@ -28,10 +28,10 @@ from accord.core.report import inputs as quality_inputs
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
 from accord.core.report.pairs import pair_items
-from accord.core.report.schema import Counts, QualityReport
-from accord.core.report.schema.judges import JudgeAudit
-from accord.core.report.schema.monitors import CostFigures
 from accord.core.report.scope import Scope, select_annotations, version_ids
+from accord.wire.report import Counts, QualityReport
+from accord.wire.report.judges import JudgeAudit
+from accord.wire.report.monitors import CostFigures
 
 SECTIONS = ("agreement", "annotators", "consensus", "monitors", "cost")
 

@@ -19,14 +19,6 @@ import numpy as np
 
 from accord.core.report.arrays import OUTCOME_TIE, ProjectArrays
 from accord.core.report.pairs import PairItems
-from accord.core.report.schema.agreement import (
-    AgreementSection,
-    CategoryAgreement,
-    CohenKappaFigures,
-    DimensionAgreement,
-    PercentAgreementFigures,
-)
-from accord.core.report.schema.base import Interval
 from accord.quality.agreement import (
     FleissKappa,
     ItemTerms,
@@ -37,6 +29,14 @@ from accord.quality.agreement import (
     krippendorff_alpha,
     pairwise_cohen,
 )
+from accord.wire.report.agreement import (
+    AgreementSection,
+    CategoryAgreement,
+    CohenKappaFigures,
+    DimensionAgreement,
+    PercentAgreementFigures,
+)
+from accord.wire.report.base import Interval
 
 BOOTSTRAP_RESAMPLES = 200
 BOOTSTRAP_SEED = 0

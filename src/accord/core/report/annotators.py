@@ -24,9 +24,9 @@ from numpy.typing import NDArray
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
 from accord.core.report.consensus_of_others import OthersAgreement
-from accord.core.report.schema.annotators import AnnotatorRow
 from accord.quality.grouped import group_medians
 from accord.quality.monitors import Cost
+from accord.wire.report.annotators import AnnotatorRow
 
 
 def _round(value: float, digits: int = 4) -> float | None:

@@ -23,7 +23,6 @@ from numpy.typing import NDArray
 from accord.core.report import win_rates
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.pairs import PairItems
-from accord.core.report.schema.consensus import ConsensusSection, ModelRating
 from accord.quality.consensus import PairMajorities, majority_pairs
 from accord.quality.grouped import group_means
 from accord.quality.ranking import (
@@ -34,6 +33,7 @@ from accord.quality.ranking import (
     rank_responses,
 )
 from accord.quality.reliability import PairReliability, pair_reliability
+from accord.wire.report.consensus import ConsensusSection, ModelRating
 
 SETTLED_STATUSES = ("complete", "needs_adjudication")
 

@@ -26,9 +26,9 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.report import build_report
-from accord.core.report.schema import QualityReport
 from accord.core.report.scope import AI_KIND
 from accord.db.tables import TASK_STATUSES, pairwise_outcomes, prompts, tasks, users
+from accord.wire.report import QualityReport
 
 
 @dataclass(frozen=True)

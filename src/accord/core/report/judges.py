@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.core.report.schema.judges import JudgeCount, JudgesSection
 from accord.core.report.scope import Scope, Selection
+from accord.wire.report.judges import JudgeCount, JudgesSection
 
 
 def section(selection: Selection, scope: Scope) -> JudgesSection:

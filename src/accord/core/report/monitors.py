@@ -27,8 +27,10 @@ from accord.core.projects.project import Project
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import OthersAgreement
 from accord.core.report.pairs import PairItems
-from accord.core.report.schema.base import ReportModel
-from accord.core.report.schema.monitors import (
+from accord.quality import monitors
+from accord.quality.monitors import Alert
+from accord.wire.report.base import ReportModel
+from accord.wire.report.monitors import (
     DiversityFigures,
     FatigueFigures,
     LengthBiasFigures,
@@ -38,8 +40,6 @@ from accord.core.report.schema.monitors import (
     PositionBiasFigures,
     StalenessFigures,
 )
-from accord.quality import monitors
-from accord.quality.monitors import Alert
 
 BENIGN_EXCLUDED_CATEGORY = "safety"
 Figures = TypeVar("Figures", bound=ReportModel)

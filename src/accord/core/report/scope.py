@@ -30,8 +30,8 @@ from accord.core.report.arrays import (
     ProjectArrays,
     Ratings,
 )
-from accord.core.report.schema import ReportScope
 from accord.db.tables import guideline_versions
+from accord.wire.report import ReportScope
 
 AI_KIND = "ai"
 

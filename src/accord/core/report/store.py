@@ -23,10 +23,10 @@ from sqlalchemy import Connection
 
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
-from accord.core.report.schema.consensus import StoredConsensus
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.quality.ranking import TaskRankings
+from accord.wire.report.consensus import StoredConsensus
 
 METHOD = "bradley_terry_weighted"
 

@@ -23,8 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.core.report.arrays import OUTCOME_FIRST, ProjectArrays
-from accord.core.report.schema.consensus import WinRate
 from accord.quality.winrate import win_rate
+from accord.wire.report.consensus import WinRate
 
 
 def _first_wins(arrays: ProjectArrays) -> NDArray[np.float64]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, or_, select
 
 from accord.core.errors import Forbidden, InvalidInput
 from accord.core.people import access
@@ -46,9 +46,11 @@ def record(conn: Connection, *, project_id: int | None, actor_id: int | None, ac
 
 
 def events(conn: Connection, user: User, project_name: str, *, action: str | None = None,
-           limit: int = 200) -> list[AuditEvent]:
+           limit: int = 200, before: int | None = None) -> list[AuditEvent]:
     """The project's events, newest first; ``action`` keeps one kind (or a prefix ending
-    in a dot, such as ``escalation.``)."""
+    in a dot, such as ``escalation.``). ``before`` is the id of the last event of the
+    previous page: the events after it in this order (keyset paging, so events recorded
+    meanwhile neither repeat nor shift a page)."""
     project, roles = project_for_member(conn, project_name, user)
     if not access.can_manage(user, roles):
         raise Forbidden(f'the audit trail of "{project.name}" is for its managers')
@@ -64,5 +66,18 @@ def events(conn: Connection, user: User, project_name: str, *, action: str | Non
     if action:
         query = query.where(audit_events.c.action.startswith(action, autoescape=True)
                             if action.endswith(".") else audit_events.c.action == action)
+    if before is not None:
+        query = query.where(_after_in_trail(conn, project.id, project.name, before))
     return [AuditEvent(r.id, r.at, r.name, r.action, r.subject, r.details or {})
             for r in conn.execute(query)]
+
+
+def _after_in_trail(conn: Connection, project_id: int, project_name: str, event_id: int):
+    """Events that come after ``event_id`` newest first: older, or as old with a lower id."""
+    at = conn.execute(select(audit_events.c.at).where(
+        audit_events.c.id == event_id, audit_events.c.project_id == project_id)).scalar()
+    if at is None:
+        raise InvalidInput(f'before: {event_id} is not an event of the audit trail of '
+                           f'"{project_name}"')
+    return or_(audit_events.c.at < at,
+               and_(audit_events.c.at == at, audit_events.c.id < event_id))

@@ -8,12 +8,11 @@ of ``text``, ``dimensions``, ``priority``, ``edge_cases``, ``escalation_rules``,
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import anyio
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from accord.core.errors import ErrorKind, NotFound
 from accord.core.guidelines import diff as guideline_diff
@@ -27,6 +26,8 @@ from accord.web.deps import Caller
 from accord.web.pages.rendering import render_page
 from accord.web.sources import Now
 from accord.web.values import Document, Int64, Text
+from accord.wire.guidelines import EntryOut, ExampleOut, GuidelineOut, PreviewOut
+from accord.wire.guidelines import GuidelineDimensionOut as DimensionOut
 
 router = APIRouter(tags=["guidelines"])
 READ = caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID)
@@ -34,41 +35,6 @@ READ = caller_errors(ErrorKind.NOT_FOUND, ErrorKind.INVALID)
 WRITE = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
                       ErrorKind.INVALID)
 """Drafts are written by managers; a published version never changes (409)."""
-
-
-class DimensionOut(BaseModel):
-    name: str
-    min: int
-    max: int
-    definition: str
-
-
-class EntryOut(BaseModel):
-    title: str
-    text: str
-
-
-class ExampleOut(BaseModel):
-    task: str | None
-    title: str
-    better_response: str
-    explanation: str
-
-
-class GuidelineOut(BaseModel):
-    version: int
-    status: str = Field(description="draft or published")
-    text: str
-    dimensions: list[DimensionOut] = Field(description="in priority order, most important first")
-    priority: list[str]
-    edge_cases: list[EntryOut]
-    escalation_rules: list[EntryOut]
-    examples: list[ExampleOut]
-    change_note: str
-    requires_recalibration: bool
-    created_by: str | None
-    created_at: datetime
-    published_at: datetime | None
 
 
 class GuidelineIn(Strict):
@@ -92,11 +58,6 @@ class GuidelineIn(Strict):
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
-
-
-class PreviewOut(BaseModel):
-    version: int
-    html: str = Field(description="the guideline panel as annotators will see it (sanitised)")
 
 
 def version_out(version: GuidelineVersion) -> GuidelineOut:

@@ -22,6 +22,7 @@ from accord.web.api.schemas import Strict
 from accord.web.deps import Caller, identity
 from accord.web.markdown import render_markdown
 from accord.web.values import STORABLE
+from accord.wire.guidelines import MarkdownOut
 
 router = APIRouter(tags=["pages"])
 MAX_PREVIEW = 10_000
@@ -45,10 +46,6 @@ class MarkdownIn(Strict):
     text: PreviewText = Field(
         description=f"at most {MAX_PREVIEW:,} characters on {MAX_PREVIEW_LINES} lines: "
                     "more would hold a render thread longer than a preview is worth")
-
-
-class MarkdownOut(Strict):
-    html: str = Field(description="sanitised HTML, safe to insert into a page")
 
 
 @router.post("/markdown", summary="Preview Markdown as the pages render it",

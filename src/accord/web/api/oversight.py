@@ -3,11 +3,11 @@ reviewers too), and turning a digest entry into part of the next guideline draft
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from accord.core.errors import ErrorKind
 from accord.core.guidelines import drafts as guideline_drafts
@@ -18,19 +18,10 @@ from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
 from accord.web.sources import Now
 from accord.web.values import Int64, Text
+from accord.wire.oversight import AuditEventOut, CategoryOut, DigestEntryOut, DigestOut, JudgmentOut
 
 router = APIRouter(tags=["oversight"])
 OVERSIGHT = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
-
-
-class AuditEventOut(BaseModel):
-    id: int
-    at: datetime
-    actor: str | None = Field(description="who decided (None: the command line)")
-    action: str = Field(description="adjudication.decided, escalation.opened, "
-                        "escalation.in_review, escalation.resolved, guideline.published")
-    subject: str
-    details: dict[str, Any] = Field(description="why and what: rationale, note, ranking, …")
 
 
 @router.get("/projects/{project}/audit", summary="The audit trail",
@@ -39,44 +30,14 @@ async def audit_trail(
     project: str, me: Caller,
     action: Text | None = Query(None, description="one action, or a prefix ending in '.'"),
     limit: int = Query(200, ge=1, le=audit.MAX_EVENTS),
+    before: Int64 | None = Query(None, description="the id of the last event of the previous "
+                                 "page: the next page starts after it"),
 ) -> list[AuditEventOut]:
-    """Decisions that changed a task's consensus or the rules, newest first."""
-    events = await me.run(audit.events, project, action=action, limit=limit)
+    """Decisions that changed a task's consensus or the rules, newest first, ``limit`` at a
+    time: pass the last event's id as ``before`` for the next page (a page shorter than
+    ``limit`` is the last)."""
+    events = await me.run(audit.events, project, action=action, limit=limit, before=before)
     return [AuditEventOut(**event.__dict__) for event in events]
-
-
-class JudgmentOut(BaseModel):
-    annotator: str
-    ranking: list[list[str]]
-    ratings: dict[str, dict[str, int]]
-    rationale: str
-    flags: list[str]
-    guideline_version: int | None
-    created_at: datetime
-
-
-class DigestEntryOut(BaseModel):
-    task_id: str
-    category: str
-    status: str
-    agreement: float | None = Field(description="percent agreement on the ranking's pairs")
-    dimensions: dict[str, float | None] = Field(description="percent agreement per dimension")
-    judgments: list[JudgmentOut]
-    messages: list[dict]
-    responses: list[tuple[str, str]]
-
-
-class CategoryOut(BaseModel):
-    category: str
-    tasks: int
-    agreement: float | None
-    dimensions: dict[str, float | None]
-
-
-class DigestOut(BaseModel):
-    entries: list[DigestEntryOut]
-    categories: list[CategoryOut]
-    dimensions: list[str]
 
 
 @router.get("/projects/{project}/digest", summary="The disagreement digest",

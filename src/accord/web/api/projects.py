@@ -14,13 +14,13 @@ from accord.core.people.users import User
 from accord.core.projects import progress as progress_rules
 from accord.core.projects.project import Project, project_for_member, projects_of, roles_of
 from accord.core.report import build_report
-from accord.core.report.schema import QualityReport
 from accord.core.report.scope import Scope
 from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import DimensionOut, ProgressOut, ProjectOut, UserOut
 from accord.web.deps import Caller, identity
 from accord.web.sources import Now
 from accord.web.values import Int64
+from accord.wire.report import QualityReport
 
 router = APIRouter(tags=["projects"])
 

@@ -4,7 +4,6 @@ their status, for safety specialists (to anyone else the escalation routes answe
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -18,16 +17,9 @@ from accord.web.api.schemas import Strict, TieGroup
 from accord.web.deps import Caller
 from accord.web.sources import Now
 from accord.web.values import STORABLE, Int64, Text
+from accord.wire.review import AdjudicationOut, EscalationOut, QueueItemOut
 
 router = APIRouter(tags=["review"])
-
-
-class QueueItemOut(Strict):
-    task_id: str
-    category: str
-    annotations: int
-    agreement: float | None
-    completed_at: datetime | None
 
 
 class AdjudicationIn(Strict):
@@ -36,15 +28,6 @@ class AdjudicationIn(Strict):
     ranking: list[TieGroup] = Field(max_length=MAX_RANKED,
                                     description='tie groups of response ids: [["b"], ["a"]]')
     rationale: Annotated[str, StringConstraints(max_length=adjudication.MAX_RATIONALE), STORABLE]
-
-
-class AdjudicationOut(Strict):
-    task_id: str
-    status: str
-    reviewer: str
-    ranking: list[list[str]]
-    rationale: str
-    created_at: datetime
 
 
 @router.get("/projects/{project}/adjudication", summary="Split decisions to adjudicate",
@@ -67,23 +50,6 @@ async def adjudicate(project: str, task_id: str, body: AdjudicationIn, me: Calle
     decision = await me.run(adjudication.decide, project, task_id, body.ranking,
                             body.rationale, at)
     return AdjudicationOut(task_id=task_id, status="resolved", **asdict(decision))
-
-
-class EscalationOut(Strict):
-    id: int
-    task_id: str
-    category: str
-    severity: int
-    status: str
-    reason: str
-    raised_by: str | None
-    resolution: str | None
-    created_at: datetime
-    messages: list[dict]
-    responses: list[tuple[str, str]]
-    assigned_to: str | None
-    resolved_at: datetime | None
-    tier: str = Field(description="severity as a word: low, medium, high, critical")
 
 
 class EscalationUpdateIn(Strict):

@@ -1,13 +1,16 @@
-"""The API's wire format (shared with the Python SDK). ``core`` never imports these.
+"""The API's request bodies, and its answers' models under the names the routes import.
+``core`` never imports these.
 
-Request bodies are typed with ``web.values`` (``Text``, ``Int64``, ``Document``) and carry
-the bounds that ``core`` enforces, so a value no database could store, or a list of any size,
-is refused while the body is parsed (422 naming the field), and OpenAPI states the bounds.
+The answers' models live in ``accord.wire`` (Pydantic only), from which the Python SDK
+(``accord.client``) reads the server's answers; they are re-exported here. Request bodies
+are typed with ``web.values`` (``Text``, ``Int64``, ``Document``) and carry the bounds that
+``core`` enforces, so a value no database could store, or a list of any size, is refused
+while the body is parsed (422 naming the field), and OpenAPI states the bounds. The SDK
+sends plain JSON and lets the server apply these checks, so its errors are the server's.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -22,37 +25,29 @@ from accord.core.tasks.judgments import (
     MAX_TEXT,
 )
 from accord.web.values import STORABLE, Document, FiniteFloat, Int64, Text
+from accord.wire.projects import DimensionOut, ProgressOut, ProjectOut, UserOut
+from accord.wire.work import (
+    CalibrationFeedbackOut,
+    CalibrationRoundOut,
+    Message,
+    NextTaskOut,
+    ResponseOut,
+    SkipOut,
+    SubmissionOut,
+    TaskOut,
+    WorkRulesOut,
+)
+
+__all__ = [
+    "AnnotationIn", "CalibrationFeedbackOut", "CalibrationRoundIn", "CalibrationRoundOut",
+    "DimensionOut", "Message", "NextTaskOut", "ProgressOut", "ProjectOut", "ResponseOut",
+    "SkipIn", "SkipOut", "Strict", "SubmissionOut", "TaskOut", "UserOut", "WorkRulesIn",
+    "WorkRulesOut",
+]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class Message(BaseModel):
-    role: str
-    content: str
-
-
-class ResponseOut(BaseModel):
-    id: str
-    content: str
-    truncated: bool = Field(False, description="the model was cut off at the length limit: "
-                                               "the response's end is missing")
-
-
-class TaskOut(BaseModel):
-    id: str
-    kind: str
-    messages: list[Message]
-    responses: list[ResponseOut] = Field(description="in the order this annotator is shown them")
-    category: str
-    guideline_version: int | None
-
-
-class NextTaskOut(BaseModel):
-    assignment_id: int
-    lease_expires_at: datetime
-    task: TaskOut
 
 
 LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT), STORABLE]
@@ -95,46 +90,6 @@ class AnnotationIn(Strict):
         None, description="red team: whether a refusal was the right answer")
 
 
-class CalibrationFeedbackOut(BaseModel):
-    """After an answer in a calibration round: the reference and the round so far."""
-
-    reference: list[list[str]] = Field(description="the reference ranking, tie groups best first")
-    explanation: str = Field(description="why the reference ranks so (Markdown)")
-    answered: int
-    of: int
-    status: str = Field(description="pending, passed or failed")
-    score: float | None = Field(description="share of reference pairs ranked alike, once scored")
-    pass_threshold: float
-
-
-class SubmissionOut(BaseModel):
-    annotation_id: int
-    assignment_id: int
-    task_id: str
-    status: str = "submitted"
-    late: bool
-    created_at: datetime
-    annotation: dict
-    calibration: CalibrationFeedbackOut | None = Field(
-        None, description="only for an answer in a calibration round; null otherwise")
-
-
-class CalibrationRoundOut(BaseModel):
-    id: int
-    user: str
-    status: str
-    score: float | None
-    guideline_version: int | None
-    created_at: datetime
-    finished_at: datetime | None
-
-
-class WorkRulesOut(BaseModel):
-    gold_rate: float
-    rules: dict = Field(description="the rules in force: calibration, exposure, breaks, "
-                                    "rotation (see docs/calibration.md)")
-
-
 class WorkRulesIn(Strict):
     gold_rate: FiniteFloat | None = Field(
         None, description="share of claims that get gold, 0 to 1")
@@ -147,40 +102,3 @@ class CalibrationRoundIn(Strict):
 
 class SkipIn(Strict):
     reason: Text
-
-
-class SkipOut(BaseModel):
-    assignment_id: int
-    status: str = "skipped"
-
-
-class DimensionOut(BaseModel):
-    name: str
-    min: int
-    max: int
-    description: str = ""
-
-
-class ProjectOut(BaseModel):
-    name: str
-    overlap: int
-    lease_seconds: int
-    ranking_mode: str
-    allow_ties: bool
-    require_rationale: bool
-    dimensions: list[DimensionOut]
-    roles: list[str]
-    archived: bool = Field(False, description="archived: kept and exported, hands out no work")
-
-
-class UserOut(BaseModel):
-    name: str
-    kind: str
-    is_admin: bool
-
-
-class ProgressOut(BaseModel):
-    tasks: int
-    by_status: dict[str, int]
-    annotations: int
-    active_leases: int

@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from accord.charts import Estimate, bar_chart, interval_chart
 from accord.core.report.dashboard import DayAgreement
-from accord.core.report.schema.annotators import AnnotatorRow
-from accord.core.report.schema.consensus import ModelRating
+from accord.wire.report.annotators import AnnotatorRow
+from accord.wire.report.consensus import ModelRating
 
 WIDTH, LABEL_WIDTH, ROW = 640, 150, 24
 STATUS_COLOURS = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.core.report.schema.agreement import AgreementSection
-from accord.core.report.schema.annotators import AnnotatorRow
-from accord.core.report.schema.base import ReportModel
-from accord.core.report.schema.consensus import ConsensusSection
-from accord.core.report.schema.judges import JudgesSection
-from accord.core.report.schema.monitors import CostFigures, MonitorsSection
+from accord.wire.report.agreement import AgreementSection
+from accord.wire.report.annotators import AnnotatorRow
+from accord.wire.report.base import ReportModel
+from accord.wire.report.consensus import ConsensusSection
+from accord.wire.report.judges import JudgesSection
+from accord.wire.report.monitors import CostFigures, MonitorsSection
 
 
 class ReportScope(ReportModel):

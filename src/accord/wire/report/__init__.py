@@ -12,6 +12,6 @@ report that stores nothing), and it is absent from the document unless the repor
 Imports nothing of Accord's but this package, so an SDK can share it.
 """
 
-from accord.core.report.schema.document import Counts, QualityReport, ReportScope
+from accord.wire.report.document import Counts, QualityReport, ReportScope
 
 __all__ = ["Counts", "QualityReport", "ReportScope"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from accord.core.report.schema.base import Absent, PerAnnotator, PerAnnotatorCount, ReportModel
+from accord.wire.report.base import Absent, PerAnnotator, PerAnnotatorCount, ReportModel
 
 
 class MonitorAlert(ReportModel):

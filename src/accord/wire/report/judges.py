@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.core.report.schema.base import ReportModel
+from accord.wire.report.base import ReportModel
 
 
 class JudgeCount(ReportModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.core.report.schema.base import Absent, ReportModel
+from accord.wire.report.base import Absent, ReportModel
 
 
 class ModelRating(ReportModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.core.report.schema.base import Interval, ReportModel
+from accord.wire.report.base import Interval, ReportModel
 
 
 class PercentAgreementFigures(ReportModel):
