@@ -35,6 +35,9 @@ class Settings:
     login_window_seconds: int = 900
     """ACCORD_LOGIN_WINDOW_SECONDS: how long a window of failed logins lasts, from its first
     failure."""
+    max_body_bytes: int = 4 * 1024 * 1024
+    """ACCORD_MAX_BODY_BYTES: the largest request body the server reads (413 beyond it);
+    the import upload sets its own."""
 
 
 ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}

@@ -27,6 +27,7 @@ from accord.web.api import (
     review,
     work,
 )
+from accord.web.body_limit import BodyLimitMiddleware
 from accord.web.database import Database
 from accord.web.security import SecurityMiddleware
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.login_limits = login_limits(settings)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

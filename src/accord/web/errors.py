@@ -77,9 +77,9 @@ def _unstorable_value(request: Request, error: DataError) -> Response:
     return error_answer(422, "invalid", message)
 
 
-def _http_error(request: Request, error: HTTPException) -> Response:
-    """Unknown paths, wrong methods, unreadable bodies: a page for people, the error body
-    for the API."""
+def http_error_answer(request: Request, error: HTTPException) -> Response:
+    """Unknown paths, wrong methods, unreadable or oversized bodies: a page for people, the
+    error body for the API. Also answers the body limit's early 413 (``web.body_limit``)."""
     if is_page(request) and error.status_code >= 400:
         message = "There is no page here." if error.status_code == 404 else str(error.detail)
         return page_errors.error_page(request, error.status_code, printable(message))
@@ -103,5 +103,5 @@ def install(app: FastAPI) -> None:
     app.exception_handler(AccordError)(_accord_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(DataError)(_unstorable_value)
-    app.exception_handler(HTTPException)(_http_error)
+    app.exception_handler(HTTPException)(http_error_answer)
     app.exception_handler(Exception)(_unexpected)
