@@ -6,6 +6,7 @@ import os
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -16,7 +17,7 @@ from accord import __version__
 from accord.core.people.login_throttle import ThrottleLimits
 from accord.db.engine import make_engine
 from accord.settings import Settings, load_settings
-from accord.web import docs, errors, pages
+from accord.web import docs, errors, openapi_document, pages
 from accord.web.api import (
     calibration,
     guidelines,
@@ -55,6 +56,11 @@ class AccordApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityMiddleware(super().build_middleware_stack())
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = openapi_document.corrected(super().openapi())
+        return self.openapi_schema
 
 
 def login_limits(settings: Settings) -> ThrottleLimits:

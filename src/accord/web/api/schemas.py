@@ -20,6 +20,7 @@ from accord.core.tasks.judgments import (
     MAX_LABEL,
     MAX_RANKED,
     MAX_TEXT,
+    SKIP_REASONS,
 )
 from accord.web.values import STORABLE, Document, FiniteFloat, Int64, Text
 
@@ -146,7 +147,8 @@ class CalibrationRoundIn(Strict):
 
 
 class SkipIn(Strict):
-    reason: Text
+    reason: Text = Field(description="why the task is handed back",
+                         json_schema_extra={"enum": list(SKIP_REASONS)})
 
 
 class SkipOut(BaseModel):
