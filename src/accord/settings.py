@@ -45,6 +45,10 @@ class Settings:
     invite_hours: int = 72
     """ACCORD_INVITE_HOURS: how long an invite link works when its creator names no time."""
 
+    max_body_bytes: int = 4 * 1024 * 1024
+    """ACCORD_MAX_BODY_BYTES: the largest request body the server reads (413 beyond it);
+    the import upload sets its own."""
+
 
 def upload_folder(settings: Settings) -> str:
     """``upload_dir``, or its default under the user's cache."""

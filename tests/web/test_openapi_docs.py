@@ -39,7 +39,7 @@ class Operation:
         return {int(status) for status in self.spec["responses"]}
 
     def url(self, **values: str) -> str:
-        return (API_PREFIX + self.route.path).format_map({**PATH_VALUES, **values})
+        return (API_PREFIX + self.route.path_format).format_map({**PATH_VALUES, **values})
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.path}"
@@ -57,7 +57,7 @@ def _operations() -> Iterator[Operation]:
         for route in router.routes:
             assert isinstance(route, APIRoute)
             for method in sorted(route.methods):
-                path = API_PREFIX + route.path
+                path = API_PREFIX + route.path_format
                 yield Operation(method.lower(), path, route,
                                 SCHEMA["paths"][path][method.lower()])
 

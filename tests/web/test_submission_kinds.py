@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from accord.core.projects.project import Project
 from accord.core.tasks.judgments import MAX_HARM_CATEGORIES, MAX_TEXT
 from accord.db.tables import annotations
+from accord.web.values import STORABLE_PATTERN
 from tests.factories import add_comparison, make_project, make_user, set_project_settings
 from tests.web.conftest import bearer
 
@@ -113,6 +114,7 @@ def test_the_schema_states_each_fields_kind_and_bound(api):
     assert fields["attack"]["description"].startswith("red team")
     assert fields["ranking"]["description"].startswith("comparison")
     assert fields["response"]["description"].startswith("demonstration")
-    assert {"maxLength": MAX_TEXT, "type": "string"} in fields["attack"]["anyOf"]
+    assert {"maxLength": MAX_TEXT, "type": "string", "pattern": STORABLE_PATTERN} in (
+        fields["attack"]["anyOf"])
     assert fields["harm_categories"]["anyOf"][0]["maxItems"] == MAX_HARM_CATEGORIES
     assert body["additionalProperties"] is False

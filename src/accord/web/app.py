@@ -6,6 +6,7 @@ import os
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -16,7 +17,7 @@ from accord import __version__
 from accord.core.people.login_throttle import ThrottleLimits
 from accord.db.engine import make_engine
 from accord.settings import Settings, load_settings, upload_folder
-from accord.web import docs, errors, pages
+from accord.web import docs, errors, openapi_document, pages
 from accord.web.api import (
     calibration,
     exports,
@@ -32,6 +33,7 @@ from accord.web.api import (
     review,
     work,
 )
+from accord.web.body_limit import BodyLimitMiddleware
 from accord.web.database import Database
 from accord.web.job_runner import JobRunner
 from accord.web.security import SecurityMiddleware
@@ -62,6 +64,11 @@ class AccordApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityMiddleware(super().build_middleware_stack())
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = openapi_document.corrected(super().openapi())
+        return self.openapi_schema
 
 
 def login_limits(settings: Settings) -> ThrottleLimits:
@@ -98,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.upload_folder = Path(upload_folder(settings))
     app.state.upload_limit = settings.upload_max_bytes
     app.state.invite_hours = settings.invite_hours
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

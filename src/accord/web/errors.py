@@ -12,9 +12,11 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from accord.core.errors import AccordError, ErrorKind
 from accord.web.pages import errors as page_errors
@@ -77,15 +79,31 @@ def _unstorable_value(request: Request, error: DataError) -> Response:
     return error_answer(422, "invalid", message)
 
 
-def _http_error(request: Request, error: HTTPException) -> Response:
-    """Unknown paths, wrong methods, unreadable bodies: a page for people, the error body
-    for the API."""
+def http_error_answer(request: Request, error: HTTPException) -> Response:
+    """Unknown paths, wrong methods, unreadable or oversized bodies: a page for people, the
+    error body for the API. Also answers the body limit's early 413 (``web.body_limit``)."""
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405 and "app" in request.scope:
+        headers["Allow"] = ", ".join(allowed_methods(request))
     if is_page(request) and error.status_code >= 400:
         message = "There is no page here." if error.status_code == 404 else str(error.detail)
-        return page_errors.error_page(request, error.status_code, printable(message))
+        page = page_errors.error_page(request, error.status_code, printable(message))
+        page.headers.update(headers)
+        return page
     code = HTTP_CODES.get(error.status_code, "http_error")
-    return error_answer(error.status_code, code, str(error.detail),
-                        headers=getattr(error, "headers", None))
+    return error_answer(error.status_code, code, str(error.detail), headers=headers or None)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's 405 names only the first
+    route that matched the path, but one path often has a route per method (GET and POST
+    of ``/calibrations``)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods.update(route.methods or ())
+    return sorted(methods)
 
 
 def _unexpected(request: Request, error: Exception) -> Response:
@@ -103,5 +121,5 @@ def install(app: FastAPI) -> None:
     app.exception_handler(AccordError)(_accord_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(DataError)(_unstorable_value)
-    app.exception_handler(HTTPException)(_http_error)
+    app.exception_handler(HTTPException)(http_error_answer)
     app.exception_handler(Exception)(_unexpected)

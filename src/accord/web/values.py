@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import AfterValidator, AllowInfNan, BeforeValidator
+from pydantic import AllowInfNan, BeforeValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+from typing_extensions import TypeAliasType
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -104,14 +108,47 @@ def whole_number(text: str) -> int | None:
     return number if INT64_MIN <= number <= INT64_MAX else None
 
 
-STORABLE = BeforeValidator(_refuse_unstorable)
+STORABLE_PATTERN = r"^[^\x00]*$"
+"""The part of ``storable_text``'s rule a JSON Schema pattern can say: no NUL. A lone
+surrogate is refused too, but no client can send one in UTF-8, and the regex dialects that
+read this document disagree on how to write a surrogate range."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Storable(BeforeValidator):
+    """The check, and its documentation: OpenAPI says which characters text may hold."""
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        documented = handler(schema)
+        if documented.get("type") == "string":
+            documented.setdefault("pattern", STORABLE_PATTERN)
+        return documented
+
+
+STORABLE = _Storable(_refuse_unstorable)
 """Put last in ``Annotated[str, StringConstraints(max_length=…), STORABLE]`` for bounded text,
 so the bound's message says "characters"."""
 Text = Annotated[str, STORABLE]
 """Text a request sends: no lone surrogate, no NUL."""
-Int64 = Annotated[int, Interval(ge=INT64_MIN, le=INT64_MAX)]
+def _whole_float_as_int(value: object) -> object:
+    """``3.0`` is the integer 3 in JSON Schema (and in JavaScript, which writes no other
+    kind of number), so a client may send it where an integer is due; ``3.5`` stays a
+    float and is refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Int64 = Annotated[int, Interval(ge=INT64_MIN, le=INT64_MAX), BeforeValidator(_whole_float_as_int)]
 """A whole number that fits the database's 64-bit integers (ids, versions, counts)."""
 FiniteFloat = Annotated[float, AllowInfNan(False)]
 """A number JSON can carry back: no NaN, no infinity."""
-Document = Annotated[dict[str, Any], AfterValidator(storable_document)]
-"""A free-form JSON object whose every key and value is storable."""
+JsonValue = TypeAliasType(
+    "JsonValue",
+    "Text | Int64 | FiniteFloat | bool | list[JsonValue] | dict[Text, JsonValue] | None")
+"""Any JSON value a database stores as it was sent (what ``storable_document`` checks), so
+OpenAPI documents exactly what ``Document`` takes."""
+Document = Annotated[dict[Text, JsonValue], BeforeValidator(storable_document)]
+"""A free-form JSON object whose every key and value is storable; checked whole first, so the
+error names the place inside it (``calibration.items``)."""

@@ -108,14 +108,14 @@ async def diff_guidelines(
     return guideline_diff.as_dict(changes)
 
 
-@router.get("/projects/{project}/guidelines/{version}", summary="Read a guideline version",
+@router.get("/projects/{project}/guidelines/{version:int}", summary="Read a guideline version",
             response_model=GuidelineOut, responses=READ)
 async def get_guideline(project: str, version: Int64, me: Caller) -> GuidelineOut:
     """One version with everything in it; a draft only for managers."""
     return version_out(await me.run(guideline_drafts.get_version, project, version))
 
 
-@router.patch("/projects/{project}/guidelines/{version}", summary="Edit the draft",
+@router.patch("/projects/{project}/guidelines/{version:int}", summary="Edit the draft",
               response_model=GuidelineOut, responses=WRITE)
 async def update_draft(project: str, version: Int64, body: GuidelineIn, me: Caller,
                        at: Now) -> GuidelineOut:
@@ -124,7 +124,7 @@ async def update_draft(project: str, version: Int64, body: GuidelineIn, me: Call
                                     body.fields(), at))
 
 
-@router.post("/projects/{project}/guidelines/{version}/preview", summary="Preview the draft",
+@router.post("/projects/{project}/guidelines/{version:int}/preview", summary="Preview the draft",
              response_model=PreviewOut,
              responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                      ErrorKind.INVALID))
@@ -136,7 +136,7 @@ async def preview_draft(project: str, version: Int64, body: GuidelineIn,
     return PreviewOut(version=version, html=html)
 
 
-@router.post("/projects/{project}/guidelines/{version}/publish", summary="Publish the draft",
+@router.post("/projects/{project}/guidelines/{version:int}/publish", summary="Publish the draft",
              response_model=GuidelineOut, responses=WRITE)
 async def publish_draft(project: str, version: Int64, me: Caller, at: Now) -> GuidelineOut:
     """Publish the draft: it becomes the current version and never changes again."""

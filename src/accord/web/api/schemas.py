@@ -23,6 +23,7 @@ from accord.core.tasks.judgments import (
     MAX_LABEL,
     MAX_RANKED,
     MAX_TEXT,
+    SKIP_REASONS,
 )
 from accord.web.values import STORABLE, Document, FiniteFloat, Int64, Text
 from accord.wire.projects import DimensionOut, ProgressOut, ProjectOut, UserOut
@@ -101,4 +102,5 @@ class CalibrationRoundIn(Strict):
 
 
 class SkipIn(Strict):
-    reason: Text
+    reason: Text = Field(description="why the task is handed back",
+                         json_schema_extra={"enum": list(SKIP_REASONS)})

@@ -18,7 +18,8 @@ from accord.web.sessions import clear_session_cookie, session_token
 from accord.web.statuses import status_of
 
 TITLES = {400: "Bad request", 401: "Log in", 403: "Not allowed", 404: "Not found",
-          405: "Not allowed", 409: "Conflict", 422: "Invalid input"}
+          405: "Not allowed", 409: "Conflict", 413: "Too large",
+          422: "Invalid input", 429: "Too many requests"}
 
 
 def safe_next(target: str | None) -> str:

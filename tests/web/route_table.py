@@ -1,0 +1,162 @@
+# ruff: noqa: E501  (the table is read across: one route a line, one column per actor)
+"""Who gets what from every route: one row per route (method and path as the app declares
+them), one column per kind of actor (``route_world.ACTORS``).
+
+A new route adds one line to ``OUTCOMES`` (and, if it takes a body, query or a path value the
+world does not name, one line to ``REQUESTS``); ``test_route_authorization`` fails, naming the
+route, until it has one. Outcomes:
+
+- a status code (``200``, ``201``, ``303``, ``401``, ``403``, ``404``, ``409``…);
+- ``login``: 303 to ``/login`` (a page asked for without a session).
+
+A project an actor may not see answers 404 exactly as a project that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from tests.web.route_world import ACTORS, World, publish_the_draft
+
+# Columns: anonymous, annotator of prefs, annotator of another project, reviewer, safety
+# specialist, manager, administrator (member of nothing), user of no project.
+OUTCOMES: dict[str, str] = {
+    # route                                                           anon  ann  out  rev  safe lead admin none
+    "GET /healthz":                                                   "200   200  200  200  200  200  200   200",
+    "GET /openapi.json":                                              "200   200  200  200  200  200  200   200",
+    "HEAD /openapi.json":                                             "200   200  200  200  200  200  200   200",
+    "GET /docs":                                                      "200   200  200  200  200  200  200   200",
+    "GET /static":                                                    "200   200  200  200  200  200  200   200",
+    "GET /static/swagger":                                            "200   200  200  200  200  200  200   200",
+    # the annotation loop
+    "GET /api/v1/projects/{project}/tasks/next":                      "401   200  404  403  403  403  403   404",
+    "POST /api/v1/assignments/{assignment_id}/submit":                "401   200  404  404  404  404  404   404",
+    "POST /api/v1/assignments/{assignment_id}/skip":                  "401   200  404  404  404  404  404   404",
+    "POST /api/v1/markdown":                                          "401   200  200  200  200  200  200   200",
+    # projects
+    "GET /api/v1/me":                                                 "401   200  200  200  200  200  200   200",
+    "GET /api/v1/projects":                                           "401   200  200  200  200  200  200   200",
+    "GET /api/v1/projects/{project}":                                 "401   200  404  200  200  200  200   404",
+    "GET /api/v1/projects/{project}/progress":                        "401   200  404  200  200  200  200   404",
+    "GET /api/v1/projects/{project}/report":                          "401   403  404  200  403  200  200   404",
+    # review
+    "GET /api/v1/projects/{project}/adjudication":                    "401   403  404  200  403  200  200   404",
+    "POST /api/v1/projects/{project}/tasks/{task_id}/adjudicate":     "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/escalations":                     "401   404  404  404  200  200  200   404",
+    "POST /api/v1/projects/{project}/escalations/{escalation_id}":    "401   404  404  404  204  204  204   404",
+    # calibration and rules
+    "GET /api/v1/projects/{project}/calibrations":                    "401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/calibrations":                   "401   403  404  403  403  201  201   404",
+    "GET /api/v1/projects/{project}/rules":                           "401   403  404  403  403  200  200   404",
+    "PUT /api/v1/projects/{project}/rules":                           "401   403  404  403  403  200  200   404",
+    # guidelines
+    "GET /api/v1/projects/{project}/guidelines":                      "401   200  404  200  200  200  200   404",
+    "POST /api/v1/projects/{project}/guidelines":                     "401   403  404  403  403  201  201   404",
+    "GET /api/v1/projects/{project}/guidelines/diff":                 "401   200  404  200  200  200  200   404",
+    "GET /api/v1/projects/{project}/guidelines/{version:int}":        "401   404  404  404  404  200  200   404",
+    "PATCH /api/v1/projects/{project}/guidelines/{version:int}":      "401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/guidelines/{version:int}/preview":"401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/guidelines/{version:int}/publish":"401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/guidelines/draft/additions":     "401   403  404  403  403  200  200   404",
+    # oversight
+    "GET /api/v1/projects/{project}/audit":                           "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/digest":                          "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/judges/{judge}/audit":            "401   403  404  200  403  200  200   404",
+    # pages
+    "GET /login":                                                     "200   200  200  200  200  200  200   200",
+    "POST /login":                                                    "303   303  303  303  303  303  303   303",
+    "POST /logout":                                                   "login login login login login login login login",
+    "GET /":                                                          "login 200  200  200  200  200  200   200",
+    "GET /projects/{project}/annotate":                               "login 200  404  403  403  403  403   404",
+    "GET /projects/{project}/calibration/{assignment_id}":            "login 200  404  403  403  403  403   404",
+    "GET /projects/{project}/review":                                 "login 403  404  200  403  200  200   404",
+    "GET /projects/{project}/review/{task_id:path}":                  "login 403  404  200  403  200  200   404",
+    "POST /projects/{project}/review/{task_id:path}":                 "login 403  404  303  403  303  303   404",
+    "GET /projects/{project}/escalations":                            "login 404  404  404  200  200  200   404",
+    "POST /projects/{project}/escalations/{escalation_id}":           "login 404  404  404  303  303  303   404",
+    "GET /projects/{project}/dashboard":                              "login 403  404  403  403  200  200   404",
+    "GET /projects/{project}/guidelines":                             "login 403  404  403  403  200  200   404",
+    "POST /projects/{project}/guidelines/new":                        "login 403  404  403  403  303  303   404",
+    "GET /projects/{project}/guidelines/{version:int}/edit":          "login 403  404  403  403  200  200   404",
+    "POST /projects/{project}/guidelines/{version:int}/edit":         "login 403  404  403  403  303  303   404",
+    "POST /projects/{project}/guidelines/{version:int}/publish":      "login 403  404  403  403  303  303   404",
+    "GET /projects/{project}/guidelines/changes":                     "login 200  404  200  200  200  200   404",
+    "GET /projects/{project}/digest":                                 "login 403  404  200  403  200  200   404",
+    "POST /projects/{project}/digest/add":                            "login 403  404  403  403  303  303   404",
+    "GET /projects/{project}/audit":                                  "login 403  404  403  403  200  200   404",
+}
+
+
+CLAIMING_READS = frozenset({"GET /api/v1/projects/{project}/tasks/next"})
+"""GETs that may write: asking for the next task leases it (the contract's claim)."""
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """What a route is sent beyond its path: a JSON body (API), form fields (pages), a
+    query string, path values other than the world's usual ones (``World.path_values``
+    names), the concrete file behind a mount, and a change to the world the route needs
+    first (``prepare``, undone after the route's test)."""
+
+    json: dict | None = None
+    form: dict[str, str] | None = None
+    query: str = ""
+    path_values: dict[str, str] = field(default_factory=dict)
+    path: str | None = None
+    prepare: Callable[[Engine, World], None] | None = None
+
+
+REQUESTS: dict[str, RequestSpec] = {
+    "GET /static": RequestSpec(path="/static/css/accord.css"),
+    "GET /static/swagger": RequestSpec(path="/static/swagger/swagger-ui.css"),
+    "POST /api/v1/assignments/{assignment_id}/submit": RequestSpec(json={
+        "ranking": [["a"], ["b"]], "strength": 2,
+        "ratings": {"a": {"helpfulness": 5}, "b": {"helpfulness": 3}},
+        "rationale": "a answers the question", "flags": [], "active_ms": 41250}),
+    "POST /api/v1/assignments/{assignment_id}/skip": RequestSpec(
+        json={"reason": "outside_expertise"}),
+    "POST /api/v1/markdown": RequestSpec(json={"text": "*Rank* the better answer first."}),
+    "POST /api/v1/projects/{project}/tasks/{task_id}/adjudicate": RequestSpec(
+        json={"ranking": [["a"], ["b"]], "rationale": "a answers the question"}),
+    "POST /api/v1/projects/{project}/escalations/{escalation_id}": RequestSpec(
+        json={"status": "in_review", "note": "taking a look", "severity": 3}),
+    "POST /api/v1/projects/{project}/calibrations": RequestSpec(json={"user": "ann"}),
+    "PUT /api/v1/projects/{project}/rules": RequestSpec(json={"gold_rate": 0.1}),
+    "POST /api/v1/projects/{project}/guidelines": RequestSpec(
+        json={"text": "A third version.", "change_note": "clearer ties"},
+        prepare=publish_the_draft),
+    "GET /api/v1/projects/{project}/guidelines/diff": RequestSpec(
+        query="from=1&to=2", prepare=publish_the_draft),
+    "PATCH /api/v1/projects/{project}/guidelines/{version:int}": RequestSpec(
+        json={"text": "The draft, edited."}),
+    "POST /api/v1/projects/{project}/guidelines/{version:int}/preview": RequestSpec(
+        json={"text": "The draft, previewed."}),
+    "POST /api/v1/projects/{project}/guidelines/draft/additions": RequestSpec(
+        json={"kind": "edge_case", "title": "Both bad", "text": "Rank the less harmful first."}),
+    "POST /login": RequestSpec(form={"username": "ann", "password": "pw"}),
+    "GET /projects/{project}/calibration/{assignment_id}": RequestSpec(
+        path_values={"assignment_id": "calibration_assignment_id"}),
+    "POST /projects/{project}/review/{task_id:path}": RequestSpec(
+        form={"count": "2", "place-0": "1", "place-1": "2",
+              "rationale": "a answers the question"}),
+    "POST /projects/{project}/escalations/{escalation_id}": RequestSpec(
+        form={"status": "in_review", "note": "taking a look", "severity": "3"}),
+    "POST /projects/{project}/guidelines/{version:int}/edit": RequestSpec(
+        form={"text": "The draft, edited.", "change_note": "clearer ties"}),
+    "POST /projects/{project}/digest/add": RequestSpec(
+        form={"kind": "example", "task": "split-1", "title": "Alpha is right",
+              "better_response": "a", "explanation": "a answers the question"}),
+    "GET /projects/{project}/guidelines/changes": RequestSpec(
+        query="from=1&to=2", prepare=publish_the_draft),
+    "POST /projects/{project}/guidelines/new": RequestSpec(prepare=publish_the_draft),
+}
+
+
+def expected(route: str) -> dict[str, str]:
+    """The outcome each actor gets from ``route``, by actor."""
+    cells = OUTCOMES[route].split()
+    assert len(cells) == len(ACTORS), f"{route}: {len(cells)} outcomes for {len(ACTORS)} actors"
+    return dict(zip(ACTORS, cells, strict=True))
