@@ -29,6 +29,7 @@ from accord.web.api import (
 )
 from accord.web.database import Database
 from accord.web.security import SecurityMiddleware
+from accord.web.sso import single_sign_on
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.login_limits = login_limits(settings)
+    app.state.sso = single_sign_on(settings)
+    app.state.password_login = settings.password_login
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from accord.web.pages import auth, dashboard, digest, guidelines, home, review, workbench
+from accord.web.pages import auth, dashboard, digest, guidelines, home, review, sso, workbench
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(sso.router)
 router.include_router(home.router)
 router.include_router(workbench.router)
 router.include_router(review.router)
