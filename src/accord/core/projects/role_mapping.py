@@ -140,10 +140,9 @@ def apply_grants(conn: Connection, linked: LinkedUser, grants: Grants,
                  now: datetime) -> MappingChanges:
     """Make the user's mapped roles exactly ``grants``; hand-given roles stay as they are."""
     user, admin_change = _apply_admin(conn, linked, grants.admin)
-    project_ids = dict(conn.execute(
-        select(projects.c.name, projects.c.id)
-        .where(projects.c.name.in_(sorted({g.project for g in grants.roles})))
-    ).tuples().all())
+    named = sorted({g.project for g in grants.roles})
+    project_ids: dict[str, int] = {name: id_ for name, id_ in conn.execute(
+        select(projects.c.name, projects.c.id).where(projects.c.name.in_(named)))}
     held = _memberships_of(conn, user.id)
     wanted = {(project_ids[g.project], g.role): g for g in grants.roles if g.project in project_ids}
     added = [_grant(conn, user.id, key, grant, now) for key, grant in sorted(wanted.items())

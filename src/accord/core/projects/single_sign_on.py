@@ -59,8 +59,8 @@ def _audit(conn: Connection, issuer: str, subject: str, created: bool, changes: 
                    provider_subject=subject, created=created, admin=changes.admin,
                    missing_projects=list(changes.missing_projects))]
     names = sorted({r.project for r in (*changes.added, *changes.removed)})
-    ids = dict(conn.execute(select(projects.c.name, projects.c.id)
-                            .where(projects.c.name.in_(names))).tuples().all())
+    ids: dict[str, int] = {name: id_ for name, id_ in conn.execute(
+        select(projects.c.name, projects.c.id).where(projects.c.name.in_(names)))}
     rows += [_event(user.id, ids[r.project], "membership.sso_granted", user.name, now,
                     role=r.role) for r in changes.added]
     rows += [_event(user.id, ids[r.project], "membership.sso_revoked", user.name, now,
