@@ -52,10 +52,13 @@ def person(sub: str, *groups: str, **claims: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def running_provider(users: Sequence[Mapping[str, Any]]) -> Iterator[Provider]:
+def running_provider(users: Sequence[Mapping[str, Any]],
+                     token_max_age_s: int = 3600) -> Iterator[Provider]:
+    """The provider with ``users`` to pick from; its ID tokens expire ``token_max_age_s``
+    after they are issued (a negative age issues tokens that have already expired)."""
     port = free_port()
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",
-            "--port", str(port)]
+            "--port", str(port), f"--token-max-age={token_max_age_s}"]
     for user in users:
         args += ["--user-claims", json.dumps(user)]
     issuer = f"http://localhost:{port}"

@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from joserfc.jwk import RSAKey
+from sqlalchemy import func, select, update
 
 from accord.core.people.passwords import hash_token
 from accord.db.tables import (
@@ -215,6 +216,36 @@ def test_an_id_token_for_another_client_is_refused(db_url, engine, provider):
         app.app.state.sso = _with_client_id(app.app.state.sso, "another-client")
         answer = app.get(callback)
     assert answer.status_code == 400 and "ID token is not valid" in answer.text
+    assert count(engine, users) == 0 and count(engine, login_sessions) == 0
+
+
+def test_an_id_token_with_another_nonce_is_refused(app, engine):
+    location = begin(app).headers["location"]
+    with engine.begin() as conn:
+        conn.execute(update(oidc_logins).values(nonce="not-the-nonce-sent"))
+    answer = app.get(callback_path(at_provider(location, "grace")))
+    assert answer.status_code == 400 and "ID token is not valid" in answer.text
+    assert "nonce" in answer.text
+    assert count(engine, users) == 0 and count(engine, login_sessions) == 0
+
+
+def test_an_id_token_signed_by_another_key_is_refused(app, engine, provider):
+    location = begin(app).headers["location"]
+    published = httpx.get(f"{provider.issuer}/jwks").json()["keys"][0]
+    impostor = RSAKey.generate_key(2048, parameters={"kid": published["kid"], "use": "sig"})
+    sso = app.app.state.sso
+    sso.client.server_metadata["jwks"] = {"keys": [impostor.as_dict(private=False)]}
+    answer = app.get(callback_path(at_provider(location, "grace")))
+    assert answer.status_code == 400 and "ID token is not valid" in answer.text
+    assert "BadSignatureError" in answer.text
+    assert count(engine, users) == 0 and count(engine, login_sessions) == 0
+
+
+def test_an_expired_id_token_is_refused(db_url, engine):
+    with running_provider(PEOPLE, token_max_age_s=-600) as stale, accord(db_url, stale) as app:
+        answer = sign_in(app, "grace")
+    assert answer.status_code == 400 and "ID token is not valid" in answer.text
+    assert "ExpiredTokenError" in answer.text
     assert count(engine, users) == 0 and count(engine, login_sessions) == 0
 
 
