@@ -178,7 +178,7 @@ def test_with_password_login_off_only_single_sign_on_is_offered(
         page.set_default_timeout(10_000)
         watch.attach(page)
         page.goto(f"{site.base}/login")
-        expect(page.get_by_role("link", name="Sign in with TestID")).to_be_visible()
+        expect(page.get_by_role("link", name="Sign in with TestID")).to_be_focused()
         expect(page.locator("#username")).to_have_count(0)
         expect(page.locator("#password")).to_have_count(0)
         sign_in_as(page, site, provider, "grace")
