@@ -33,6 +33,7 @@ from accord.settings import load_settings
 from accord.web.app import create_app
 from accord.web.sso import SingleSignOn
 from tests.factories import make_project, make_user
+from tests.live import free_port
 from tests.oidc_provider import CLIENT_ID, Provider, person, running_provider
 from tests.web.conftest import bearer
 
@@ -206,6 +207,15 @@ def test_an_issuer_other_than_the_configured_one_is_refused(db_url, engine, prov
         answer = app.get("/auth/oidc/login", follow_redirects=False)
     assert answer.status_code == 502
     assert "refuses an unknown issuer" in answer.text
+    assert count(engine, oidc_logins) == 0
+
+
+def test_an_unreachable_provider_is_a_clear_page_not_an_error(db_url, engine, provider):
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    with accord(db_url, provider, ACCORD_OIDC_ISSUER=nowhere) as app:
+        answer = app.get("/auth/oidc/login", follow_redirects=False)
+    assert answer.status_code == 502
+    assert "could not read the provider" in answer.text and nowhere in answer.text
     assert count(engine, oidc_logins) == 0
 
 

@@ -10,6 +10,8 @@ so it is used once and any server process can finish a sign-in another began.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,18 @@ DISCOVERY = "/.well-known/openid-configuration"
 PROVIDER_TIMEOUT_S = 10
 ID_TOKEN_LEEWAY_S = 60
 """Clock difference tolerated between Accord and the provider when checking expiry."""
+
+
+def _transport_errors() -> tuple[type[Exception], ...]:
+    """What a failed HTTP call to the provider raises: Authlib's client runs on ``httpx2``
+    when that is installed (other dependencies bring it) and on ``httpx`` otherwise."""
+    errors: list[type[Exception]] = [httpx.HTTPError]
+    with contextlib.suppress(ImportError):
+        errors.append(importlib.import_module("httpx2").HTTPError)
+    return tuple(errors)
+
+
+TRANSPORT_ERRORS = _transport_errors()
 
 
 class ProviderRefused(Exception):
@@ -59,7 +73,7 @@ class SingleSignOn:
         (OpenID Connect Discovery 1.0, section 4.3)."""
         try:
             metadata = await self.client.load_server_metadata()
-        except (httpx.HTTPError, ValueError) as error:
+        except (*TRANSPORT_ERRORS, ValueError) as error:
             raise ProviderRefused(f"Accord could not read the provider's configuration at "
                                   f"{self.issuer}{DISCOVERY} ({error}).") from None
         if metadata.get("issuer") != self.issuer:
@@ -70,7 +84,11 @@ class SingleSignOn:
 
     async def authorization(self, redirect_uri: str) -> Authorization:
         await self._metadata()
-        created = await self.client.create_authorization_url(redirect_uri)
+        try:
+            created = await self.client.create_authorization_url(redirect_uri)
+        except RuntimeError as error:  # Authlib's word for metadata that lacks an endpoint
+            raise ProviderRefused(f"The provider's configuration is incomplete ({error})."
+                                  ) from None
         return Authorization(created["url"], created["state"], created["nonce"],
                              created["code_verifier"])
 
@@ -86,7 +104,7 @@ class SingleSignOn:
             raise ProviderRefused(f"The provider refused the sign-in code ({error.error}"
                                   f"{': ' + error.description if error.description else ''})."
                                   ) from None
-        except httpx.HTTPError as error:
+        except (*TRANSPORT_ERRORS, RuntimeError) as error:
             raise ProviderRefused(f"Accord could not reach the provider ({error}).") from None
         if "id_token" not in token:
             raise ProviderRefused("The provider answered without an ID token; is the "
@@ -100,7 +118,7 @@ class SingleSignOn:
         except (JoseError, ValueError) as error:
             raise ProviderRefused(f"The provider's ID token is not valid "
                                   f"({type(error).__name__}: {error}).") from None
-        except httpx.HTTPError as error:
+        except (*TRANSPORT_ERRORS, RuntimeError) as error:
             raise ProviderRefused(f"Accord could not read the provider's keys ({error})."
                                   ) from None
         return dict(claims)
