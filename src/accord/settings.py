@@ -49,6 +49,31 @@ class Settings:
     """ACCORD_MAX_BODY_BYTES: the largest request body the server reads (413 beyond it);
     the import upload sets its own."""
 
+    password_login: bool = True
+    """ACCORD_PASSWORD_LOGIN: false turns the password form off; people then sign in only
+    through the OpenID Connect provider (API tokens keep working)."""
+    oidc_issuer: str = ""
+    """ACCORD_OIDC_ISSUER: the OpenID Connect provider's issuer URL; empty turns single
+    sign-on off. Its ``/.well-known/openid-configuration`` says everything else."""
+    oidc_client_id: str = ""
+    """ACCORD_OIDC_CLIENT_ID: the client id Accord is registered under at the provider."""
+    oidc_client_secret: str = ""
+    """ACCORD_OIDC_CLIENT_SECRET: the client secret (empty for a public client, which PKCE
+    alone protects)."""
+    oidc_scopes: str = "openid email profile"
+    """ACCORD_OIDC_SCOPES: the scopes asked for, separated by spaces (``openid`` required)."""
+    oidc_roles_claim: str = "groups"
+    """ACCORD_OIDC_ROLES_CLAIM: the ID token claim whose values ``ACCORD_OIDC_ROLE_MAPPING``
+    maps to roles."""
+    oidc_role_mapping: str = ""
+    """ACCORD_OIDC_ROLE_MAPPING: a JSON object from claim values to ``"admin"`` or
+    ``{"project", "role"}`` grants, or the path of a file that holds one."""
+    oidc_button_label: str = "Sign in with single sign-on"
+    """ACCORD_OIDC_BUTTON_LABEL: the text of the sign-in button on ``/login``."""
+    oidc_redirect_uri: str = ""
+    """ACCORD_OIDC_REDIRECT_URI: the callback URL registered at the provider, when Accord is
+    reached through a proxy that changes its address (default: derived from the request)."""
+
 
 def upload_folder(settings: Settings) -> str:
     """``upload_dir``, or its default under the user's cache."""
@@ -56,15 +81,41 @@ def upload_folder(settings: Settings) -> str:
 
 
 ENVIRONMENT = {f.name: "ACCORD_" + f.name.upper() for f in fields(Settings)}
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+class SettingError(ValueError):
+    """A variable's value is not one its setting can take; the message names the variable."""
+
+
+def _parse_bool(variable: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise SettingError(f"{variable} must be true or false (or 1/0, yes/no, on/off), not {raw!r}")
+
+
+def _parse_int(variable: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingError(f"{variable} must be a whole number, not {raw!r}") from None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read settings from ``environ`` (the process environment by default)."""
     env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}  # each of its field's type: int fields are converted
+    values: dict[str, Any] = {}  # each of its field's type: int and bool fields are converted
     for field in fields(Settings):
-        raw = env.get(ENVIRONMENT[field.name])
+        variable = ENVIRONMENT[field.name]
+        raw = env.get(variable)
         if raw is None or raw == "":
             continue
-        values[field.name] = int(raw) if field.type in (int, "int") else raw
+        if field.type in (bool, "bool"):
+            values[field.name] = _parse_bool(variable, raw)
+        elif field.type in (int, "int"):
+            values[field.name] = _parse_int(variable, raw)
+        else:
+            values[field.name] = raw
     return Settings(**values)

@@ -8,7 +8,8 @@ import uvicorn
 from accord.cli.context import open_engine, reports_errors
 from accord.db import migrate
 from accord.demo import seed as demo_seed
-from accord.settings import load_settings
+from accord.settings import SettingError, Settings, load_settings
+from accord.web.sso import single_sign_on
 
 
 def _run(host: str, port: int, workers: int, access_log: bool) -> None:
@@ -26,6 +27,17 @@ def _run(host: str, port: int, workers: int, access_log: bool) -> None:
     )
 
 
+def checked_settings() -> Settings:
+    """The settings, single sign-on's checked before any server starts: a wrong one is one
+    line here, not a traceback from every worker process."""
+    try:
+        settings = load_settings()
+        single_sign_on(settings)
+    except SettingError as error:
+        raise typer.BadParameter(str(error)) from None
+    return settings
+
+
 @reports_errors
 def serve_command(
     host: str = typer.Option(None, "--host", help="default ACCORD_HOST or 127.0.0.1"),
@@ -34,7 +46,7 @@ def serve_command(
     access_log: bool = typer.Option(False, "--access-log/--no-access-log"),
 ):
     """Serve the API on ACCORD_DATABASE_URL (run `accord init` first)."""
-    settings = load_settings()
+    settings = checked_settings()
     engine = open_engine()
     try:
         if migrate.current_revision(engine) != migrate.head_revision(engine):
@@ -51,7 +63,7 @@ def demo_command(
     no_serve: bool = typer.Option(False, "--no-serve", help="set up and print, do not serve"),
 ):
     """Set up the demo project on ACCORD_DATABASE_URL, print the logins, and serve it."""
-    settings = load_settings()
+    settings = checked_settings()
     host, port = host or settings.host, port or settings.port
     engine = open_engine()
     try:

@@ -136,6 +136,39 @@ invites = Table(
     _fk("used_by", "users.id", nullable=True, ondelete="SET NULL"),
 )
 
+# People who sign in through an OpenID Connect provider: the provider's (issuer, subject)
+# names one Accord user for good, whatever their name or e-mail becomes there.
+# ``granted_admin`` is set when the role mapping (not a person) made the user an admin, so a
+# later login may take back exactly what the mapping gave (core/projects/role_mapping).
+external_identities = Table(
+    "external_identities",
+    metadata,
+    _pk(),
+    _fk("user_id", "users.id"),
+    Column("issuer", String(255), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("granted_admin", Boolean, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime, nullable=False),
+    UniqueConstraint("issuer", "subject"),
+    Index(None, "user_id"),
+)
+
+# Sign-ins begun at ``/auth/oidc/login`` and not yet finished: the SHA-256 of the ``state``
+# sent to the provider, with the nonce and PKCE verifier that only Accord may know. A
+# callback consumes its row, so a replayed callback finds nothing.
+oidc_logins = Table(
+    "oidc_logins",
+    metadata,
+    Column("state_hash", String(64), primary_key=True),
+    Column("nonce", String(128), nullable=False),
+    Column("code_verifier", String(128), nullable=False),
+    Column("redirect_uri", String(1024), nullable=False),
+    Column("next_path", String(2048), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index(None, "expires_at"),
+)
+
 # ── projects and guidelines ──────────────────────────────────────────────────────────────
 
 projects = Table(
@@ -175,6 +208,15 @@ memberships = Table(
         "role IN ('annotator', 'reviewer', 'safety_specialist', 'manager')", name="role"
     ),
     Index(None, "user_id"),
+)
+
+# Memberships that the single sign-on role mapping granted (not a person): a later login
+# that no longer maps to the role removes exactly these, and roles given by hand stay.
+mapped_memberships = Table(
+    "mapped_memberships",
+    metadata,
+    Column("membership_id", Id, ForeignKey("memberships.id", ondelete="CASCADE"),
+           primary_key=True),
 )
 
 guideline_versions = Table(

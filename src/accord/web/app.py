@@ -37,6 +37,7 @@ from accord.web.body_limit import BodyLimitMiddleware
 from accord.web.database import Database
 from accord.web.job_runner import JobRunner
 from accord.web.security import SecurityMiddleware
+from accord.web.sso import single_sign_on
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.upload_limit = settings.upload_max_bytes
     app.state.invite_hours = settings.invite_hours
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.state.sso = single_sign_on(settings)
+    app.state.password_login = settings.password_login
     errors.install(app)
     docs.install(app)
     app.mount("/static", _StaticFiles(directory=STATIC), name="static")

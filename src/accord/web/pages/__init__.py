@@ -16,11 +16,13 @@ from accord.web.pages import (
     home,
     invites,
     review,
+    sso,
     workbench,
 )
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
+router.include_router(sso.router)
 router.include_router(home.router)
 router.include_router(workbench.router)
 router.include_router(review.router)

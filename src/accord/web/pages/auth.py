@@ -2,6 +2,8 @@
 
 A login is throttled per account name and per client address (``core.people.login_throttle``):
 past the limit it is answered ``429`` with ``Retry-After`` and its password is not even read.
+When single sign-on is configured the page also offers its button (``web.pages.sso``); with
+password login switched off it offers only that, and ``POST /login`` is answered 403.
 The password is hashed on a worker thread (``core.people.logins``), a few at a time, so
 logins never stall the event loop that serves every other request.
 """
@@ -53,9 +55,24 @@ async def password_matches(request: Request, password: str, candidate: logins.Ca
                                           limiter=request.app.state.password_checks)
 
 
+PASSWORD_LOGIN_OFF = ("Password login is switched off on this server: sign in through "
+                      "single sign-on instead. API tokens keep working.")
+
+
+async def login_page(request: Request, next: str, *, status: int = 200, username: str = "",
+                     error: str | None = None) -> Response:
+    """The login page: the password form unless it is switched off, and the single sign-on
+    button when a provider is configured."""
+    sso = request.app.state.sso
+    return await render(request, "login.html", status=status, next=safe_next(next),
+                        username=username, error=error,
+                        password_login=request.app.state.password_login,
+                        sso_label=sso.button_label if sso is not None else None)
+
+
 @router.get("/login")
 async def login_form(request: Request, next: str = "/") -> Response:
-    return await render(request, "login.html", next=safe_next(next), username="", error=None)
+    return await login_page(request, next)
 
 
 @router.post("/login")
@@ -66,20 +83,22 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    if not request.app.state.password_login:
+        return await login_page(request, next, status=403, error=PASSWORD_LOGIN_OFF)
     database = request.app.state.database
     outcome = await database.run(logins.begin, username.strip(), client_address(request),
                                  request.app.state.login_limits, at)
     if isinstance(outcome, LockedOut):
-        page = await render(request, "login.html", status=429, next=safe_next(next),
-                            username=username, error=locked_out_message(outcome))
+        page = await login_page(request, next, status=429, username=username,
+                                error=locked_out_message(outcome))
         page.headers["Retry-After"] = str(outcome.retry_after_seconds)
         return page
     matches = await password_matches(request, password, outcome)
     try:
         started = await database.run(logins.finish, outcome, matches, at)
     except Unauthenticated:
-        return await render(request, "login.html", status=401, next=safe_next(next),
-                            username=username, error=LOGIN_FAILED)
+        return await login_page(request, next, status=401, username=username,
+                                error=LOGIN_FAILED)
     previous = session_token(request)
     if previous is not None:
         await database.run(sessions.log_out, previous)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
+from accord.core.people.administrators import administrator_names
 from accord.core.people.users import User
 from accord.core.work import workload
 from accord.web.deps import Viewer
@@ -23,10 +24,13 @@ router = APIRouter()
 class HomePage:
     user: User
     projects: list[workload.ProjectDay]
+    administrators: list[str]
+    """Whom to ask for a project, shown only to someone who has none yet."""
 
 
 def _home(conn: Connection, user: User, now: datetime) -> HomePage:
-    return HomePage(user, workload.overview(conn, user, now))
+    projects = workload.overview(conn, user, now)
+    return HomePage(user, projects, [] if projects else administrator_names(conn))
 
 
 @router.get("/")
@@ -34,4 +38,5 @@ async def home(request: Request, viewer: Viewer, at: Now) -> Response:
     page = await viewer.run(_home, at)
     links = {day.project.name: links_for(page.user, day.project.name, day.roles)
              for day in page.projects}
-    return await render(request, "home.html", page.user, projects=page.projects, links=links)
+    return await render(request, "home.html", page.user, projects=page.projects, links=links,
+                        administrators=page.administrators)
