@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import QueuePool
 
 from accord.db.engine import is_sqlite
+from accord.web.checkpoints import FALLBACK_PAGES, Checkpointer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -54,10 +55,17 @@ class Database:
         self.inline = is_sqlite(engine)
         self._connection: Connection | None = None
         self._limiter = None if self.inline else anyio.CapacityLimiter(_pool_size(engine) + 4)
+        path = engine.url.database if self.inline else None
+        self._checkpointer = (Checkpointer(path).start()
+                              if path and path != ":memory:" and not path.startswith("file:")
+                              else None)
 
     def _sqlite_connection(self) -> Connection:
         if self._connection is None or self._connection.closed:
             self._connection = self.engine.connect()
+            if self._checkpointer is not None:
+                driver = self._connection.connection.driver_connection
+                driver.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")  # type: ignore[union-attr]
         return self._connection
 
     def call(self, fn: Callable[Concatenate[Connection, P], R], /,
@@ -89,6 +97,8 @@ class Database:
         return await anyio.to_thread.run_sync(in_transaction, limiter=self._limiter)
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         if self._connection is not None:
             self._connection.close()
         self.engine.dispose()
