@@ -124,11 +124,16 @@ def _wait_until_root(process: subprocess.Popen, base: str) -> None:
 
 @contextmanager
 def accord_server(database_url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
-    """``accord serve --workers N`` on ``database_url``; yields its address and pid."""
+    """``accord serve --workers N`` on ``database_url``; yields its address and pid.
+
+    ``ACCORD_BENCH_SERVER_SRC`` serves another checkout's ``src`` (an earlier commit, to
+    measure before and after in one run); by default this checkout's.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    src = os.environ.get("ACCORD_BENCH_SERVER_SRC", str(ROOT / "src"))
     env = {**os.environ, "ACCORD_DATABASE_URL": database_url,
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     process = _serve([sys.executable, "-m", "accord.cli.main", "serve", "--host", "127.0.0.1",
                       "--port", str(port), "--workers", str(workers)], env)
     try:

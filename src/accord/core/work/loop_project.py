@@ -68,8 +68,14 @@ def project_by_id(conn: Connection, project_id: int) -> Project:
 
 def project_for_member(conn: Connection, name: str, user: User) -> tuple[Project, frozenset[str]]:
     """The project and the caller's roles in it; a non-member is told it does not exist
-    (the same answer as ``core.projects.project.project_for_member``)."""
-    rows = raw.execute(conn, _FOR_MEMBER, {"name": name, "user_id": user.id}).fetchall()
+    (the same answer as ``core.projects.project.project_for_member``).
+
+    No project name holds a NUL character, and PostgreSQL's driver refuses one in a query's
+    text (unwrapped here, below SQLAlchemy): such a name is simply not found, on both
+    databases.
+    """
+    rows = [] if "\x00" in name else raw.execute(
+        conn, _FOR_MEMBER, {"name": name, "user_id": user.id}).fetchall()
     roles = frozenset(row[15] for row in rows if row[15] is not None)
     if not rows or not can_see_project(user, roles):
         raise NotFound(f'project "{name}" does not exist')
