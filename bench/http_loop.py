@@ -19,7 +19,14 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from wrk_loop import LoopRun, accord_server, loop_database, noop_server, run_wrk, stored_annotations
+from wrk_loop import (
+    LoopRun,
+    accord_server,
+    loop_database,
+    noop_server,
+    run_wrk,
+    settled_annotations,
+)
 
 WARM_UP_S = 1
 OVERLAP = 3
@@ -59,9 +66,9 @@ def measure(connections: int, rounds: int, seconds: int, annotators: int,
             run_wrk(accord, tokens, connections, WARM_UP_S, threads)
             for n in range(1, rounds + 1):
                 reference = run_wrk(noop, tokens, connections, seconds, threads)
-                before = stored_annotations(url)
+                before = settled_annotations(url)
                 ours = run_wrk(accord, tokens, connections, seconds, threads)
-                stored = stored_annotations(url) - before
+                stored = settled_annotations(url) - before
                 # wrk counts a submission when it sends it; the last one on each connection
                 # may still be in flight when the run ends, so up to one a connection is cut.
                 sent = ours.submits - ours.errors

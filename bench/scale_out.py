@@ -34,7 +34,14 @@ from sqlalchemy import create_engine, func, select, text
 
 from accord.db.engine import make_engine
 from accord.db.tables import annotations, assignments, pairwise_outcomes, tasks
-from wrk_loop import ROOT, accord_server, loop_database, noop_server, run_wrk, stored_annotations
+from wrk_loop import (
+    ROOT,
+    accord_server,
+    loop_database,
+    noop_server,
+    run_wrk,
+    settled_annotations,
+)
 
 sys.path.insert(0, str(ROOT))
 from tests.factories import add_comparisons, make_project, make_user
@@ -73,7 +80,9 @@ def check_loop_rows(url: str, sent: int, connections: int) -> dict:
     """The invariants on what the wrk run stored; raises naming the first that fails."""
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        # One snapshot for every count: submissions still in flight when wrk stopped commit
+        # whole, before or after it.
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
             stored = conn.execute(select(func.count()).select_from(annotations)).scalar_one()
             pairs = conn.execute(
                 select(func.count()).select_from(pairwise_outcomes)).scalar_one()
@@ -155,9 +164,9 @@ def measure(server: str, workers: int, connections: int, seconds: int, annotator
             run_wrk(noop, tokens, connections, WARM_UP_S, annotators)
             reference = run_wrk(noop, tokens, connections, seconds, annotators)
             run_wrk(base, tokens, connections, WARM_UP_S, annotators)
-            before = stored_annotations(url)
+            before = settled_annotations(url)
             ours = run_wrk(base, tokens, connections, seconds, annotators)
-            stored = stored_annotations(url) - before
+            stored = settled_annotations(url) - before
             rows = check_loop_rows(url, before + ours.submits - ours.errors, connections)
             checked = fifty_annotators(url, base)
     finally:

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, insert, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import _wait_until_ready, free_port  # noqa: E402
+from tests.live import free_port  # noqa: E402
 
 from accord.core.people import users as user_rules  # noqa: E402
 from accord.core.projects import project as project_rules  # noqa: E402
@@ -104,22 +104,24 @@ def noop_server(workers: int = 1) -> Iterator[str]:
                       "--timeout-keep-alive", "30", "--workers", str(workers)],
                      dict(os.environ), cwd=SHARED_BENCH)
     try:
-        _wait_until_root(process, base)
+        _wait_until_answering(process, f"{base}/")
         yield base
     finally:
         _stop(process)
 
 
-def _wait_until_root(process: subprocess.Popen, base: str) -> None:
-    for _ in range(1200):
+def _wait_until_answering(process: subprocess.Popen, url: str, limit_s: float = 180) -> None:
+    """Until ``url`` answers 200: several processes starting on a busy machine take a while."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"noop app exited with {process.returncode}")
+            raise RuntimeError(f"the server for {url} exited with {process.returncode}")
         try:
-            if httpx.get(f"{base}/", timeout=1).status_code == 200:
+            if httpx.get(url, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
-    raise TimeoutError(f"noop app at {base} did not answer")
+    raise TimeoutError(f"{url} did not answer within {limit_s:.0f} s")
 
 
 @contextmanager
@@ -137,7 +139,7 @@ def accord_server(database_url: str, workers: int = 1) -> Iterator[tuple[str, in
     process = _serve([sys.executable, "-m", "accord.cli.main", "serve", "--host", "127.0.0.1",
                       "--port", str(port), "--workers", str(workers)], env)
     try:
-        _wait_until_ready(process, base)
+        _wait_until_answering(process, f"{base}/healthz")
         yield base, process.pid
     finally:
         _stop(process)
@@ -185,6 +187,18 @@ def loop_database(url: str, annotators: int, items: int, overlap: int = 3) -> li
     finally:
         engine.dispose()
     return tokens
+
+
+def settled_annotations(url: str, quiet_s: float = 0.3) -> int:
+    """The stored annotations once the server has finished what wrk left in flight (wrk
+    stops counting at its deadline; the server still completes the requests it holds)."""
+    count = stored_annotations(url)
+    while True:
+        time.sleep(quiet_s)
+        again = stored_annotations(url)
+        if again == count:
+            return count
+        count = again
 
 
 def stored_annotations(url: str) -> int:
