@@ -42,7 +42,10 @@ def checked_settings() -> Settings:
 def serve_command(
     host: str = typer.Option(None, "--host", help="default ACCORD_HOST or 127.0.0.1"),
     port: int = typer.Option(None, "--port", help="default ACCORD_PORT or 8000"),
-    workers: int = typer.Option(1, "--workers", help="server processes (PostgreSQL: 2+)"),
+    workers: int = typer.Option(
+        1, "--workers", min=1,
+        help="server processes sharing one address, each with its own database pool "
+             "(PostgreSQL: 2 or more; SQLite has one writer, so 1 serves it best)"),
     access_log: bool = typer.Option(False, "--access-log/--no-access-log"),
 ):
     """Serve the API on ACCORD_DATABASE_URL (run `accord init` first)."""

@@ -11,16 +11,19 @@ serialisation failures and the unique-key race of two simultaneous claims are re
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
 import anyio
+import psycopg
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import QueuePool
 
 from accord.db.engine import is_sqlite
+from accord.web.checkpoints import FALLBACK_PAGES, Checkpointer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,11 +32,18 @@ RETRIES = 5
 RETRYABLE_PG_CODES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
-def _retryable(error: DBAPIError) -> bool:
-    if isinstance(error, IntegrityError):
+DRIVER_ERRORS = (DBAPIError, sqlite3.Error, psycopg.Error)
+"""What a transaction may raise: SQLAlchemy's wrapped errors, and the drivers' own from the
+statements the annotation loop runs on the driver connection (``db.raw``)."""
+
+
+def _retryable(error: Exception) -> bool:
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(error, IntegrityError) or isinstance(
+            orig, sqlite3.IntegrityError | psycopg.IntegrityError):
         return True  # the unique key caught a race; the retry sees the winner's row
-    code = getattr(error.orig, "sqlstate", None)
-    return code in RETRYABLE_PG_CODES or "database is locked" in str(error.orig)
+    code = getattr(orig, "sqlstate", None)
+    return code in RETRYABLE_PG_CODES or "database is locked" in str(orig)
 
 
 def _pool_size(engine: Engine) -> int:
@@ -54,10 +64,17 @@ class Database:
         self.inline = is_sqlite(engine)
         self._connection: Connection | None = None
         self._limiter = None if self.inline else anyio.CapacityLimiter(_pool_size(engine) + 4)
+        path = engine.url.database if self.inline else None
+        self._checkpointer = (Checkpointer(path).start()
+                              if path and path != ":memory:" and not path.startswith("file:")
+                              else None)
 
     def _sqlite_connection(self) -> Connection:
         if self._connection is None or self._connection.closed:
             self._connection = self.engine.connect()
+            if self._checkpointer is not None:
+                driver = self._connection.connection.driver_connection
+                driver.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")  # type: ignore[union-attr]
         return self._connection
 
     def call(self, fn: Callable[Concatenate[Connection, P], R], /,
@@ -68,7 +85,7 @@ class Database:
             try:
                 with conn.begin():
                     return fn(conn, *args, **kwargs)
-            except DBAPIError as error:
+            except DRIVER_ERRORS as error:
                 if attempt == RETRIES - 1 or not _retryable(error):
                     raise
                 time.sleep(0.002 * (attempt + 1))
@@ -89,6 +106,8 @@ class Database:
         return await anyio.to_thread.run_sync(in_transaction, limiter=self._limiter)
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         if self._connection is not None:
             self._connection.close()
         self.engine.dispose()

@@ -20,13 +20,14 @@ from sqlalchemy import Connection
 from accord.core.errors import Forbidden
 from accord.core.people import access
 from accord.core.people.users import User
-from accord.core.projects.project import Project, project_for_member
+from accord.core.projects.project import Project
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import TaskView, shown_in_order, stored_responses
 from accord.core.work import breaks_and_rotation as fatigue_rules
 from accord.core.work import calibration, exposure
 from accord.core.work import rules as work_rules
 from accord.core.work.calibration import RoundPosition
+from accord.core.work.loop_project import project_for_member
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.db.tables import QUEUE_FULL

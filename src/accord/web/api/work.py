@@ -14,6 +14,7 @@ import math
 from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
 
 from accord.core.errors import ErrorKind
 from accord.core.tasks.judgments import Judgment
@@ -43,6 +44,13 @@ WAIT_HEADERS = {
 }
 
 
+def as_json(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
+    """``model`` serialised once by pydantic: returned as a model, FastAPI would validate it
+    against the route's ``response_model`` again and then serialise it (the schema the API
+    documents stays the route's ``response_model``)."""
+    return Response(model.model_dump_json(), media_type="application/json", headers=headers)
+
+
 def waiting(wait: Wait, at) -> Response:
     """204 with the reason in headers: clients that only know 204 still stop cleanly."""
     headers = {"Accord-Wait": wait.reason, "Accord-Wait-Message": wait.message}
@@ -61,7 +69,7 @@ def waiting(wait: Wait, at) -> Response:
                      "headers": {k: {"description": v} for k, v in WAIT_HEADERS.items()}},
                **caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)},
 )
-async def next_task(project: str, me: Caller, at: Now, request: Request, response: Response):
+async def next_task(project: str, me: Caller, at: Now, request: Request) -> Response:
     """Lease the caller's next task in the project (or resume the one they hold), with its
     responses in the order this annotator is shown them."""
     claim = await me.run(claims.next_task, project, at, chance(request))
@@ -69,13 +77,14 @@ async def next_task(project: str, me: Caller, at: Now, request: Request, respons
         return Response(status_code=204)
     if isinstance(claim, Wait):
         return waiting(claim, at)
-    if claim.calibration is not None:
-        response.headers["Accord-Calibration"] = (
-            f"{claim.calibration.position}/{claim.calibration.of}")
-    return NextTaskOut(
-        assignment_id=claim.assignment_id,
-        lease_expires_at=claim.lease_expires_at,
-        task=TaskOut.model_validate(asdict(claim.task)),
+    position = claim.calibration
+    return as_json(
+        NextTaskOut(
+            assignment_id=claim.assignment_id,
+            lease_expires_at=claim.lease_expires_at,
+            task=TaskOut.model_validate(claim.task, from_attributes=True),
+        ),
+        None if position is None else {"Accord-Calibration": f"{position.position}/{position.of}"},
     )
 
 
@@ -83,23 +92,23 @@ async def next_task(project: str, me: Caller, at: Now, request: Request, respons
              response_model=SubmissionOut,
              responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
                                      ErrorKind.CONFLICT, ErrorKind.INVALID))
-async def submit(assignment_id: Int64, body: AnnotationIn, me: Caller, at: Now,
-                 response: Response):
+async def submit(assignment_id: Int64, body: AnnotationIn, me: Caller, at: Now) -> Response:
     """Store the judgment for the caller's assignment; submitting it again returns the stored
     one (``Idempotent-Replayed: true``); a late one is kept while the task has a free slot."""
     judgment = Judgment(**body.model_dump())
     stored = await me.run(submissions.submit, assignment_id, judgment, at)
-    if stored.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
     feedback = stored.calibration
-    return SubmissionOut(
-        annotation_id=stored.annotation_id,
-        assignment_id=stored.assignment_id,
-        task_id=stored.task_id,
-        late=stored.late,
-        created_at=stored.created_at,
-        annotation=stored.annotation,
-        calibration=None if feedback is None else CalibrationFeedbackOut(**asdict(feedback)),
+    return as_json(
+        SubmissionOut(
+            annotation_id=stored.annotation_id,
+            assignment_id=stored.assignment_id,
+            task_id=stored.task_id,
+            late=stored.late,
+            created_at=stored.created_at,
+            annotation=stored.annotation,
+            calibration=None if feedback is None else CalibrationFeedbackOut(**asdict(feedback)),
+        ),
+        {"Idempotent-Replayed": "true"} if stored.replayed else None,
     )
 
 
