@@ -28,6 +28,7 @@ from sqlalchemy import Connection, func, select
 from accord.core.errors import Forbidden, InvalidInput
 from accord.core.people import access
 from accord.core.people.users import User
+from accord.core.projects.categories import filter_keys
 from accord.core.projects.project import Project, project_for_member
 from accord.core.tasks.view import task_responses_of
 from accord.db.tables import (
@@ -248,6 +249,8 @@ def digest(conn: Connection, user: User, project_name: str, *, category: str | N
         raise InvalidInput(f"limit must be between 1 and {MAX_ENTRIES}, not {limit}")
     if since and until and since > until:
         raise InvalidInput(f"the date range ends ({until}) before it starts ({since})")
+    if category is not None:
+        category = filter_keys([category], "category")[0]
     scope = {"category": category, "guideline_version": guideline_version, "since": since,
              "until": until}
     # The tasks with two or more judgments inside the filters, in id order.
