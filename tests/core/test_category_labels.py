@@ -20,12 +20,18 @@ from accord.core.errors import ImportRejected, InvalidInput
 from accord.core.importing import import_file
 from accord.core.judging.hybrid import parse_rule
 from accord.core.projects.categories import category_key, filter_keys
+from accord.core.report import build_report
+from accord.core.report.dashboard import progress_by_category
+from accord.core.review import digest
 from accord.db.tables import prompts
+from accord.db.types import utcnow
 from accord.exports import export
 from accord.exports.options import ExportOptions
+from accord.exports.report_text import render_text
 from tests.core.import_helpers import write_jsonl
 from tests.exports.conftest import read_rows
-from tests.factories import make_project
+from tests.factories import import_lines, make_project, make_user
+from tests.review_helpers import annotate
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / \
     "arena_hard_questions.jsonl"
@@ -154,3 +160,51 @@ def test_a_filter_that_can_match_nothing_is_refused():
 def test_hybrid_routing_matches_its_human_categories_by_key():
     rule = parse_rule({"judge": "judge-1", "human_categories": ["Safety", "Medical Advice"]})
     assert rule.human_categories == ("safety", "medical-advice")
+
+
+def test_the_digest_filters_by_label_or_key_and_shows_the_label(engine):
+    project = make_project(engine, "prefs", overlap=2)
+    for task_id, label in (("t-1", "Open QA"), ("t-2", "open qa"), ("t-3", "Tasty")):
+        import_lines(engine, project, {"id": task_id, "prompt": f"question {task_id}",
+                                       "category": label,
+                                       "responses": [{"id": "a", "content": "alpha"},
+                                                     {"id": "b", "content": "bravo"}]})
+        annotate(engine, project, {f"{task_id}-x": [["a"], ["b"]],
+                                   f"{task_id}-y": [["b"], ["a"]]})
+    boss = make_user(engine, "boss", project=project, roles=("manager",)).user
+    with engine.connect() as conn:
+        by_label = digest.digest(conn, boss, "prefs", category="OPEN QA")
+        by_key = digest.digest(conn, boss, "prefs", category="open-qa")
+        everything = digest.digest(conn, boss, "prefs")
+    assert [(e.task_id, e.category, e.category_label) for e in by_label.entries] == [
+        ("t-1", "open-qa", "Open QA"), ("t-2", "open-qa", "open qa")]
+    assert by_key.entries == by_label.entries
+    assert {(c.category, c.category_label, c.tasks) for c in everything.categories} == {
+        ("open-qa", "Open QA", 2), ("tasty", "Tasty", 1)}
+
+
+def test_the_report_groups_by_key_and_shows_the_label(engine):
+    project = make_project(engine, "prefs", overlap=2)
+    for task_id, label in (("t-1", "Open QA"), ("t-2", "open qa"), ("t-3", "coding/python")):
+        import_lines(engine, project, {"id": task_id, "prompt": f"question {task_id}",
+                                       "category": label,
+                                       "responses": [{"id": "a", "content": "alpha"},
+                                                     {"id": "b", "content": "bravo"}]})
+        annotate(engine, project, {f"{task_id}-x": [["a"], ["b"]],
+                                   f"{task_id}-y": [["a"], ["b"]]})
+    with engine.begin() as conn:
+        report = build_report(conn, project, utcnow(), store_consensus=False)
+    assert {key: figures.label for key, figures in report.agreement.by_category.items()} == {
+        "coding-python": "coding/python", "open-qa": "Open QA"}
+    assert "coding/python" in render_text(report)
+
+
+def test_the_dashboard_counts_progress_by_key_under_the_label(engine, tmp_path):
+    project = make_project(engine, "cats")
+    rows = [{"prompt": f"q{i}", "chosen": "a", "rejected": "b", "category": label}
+            for i, label in enumerate(["Open QA", "open qa", "coding/python"])]
+    import_file(engine, project, write_jsonl(tmp_path / "qa.jsonl", rows))
+    with engine.connect() as conn:
+        progress = progress_by_category(conn, project)
+    assert {name: counts["open"] for name, counts in progress.items()} == {
+        "coding/python": 1, "Open QA": 2}
