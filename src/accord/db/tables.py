@@ -249,6 +249,8 @@ prompts = Table(
     Column("external_id", String(255)),
     Column("messages", Document, nullable=False),
     Column("category", String(64), nullable=False, server_default="uncategorized"),
+    # the category as the source wrote it, when that differs from its key (``category``)
+    Column("category_label", String(200), nullable=True),
     Column("domains", Document, nullable=False),
     Column("source", String(255), nullable=False, server_default=""),
     Column("metadata", Document, nullable=False),

@@ -32,6 +32,7 @@ KTO_SCHEMA = pa.schema([
     ("label", pa.bool_()),
     ("task_id", pa.string()),
     ("category", pa.string()),
+    ("category_label", pa.string()),
     ("source", pa.string()),
 ])
 
@@ -64,5 +65,6 @@ def _task_rows(rows: list[dict]) -> Iterator[dict]:
         yield {
             "prompt": first["prompt"], "completion": completions[key], "label": net[key] > 0,
             "task_id": first["task_id"], "category": first["category"],
+            "category_label": first.get("category_label", first["category"]),
             "source": first.get("source"),
         }

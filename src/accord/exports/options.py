@@ -12,6 +12,7 @@ from datetime import datetime
 
 from accord.core.errors import InvalidInput
 from accord.core.exporting.streams import TaskFilter
+from accord.core.projects.categories import filter_keys
 
 PAIRS = ("all", "best-vs-rest")
 SOURCES = ("human", "ai", "ai_judge", "imported", "adjudicated", "mixed")
@@ -44,6 +45,8 @@ class ExportOptions:
             raise InvalidInput(f'source "{unknown[0]}" is not one of {", ".join(SOURCES)}')
         if self.min_agreement is not None and not 0 <= self.min_agreement <= 1:
             raise InvalidInput("--min-agreement must lie between 0 and 1")
+        # a category filter may name the label ("Open QA") or the key (open-qa)
+        object.__setattr__(self, "categories", filter_keys(self.categories))
 
     def task_filter(self) -> TaskFilter:
         """The part of the options that the database applies."""

@@ -31,7 +31,9 @@ Fields, in order:
 ``task_id``
     The task's external id (the ``id`` it was imported with).
 ``category``
-    The prompt's category (``qa``, ``coding``, …).
+    The prompt's category key (``qa``, ``coding``, ``open-qa``, …), what filters match on.
+``category_label``
+    The category as the source wrote it (``Open QA``); the key where the source wrote that.
 ``chosen_model``, ``rejected_model``
     The models that wrote the two responses (null when unknown): the names people read
     (``--model-name``); the exact ids stay in the database (``responses.model_id``).
@@ -91,6 +93,7 @@ PREFERENCE_SCHEMA = pa.schema([
     ("n_annotators", pa.int64()),
     ("task_id", pa.string()),
     ("category", pa.string()),
+    ("category_label", pa.string()),
     ("chosen_model", pa.string()),
     ("rejected_model", pa.string()),
     ("chosen_truncated", pa.bool_()),
@@ -139,7 +142,7 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
     # Rows are unpacked by position: it is the hot loop of the export, and a fetched row's
     # positional access is several times cheaper than its attribute access.
     for task_id, chosen_id, rejected_id, toward_chosen, agreement, votes in kept:
-        _, external_id, messages_json, category, _, _ = task_rows[task_id]
+        _, external_id, messages_json, category, _, _, category_label = task_rows[task_id]
         source, version = provenance.get(task_id, UNKNOWN)
         if filtering and ((wanted_sources and source not in wanted_sources) or (
                 versions and version not in versions)):
@@ -160,6 +163,7 @@ def _chunk_rows(chunk: DecidedChunk, options: ExportOptions, counts: ExportCount
             "n_annotators": votes,
             "task_id": external_id,
             "category": category,
+            "category_label": category_label,
             "chosen_model": chosen_model,
             "rejected_model": rejected_model,
             "chosen_truncated": chosen_cut,

@@ -78,7 +78,7 @@ def _alerts(alerts: list[MonitorAlert]) -> str:
 
 def render_html(report: QualityReport) -> str:
     a, c, counts = report.agreement, report.consensus, report.counts
-    categories = [(name, f.krippendorff_alpha) for name, f in a.by_category.items()]
+    categories = [(f.label or name, f.krippendorff_alpha) for name, f in a.by_category.items()]
     reliability = [(r.name, r.reliability) for r in report.annotators]
     low, high = a.krippendorff_alpha_interval
     return "".join([

@@ -44,7 +44,7 @@ def render_text(report: QualityReport) -> str:
         f"{a.cohen_kappa.annotator_pairs} annotator pairs",
     ]
     for name, figures in a.by_category.items():
-        lines.append(f"    {name:<16} alpha {_f(figures.krippendorff_alpha)}  "
+        lines.append(f"    {figures.label or name:<16} alpha {_f(figures.krippendorff_alpha)}  "
                      f"agreement {_f(figures.percent_agreement)}")
     lines += ["", "Consensus",
               f"  {c.tasks_settled} tasks settled, {c.tasks_needing_adjudication} need "

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from accord.core.errors import InvalidInput
 from accord.core.judging.generated import PoolPrompt
+from accord.core.projects.categories import category_key
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def parse_mix(spec: str | None) -> dict[str, float] | None:
     mix: dict[str, float] = {}
     for part in spec.split(","):
         name, sep, value = part.strip().partition("=")
-        name = name.strip()
+        name = category_key(name)
         if not sep or not name:
             raise InvalidInput(f'--mix: "{part.strip()}" must look like category=share')
         try:

@@ -37,13 +37,16 @@ class DigestEntryOut(BaseModel):
     judgments: list[JudgmentOut]
     messages: list[dict]
     responses: list[tuple[str, str]]
+    category_label: str = Field(description="the category as the source wrote it; category "
+                                "is its key")
 
 
 class CategoryOut(BaseModel):
-    category: str
+    category: str = Field(description="the key categories are matched on")
     tasks: int
     agreement: float | None
     dimensions: dict[str, float | None]
+    category_label: str = Field(description="the label shown for the key")
 
 
 class DigestOut(BaseModel):

@@ -25,8 +25,10 @@ class TaskOut(BaseModel):
     kind: str
     messages: list[Message]
     responses: list[ResponseOut] = Field(description="in the order this annotator is shown them")
-    category: str
+    category: str = Field(description="the category's key, which rules and filters match on")
     guideline_version: int | None
+    category_label: str = Field(description="the category as its source wrote it ('Open QA' "
+                                "for the key open-qa)")
 
 
 class NextTaskOut(BaseModel):

@@ -103,7 +103,8 @@ class DecidedChunk:
     """The decided pairs of a run of consecutive tasks, with the text each row needs.
 
     ``tasks`` maps a task's database id to a row of ``external_id``, ``messages_json`` (the
-    prompt's messages as JSON text) and ``category``; ``responses`` maps a response's id to a
+    prompt's messages as JSON text), ``category`` (its key), the stored consensus and its method,
+    and ``label`` (the category as the source wrote it); ``responses`` maps a response's id to a
     row of ``content``, ``model``, ``external_id`` and ``finish_reason``. They are the fetched
     rows themselves, and the messages
     stay text until a row is built from them, because a chunk's thousands of parsed lists
@@ -265,7 +266,8 @@ def _task_text_query(project_id: int, chosen: TaskFilter | None, consensus: bool
     query = (
         select(tasks.c.id, tasks.c.external_id,
                cast(prompts.c.messages, Text).label("messages_json"), prompts.c.category,
-               ranking, method)
+               ranking, method,
+               func.coalesce(prompts.c.category_label, prompts.c.category).label("label"))
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .where(*_exported(project_id, chosen))
         .order_by(tasks.c.id)

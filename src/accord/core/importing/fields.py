@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 from accord.core.people.users import TAG_PATTERN
+from accord.core.projects.categories import category_key, label_problem
 from accord.core.tasks.truncation import FINISHED, TRUNCATED, is_truncated
 
 MAX_ID_LENGTH = 255
 MAX_MODEL_LENGTH = 255
-CATEGORY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 FINISH_REASON_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")  # responses.finish_reason
 ROLES = ("system", "user", "assistant")
 ROLE_SET = frozenset(ROLES)
@@ -75,15 +75,16 @@ def array(value: Any, path: str) -> list:
     return value
 
 
-def category(value: Any) -> str:
+def category(value: Any, path: str = "category") -> tuple[str, str | None]:
+    """A category as (key, label): the label kept only where it differs from its key, so
+    that items written with keys store and hash as they always did."""
     if type(value) is not str:
-        raise wrong_type("category", "a string", value)
-    if not CATEGORY_PATTERN.match(value):
-        raise InvalidItem(
-            f'category "{value[:80]}" must be one short lower-case word '
-            "(letters, digits, _ or -, at most 64 characters)"
-        )
-    return value
+        raise wrong_type(path, "a string", value)
+    problem = label_problem(value)
+    if problem:
+        raise InvalidItem(f'{path} "{value[:80]}" {problem}')
+    key = category_key(value)
+    return key, (None if key == value else value)
 
 
 def domains(value: Any) -> list[str]:

@@ -72,11 +72,14 @@ class Item:
     messages: list[dict]
     responses: tuple[Response, ...] = ()
     category: str = DEFAULT_CATEGORY
+    """The key rules match on (``accord.core.projects.categories``)."""
     domains: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     priority: int = 0
     gold: dict | None = None
     seed: dict | None = None
+    category_label: str | None = None
+    """The category as the source wrote it, where that is not the key itself."""
 
     def frozen_content(self) -> dict:
         """What may change only while nobody has worked on the task (see ``--update``)."""
@@ -92,6 +95,8 @@ class Item:
         """Everything but the id: two items with equal content are the same item."""
         content = self.frozen_content()
         content["category"] = self.category
+        if self.category_label is not None:  # absent otherwise: older items hash as they did
+            content["category_label"] = self.category_label
         content["domains"] = self.domains
         content["metadata"] = self.metadata
         content["priority"] = self.priority
@@ -130,8 +135,10 @@ def validate_item(raw: dict, rules: ItemRules) -> Item:
 
 
 def _common_fields(raw: dict, kind: str) -> dict:
+    key, label = check.category(raw["category"]) if "category" in raw else (DEFAULT_CATEGORY,
+                                                                             None)
     common: dict[str, Any] = {
-        "category": check.category(raw["category"]) if "category" in raw else DEFAULT_CATEGORY,
+        "category": key, "category_label": label,
         "domains": check.domains(raw["domains"]) if "domains" in raw else [],
         "metadata": check.obj(raw["metadata"], "metadata") if "metadata" in raw else {},
     }

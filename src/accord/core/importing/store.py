@@ -50,8 +50,8 @@ from accord.db.types import utcnow
 DEFAULT_BATCH_SIZE = 5000
 RETRIES = 3
 
-PROMPT_COLUMNS = ("id", "project_id", "external_id", "messages", "category", "domains",
-                  "source", "metadata", "content_hash", "created_at")
+PROMPT_COLUMNS = ("id", "project_id", "external_id", "messages", "category", "category_label",
+                  "domains", "source", "metadata", "content_hash", "created_at")
 # Columns left out take their server defaults, which are what a fresh import needs: a task
 # ``open``, nothing ``taken`` or ``submitted``, in the fresh ``queue``; responses ``imported``.
 RESPONSE_COLUMNS = ("id", "prompt_id", "external_id", "content", "model", "sampling",
@@ -234,8 +234,8 @@ def insert_new(writer: BulkWriter, project: Project, fresh: list[Pending], sourc
     for pending, prompt_id in zip(fresh, prompt_ids, strict=True):
         item, digest = pending.item, pending.content_hash
         prompt_rows.append((
-            prompt_id, project_id, item.id, pending.messages, item.category, pending.domains,
-            source, pending.prompt_metadata, digest, now,
+            prompt_id, project_id, item.id, pending.messages, item.category,
+            item.category_label, pending.domains, source, pending.prompt_metadata, digest, now,
         ))
         if item.kind == POOL_PROMPT:
             continue
@@ -265,7 +265,8 @@ def insert_new(writer: BulkWriter, project: Project, fresh: list[Pending], sourc
 def apply_update(conn: Connection, pending: Pending, found: Existing) -> None:
     """Replace a stored item by ``pending`` (``judge`` has already said that it may)."""
     item, digest = pending.item, pending.content_hash
-    prompt_values: dict = {"category": item.category, "domains": item.domains,
+    prompt_values: dict = {"category": item.category, "category_label": item.category_label,
+                           "domains": item.domains,
                            "content_hash": digest}
     if found.task_id is None:
         prompt_values.update(messages=item.messages, metadata=item.metadata)

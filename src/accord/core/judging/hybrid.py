@@ -40,6 +40,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from accord.core.errors import InvalidInput
 from accord.core.importing.existing import LOOKUP_CHUNK
 from accord.core.judging.ai_judges import CONFIDENCE, CONSISTENT, get_judge
+from accord.core.projects.categories import filter_keys
 from accord.core.projects.project import Project
 from accord.core.review import audit
 from accord.db import raw
@@ -123,7 +124,8 @@ def parse_rule(document: object) -> HybridRule:
         judge=judge.strip(),
         min_confidence=_share(document.get("min_confidence", DEFAULT_MIN_CONFIDENCE),
                               "min_confidence"),
-        settle=settle, human_categories=tuple(categories),
+        settle=settle,
+        human_categories=filter_keys(categories, f"settings.{SETTING}.human_categories"),
         min_kappa=_share(document.get("min_kappa"), "min_kappa", optional=True),
     )
 

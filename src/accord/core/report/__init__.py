@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from accord.core.judging import judge_audit
+from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report import inputs as quality_inputs
@@ -30,6 +31,7 @@ from accord.core.report.consensus_of_others import agreement_with_others
 from accord.core.report.pairs import pair_items
 from accord.core.report.scope import Scope, select_annotations, version_ids
 from accord.wire.report import Counts, QualityReport
+from accord.wire.report.agreement import AgreementSection
 from accord.wire.report.judges import JudgeAudit
 from accord.wire.report.monitors import CostFigures
 
@@ -99,6 +101,7 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
                                     gold.reference(conn, arrays, project.id), scope,
                                     kept_versions)
     section, judged = report.consensus, report.judges
+    agreement = _with_category_labels(report.agreement, shown_labels(conn, project.id))
     if store_consensus and not scope.is_cut:
         stored = store.store(conn, arrays, agreed, project.agreement_threshold, now)
         section = section.model_copy(update={"stored": stored})
@@ -108,4 +111,13 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
         audits = [JudgeAudit.model_validate(audit)
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
-    return report.model_copy(update={"consensus": section, "judges": judged})
+    return report.model_copy(update={"consensus": section, "judges": judged,
+                                     "agreement": agreement})
+
+
+def _with_category_labels(section: AgreementSection,
+                          labels: dict[str, str]) -> AgreementSection:
+    """The section with each category's label beside its key, for readers to show."""
+    by_category = {key: figures.model_copy(update={"label": labels.get(key, key)})
+                   for key, figures in section.by_category.items()}
+    return section.model_copy(update={"by_category": by_category})

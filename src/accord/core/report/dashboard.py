@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, select
 from accord.core.errors import Forbidden
 from accord.core.people import access
 from accord.core.people.users import User
+from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project, project_for_member
 from accord.core.report import build_report
 from accord.core.report.scope import AI_KIND
@@ -49,6 +50,9 @@ class Dashboard:
 
 
 def progress_by_category(conn: Connection, project: Project) -> dict[str, dict[str, int]]:
+    """Tasks per status in each category, grouped by key and named by the category's label
+    (one label per key, so names stay distinct), in the keys' order."""
+    labels = shown_labels(conn, project.id)
     rows = conn.execute(
         select(prompts.c.category, tasks.c.status, func.count())
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
@@ -58,7 +62,7 @@ def progress_by_category(conn: Connection, project: Project) -> dict[str, dict[s
     result: dict[str, dict[str, int]] = {}
     for category, status, count in rows:
         result.setdefault(category, dict.fromkeys(TASK_STATUSES, 0))[status] = count
-    return dict(sorted(result.items()))
+    return {labels.get(key, key): counts for key, counts in sorted(result.items())}
 
 
 def agreement_by_day(conn: Connection, project: Project) -> list[DayAgreement]:

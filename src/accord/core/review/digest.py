@@ -28,6 +28,7 @@ from sqlalchemy import Connection, func, select
 from accord.core.errors import Forbidden, InvalidInput
 from accord.core.people import access
 from accord.core.people.users import User
+from accord.core.projects.categories import filter_keys, shown_labels
 from accord.core.projects.project import Project, project_for_member
 from accord.core.tasks.view import task_responses_of
 from accord.db.tables import (
@@ -67,6 +68,8 @@ class DigestEntry:
     judgments: list[DigestJudgment]
     messages: list[dict] = field(default_factory=list)
     responses: list[tuple[str, str]] = field(default_factory=list)
+    category_label: str = ""
+    """The category as the task's source wrote it (``category`` is its key)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class CategorySummary:
     tasks: int
     agreement: float | None
     dimensions: dict[str, float | None]
+    category_label: str = ""
+    """The label shown for the key (``categories.shown_labels``)."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,10 @@ def _value(x: float) -> float | None:
     return None if np.isnan(x) else round(float(x), 4)
 
 
-def _summaries(categories: list[str], ranking: np.ndarray,
+_LABEL = func.coalesce(prompts.c.category_label, prompts.c.category).label("label")
+
+
+def _summaries(categories: list[str], labels: dict[str, str], ranking: np.ndarray,
                by_dimension: dict[str, np.ndarray]) -> list[CategorySummary]:
     groups: dict[str, list[int]] = {}
     for t, category in enumerate(categories):
@@ -226,7 +234,8 @@ def _summaries(categories: list[str], ranking: np.ndarray,
 
     return sorted((
         CategorySummary(name, len(members), mean(ranking, members),
-                        {d: mean(v, members) for d, v in by_dimension.items()})
+                        {d: mean(v, members) for d, v in by_dimension.items()},
+                        labels.get(name, name))
         for name, members in groups.items()
     ), key=lambda s: (s.agreement is None, s.agreement if s.agreement is not None else 0,
                       s.category))
@@ -248,14 +257,16 @@ def digest(conn: Connection, user: User, project_name: str, *, category: str | N
         raise InvalidInput(f"limit must be between 1 and {MAX_ENTRIES}, not {limit}")
     if since and until and since > until:
         raise InvalidInput(f"the date range ends ({until}) before it starts ({since})")
+    if category is not None:
+        category = filter_keys([category], "category")[0]
     scope = {"category": category, "guideline_version": guideline_version, "since": since,
              "until": until}
     # The tasks with two or more judgments inside the filters, in id order.
     judged = conn.execute(_scoped(
-        select(annotations.c.task_id, tasks.c.external_id, tasks.c.status, prompts.c.category)
-        .select_from(annotations), project, scope)
+        select(annotations.c.task_id, tasks.c.external_id, tasks.c.status, prompts.c.category,
+               _LABEL).select_from(annotations), project, scope)
         .group_by(annotations.c.task_id, tasks.c.external_id, tasks.c.status,
-                  prompts.c.category)
+                  prompts.c.category, _LABEL)
         .having(func.count() >= 2).order_by(annotations.c.task_id)).all()
     task_ids = np.array([row.task_id for row in judged], dtype=np.int64)
     ranking = _ranking_agreement(conn, project, scope, task_ids)
@@ -275,10 +286,12 @@ def digest(conn: Connection, user: User, project_name: str, *, category: str | N
             messages=_messages(conn, row.task_id),
             responses=[(rid, content) for rid, _, content
                        in task_responses_of(conn, row.task_id)],
+            category_label=row.label,
         ))
     return Digest(
         project=project, entries=entries,
-        categories=_summaries([row.category for row in judged], ranking, by_dimension),
+        categories=_summaries([row.category for row in judged], shown_labels(conn, project.id),
+                              ranking, by_dimension),
         dimensions=names, filters={**scope, "dimension": dimension, "limit": limit},
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from accord.core.tasks.truncation import is_truncated
 from accord.db import raw
@@ -49,7 +49,10 @@ class TaskView:
     messages: list[dict]
     responses: list[ShownResponse]
     category: str
+    """The key rules match on (``open-qa``)."""
     guideline_version: int | None
+    category_label: str = ""
+    """The category as the source wrote it (``Open QA``); the key where it wrote that."""
 
 
 _RESPONSES = Statement(
@@ -61,7 +64,8 @@ _SHOWN = Statement(
     "JOIN responses r ON r.id = tr.response_id WHERE tr.task_id = :task_id ORDER BY tr.position"
 )
 _TASK = (
-    select(tasks.c.external_id, tasks.c.kind, prompts.c.messages, prompts.c.category)
+    select(tasks.c.external_id, tasks.c.kind, prompts.c.messages, prompts.c.category,
+           func.coalesce(prompts.c.category_label, prompts.c.category).label("label"))
     .join(prompts, prompts.c.id == tasks.c.prompt_id)
     .where(tasks.c.id == bindparam("task_id"))
 )
@@ -105,4 +109,5 @@ def load_view(
         responses=shown_in_order(stored_responses(conn, task_id), display_order),
         category=task.category,
         guideline_version=guideline_version,
+        category_label=task.label,
     )

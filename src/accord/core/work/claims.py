@@ -71,12 +71,14 @@ _ELIGIBLE = """
 # Gold tasks never fill up (everyone may answer each once), so they sit outside the claim
 # queue: production work excludes them and gold is found through its own index.
 _PRODUCTION_SQL = f"""
-SELECT t.id, t.external_id, t.kind, p.messages, p.category, t.is_gold, t.queue
+SELECT t.id, t.external_id, t.kind, p.messages, p.category, t.is_gold, t.queue,
+  COALESCE(p.category_label, p.category)
 FROM tasks t JOIN prompts p ON p.id = t.prompt_id
 WHERE t.project_id = :project_id AND t.queue < {QUEUE_FULL} AND NOT t.is_gold{_ELIGIBLE}"""
 _PRODUCTION_ORDER = " ORDER BY t.queue, t.priority DESC, t.id LIMIT 1"
 _GOLD_SQL = f"""
-SELECT t.id, t.external_id, t.kind, p.messages, p.category, t.is_gold, t.queue
+SELECT t.id, t.external_id, t.kind, p.messages, p.category, t.is_gold, t.queue,
+  COALESCE(p.category_label, p.category)
 FROM tasks t JOIN prompts p ON p.id = t.prompt_id
 WHERE t.project_id = :project_id AND t.is_gold = TRUE AND t.status = 'open'{_ELIGIBLE}"""
 _GOLD_ORDER = " ORDER BY t.priority DESC, t.id LIMIT 1"
@@ -245,7 +247,7 @@ def _select(conn: Connection, params: dict, *, gold: bool, sheltered: bool,
 
 def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
            rng: random.Random, position: RoundPosition | None = None) -> Claim:
-    task_id, external_id, kind, messages, category, is_gold, queue = task
+    task_id, external_id, kind, messages, category, is_gold, queue, label = task
     if not is_gold:
         raw.execute(conn, _TAKE, {"task_id": task_id})
     elif queue != QUEUE_FULL:
@@ -273,5 +275,6 @@ def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
         responses=shown_in_order(shown, order),
         category=category,
         guideline_version=project.guideline[1] if project.guideline else None,
+        category_label=label,
     )
     return Claim(assignment_id, expires, view, position)

@@ -34,6 +34,9 @@ class CategoryAgreement(ReportModel):
     """Krippendorff's alpha (nominal) of the category's pair items."""
     percent_agreement: float | None
     """Percent agreement, ties counted, of the category's pair items."""
+    label: str | None = None
+    """The category as its source wrote it ("Open QA"); the key above is what filters and
+    rules match on."""
 
 
 class DimensionAgreement(ReportModel):

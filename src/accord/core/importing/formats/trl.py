@@ -26,7 +26,8 @@ EXPORT_FIELDS = frozenset(
 imported again as it is (they describe the old project's votes, not the new one's)."""
 TRL_FIELDS = frozenset(
     {"id", "prompt", "chosen", "rejected", "category", "domains", "metadata", "priority",
-     "score_chosen", "score_rejected", "chosen_truncated", "rejected_truncated"}
+     "score_chosen", "score_rejected", "chosen_truncated", "rejected_truncated",
+     "category_label"}
 ) | EXPORT_FIELDS
 """``chosen_truncated`` and ``rejected_truncated`` (true, false or null, as Accord's preference
 export writes them) say whether a response was cut off at the length limit."""
@@ -65,16 +66,31 @@ def trl_item(raw: dict, rules: ItemRules) -> Item:
                   finish_reason=check.truncated_flag(raw.get("rejected_truncated"),
                                                      "rejected_truncated"))],
         key=lambda response: response.id)
+    key, label = _category(raw)
     return Item(
         item_id,
         "comparison",
         messages,
         tuple(responses),
-        category=check.category(raw["category"]) if "category" in raw else DEFAULT_CATEGORY,
+        category=key,
+        category_label=label,
         domains=check.domains(raw["domains"]) if "domains" in raw else [],
         metadata=_metadata(raw, chosen_id),
         priority=check.priority(raw["priority"]) if "priority" in raw else 0,
     )
+
+
+def _category(raw: dict) -> tuple[str, str | None]:
+    """The row's category as (key, label). Accord's preference export writes both the key
+    (``category``) and the label (``category_label``): the label is the category, and the key
+    must be the one it derives."""
+    if "category_label" not in raw:
+        return check.category(raw["category"]) if "category" in raw else (DEFAULT_CATEGORY, None)
+    key, label = check.category(raw["category_label"], "category_label")
+    if "category" in raw and check.category(raw["category"])[0] != key:
+        raise InvalidItem(f'category "{str(raw["category"])[:80]}" is not the key of '
+                          f'category_label "{raw["category_label"][:80]}" ({key})')
+    return key, label
 
 
 def trl_label(item: Item, author: Author) -> Label:
