@@ -195,7 +195,7 @@ class AsyncClient:
               page_size: int = 200) -> AsyncPages[AuditEventOut]:
         """``async for event in client.audit(project)``: pages fetched as needed."""
         return AsyncPages(self._transport.run,
-                          lambda before: routes.audit_page(project, action, page_size, before))
+                          lambda after: routes.audit_page(project, action, page_size, after))
 
     async def judge_audit(self, project: str, judge: str, *,
                           min_votes: int = 1) -> dict[str, Any]:

@@ -79,6 +79,19 @@ def many(model: type[M]) -> Callable[[httpx.Response], list[M]]:
     return read
 
 
+def paged(model: type[M]) -> Callable[[httpx.Response], Page[M]]:
+    """Read one page of a list (``{"items": [...], "next": cursor}``): the shape of every
+    list of the API that pages; ``next`` goes back as ``?after=``."""
+    def read(answer: httpx.Response) -> Page[M]:
+        body = answer.json()
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise ValueError(f"expected a page of {model.__name__} "
+                             '({"items": [...], "next": ...})')
+        return Page([model.model_validate(item) for item in body["items"]], body.get("next"))
+
+    return read
+
+
 def document(answer: httpx.Response) -> dict[str, Any]:
     """An answer the API documents as a free-form JSON object."""
     return answer.json()

@@ -221,7 +221,7 @@ class Client:
         """The audit trail, newest first, fetched ``page_size`` events at a time as the
         iteration goes (managers); ``action`` keeps one kind or a prefix ending in '.'."""
         return Pages(self._transport.run,
-                     lambda before: routes.audit_page(project, action, page_size, before))
+                     lambda after: routes.audit_page(project, action, page_size, after))
 
     def judge_audit(self, project: str, judge: str, *, min_votes: int = 1) -> dict[str, Any]:
         """How far an AI judge agrees with people (reviewers and managers)."""
