@@ -11,7 +11,8 @@ import sys
 from tests.docs.layout import SRC, imported_modules, python_files
 
 SERVER_DEPENDENCIES = ("fastapi", "starlette", "sqlalchemy", "uvicorn", "numpy", "scipy",
-                       "jinja2", "alembic", "typer", "pandas", "pyarrow", "markdown_it", "nh3")
+                       "jinja2", "alembic", "typer", "pandas", "pyarrow", "markdown_it", "nh3",
+                       "datasets")
 
 
 def test_importing_the_client_loads_none_of_the_servers_dependencies():

@@ -1,5 +1,5 @@
 """The audit trail pages lazily: each page is fetched when iteration reaches it, the next
-one starts after the last event of the previous (``before``), and every event comes once,
+one starts after the cursor the previous gave (``next`` → ``?after=``), and every event comes once,
 in order, even when several share a timestamp."""
 
 from __future__ import annotations
@@ -55,11 +55,11 @@ def test_the_async_client_pages_the_same_trail(live_demo):
 
 def test_a_cursor_that_is_not_an_event_of_the_project_is_refused(live_demo):
     answer = httpx.get(f"{live_demo.base}/api/v1/projects/{PROJECT}/audit",
-                       params={"before": 999999},
+                       params={"after": "999999"},
                        headers={"Authorization": f"Bearer {live_demo.tokens['admin']}"})
     assert answer.status_code == 422
     assert answer.json()["error"]["message"] == (
-        'before: 999999 is not an event of the audit trail of "demo"')
+        'after: 999999 is not an event of the audit trail of "demo"')
 
 
 def _event(number: int) -> dict:
@@ -68,14 +68,15 @@ def _event(number: int) -> dict:
 
 
 def test_a_page_is_fetched_only_when_the_iteration_reaches_it():
-    pages = [(200, {}, [_event(9), _event(8)]), (200, {}, [_event(7), _event(6)]),
-             (200, {}, [_event(5)])]
+    pages = [(200, {}, {"items": [_event(9), _event(8)], "next": "8"}),
+             (200, {}, {"items": [_event(7), _event(6)], "next": "6"}),
+             (200, {}, {"items": [_event(5)], "next": None})]
     with scripted_server(*pages[:2], *pages) as (base, script), Client(base, "acc_test") as client:
         trail = client.audit("p", page_size=2)
         first_three = [event.id for event in islice(trail, 3)]
         assert first_three == [9, 8, 7] and len(script.received) == 2
         assert [event.id for event in trail] == [9, 8, 7, 6, 5]
     assert len(script.received) == 5, "a new iteration starts again from the first page"
-    cursors = [dict(request.query).get("before") for request in script.received]
+    cursors = [dict(request.query).get("after") for request in script.received]
     assert cursors == [None, "8", None, "8", "6"]
     assert all(dict(request.query)["limit"] == "2" for request in script.received)

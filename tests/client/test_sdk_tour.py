@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from accord.db.tables import annotations, assignments, users
+from accord.db.tables import annotations, assignments, projects, tasks, users
 from tests.client.tour import python_blocks, run_blocks
 
 
@@ -29,7 +29,9 @@ def test_the_sdk_tour_runs_block_by_block_against_a_live_server(live_demo, monke
     sections = [section for section, _ in blocks]
     assert sections[:3] == ["Connect", "List projects", "Annotators working from their own tool"]
     assert {"Work through the loop as an external judge", "Read the report", "The digest",
-            "The audit trail", "The same from asyncio"} <= set(sections)
+            "The audit trail", "The same from asyncio", "Run a project of your own",
+            "Import a file and a DataFrame", "Work through the new project",
+            "Export for training"} <= set(sections)
 
     namespace: dict = {"__name__": "sdk_tour"}
     run_blocks(blocks, namespace)
@@ -47,6 +49,39 @@ def test_the_sdk_tour_runs_block_by_block_against_a_live_server(live_demo, monke
     assert namespace["digest"].entries, "the three stand-ins disagree on finished tasks"
     assert namespace["first_guideline"].action == "guideline.published"
     names, annotation_count, events = namespace["asyncio"].run(namespace["overview"]())
-    assert names == ["demo"] and annotation_count == people and events
+    assert names == ["demo", "helpful-v2"] and annotation_count == people and events
+    _the_new_project_went_from_upload_to_dataset(namespace, live_demo.engine)
     printed = capsys.readouterr().out
     assert "not_found" in printed and 'project "no-such-project"' in printed
+
+
+def _tasks_of(engine, project: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(tasks).join(
+            projects, projects.c.id == tasks.c.project_id)
+            .where(projects.c.name == project)).scalar_one()
+
+
+def _the_new_project_went_from_upload_to_dataset(namespace: dict, engine) -> None:
+    """The administration, import and export sections did what they print."""
+    assert namespace["team"].overlap == 2
+    assert {"ana": ["annotator"], "bo": ["annotator"]}.items() <= namespace["members"].items()
+    assert namespace["invite"].roles == ["reviewer"]
+    assert namespace["from_file"].report.new == 6
+    assert namespace["from_frame"].report.new == 3
+    assert namespace["from_frame"].file_name == "dataframe.parquet"
+    failed = namespace["failed"]
+    assert [(e.unit, e.number) for e in failed.errors] == [("line", 1), ("line", 2)]
+    assert "line 2:" in str(failed) and failed.job.status == "failed"
+    assert _tasks_of(engine, "helpful-v2") == 9, "each item imported once, nothing broken"
+    dataset = namespace["dataset"]
+    assert len(dataset) == 9 and {"prompt", "chosen", "rejected"} <= set(dataset.column_names)
+    for row in dataset:
+        assert len(row["chosen"][-1]["content"]) > len(row["rejected"][-1]["content"])
+    assert len(namespace["agreed"]) == 9 and len(namespace["table"]) == 9
+    split = {f.name: f.rows for f in namespace["export"].files}
+    assert set(split) == {"helpful-v2.preference.train.jsonl",
+                          "helpful-v2.preference.test.jsonl"}
+    assert sum(split.values()) == 9
+    assert namespace["train"].name == "helpful-v2.preference.train.jsonl"
+    assert len(namespace["test_rows"]) == split["helpful-v2.preference.test.jsonl"]

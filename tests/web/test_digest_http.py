@@ -78,7 +78,9 @@ def test_the_audit_trail_records_an_api_adjudication_and_the_export_uses_it(api,
                        headers=bearer(rev.token),
                        json={"ranking": [["b"], ["a"]], "rationale": "B is what was asked."})
     assert decided.status_code == 200
-    trail = api.get("/api/v1/projects/prefs/audit", headers=bearer(boss.token)).json()
+    listed = api.get("/api/v1/projects/prefs/audit", headers=bearer(boss.token)).json()
+    trail = listed["items"]
+    assert listed["next"] is None
     assert [(e["action"], e["actor"], e["subject"]) for e in trail] == [
         ("adjudication.decided", "rev", "task split-1"),
         ("guideline.published", None, "guideline version 1")]

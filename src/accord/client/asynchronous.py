@@ -9,8 +9,15 @@ from datetime import date
 from typing import Any, Unpack
 
 from accord.client import routes
+from accord.client.admin import (
+    AsyncInvites,
+    AsyncMembers,
+    AsyncProjectAdministration,
+    AsyncUsers,
+)
 from accord.client.calls import Call
 from accord.client.connection import Connection
+from accord.client.data_async import AsyncExports, AsyncImports
 from accord.client.retries import RetryPolicy
 from accord.client.routes import GuidelineFields, Judgment
 from accord.client.streams import AsyncPages, AsyncTasks, OpenAssignments
@@ -36,7 +43,7 @@ class _Resource:
         self._run = run
 
 
-class AsyncProjects(_Resource):
+class AsyncProjects(AsyncProjectAdministration, _Resource):
     async def list(self) -> list[ProjectOut]:
         return await self._run(routes.projects())
 
@@ -143,6 +150,11 @@ class AsyncClient:
         self.calibration = AsyncCalibration(run)
         self._open = OpenAssignments()
         self.rules = AsyncRules(run)
+        self.members = AsyncMembers(run)
+        self.users = AsyncUsers(run)
+        self.invites = AsyncInvites(run)
+        self.imports = AsyncImports(self._transport)
+        self.exports = AsyncExports(self._transport)
 
     @classmethod
     def from_env(cls, **options: Any) -> AsyncClient:
@@ -195,7 +207,7 @@ class AsyncClient:
               page_size: int = 200) -> AsyncPages[AuditEventOut]:
         """``async for event in client.audit(project)``: pages fetched as needed."""
         return AsyncPages(self._transport.run,
-                          lambda before: routes.audit_page(project, action, page_size, before))
+                          lambda after: routes.audit_page(project, action, page_size, after))
 
     async def judge_audit(self, project: str, judge: str, *,
                           min_votes: int = 1) -> dict[str, Any]:

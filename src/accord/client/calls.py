@@ -9,8 +9,9 @@ reach it (the transport raises them).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ import httpx
 from pydantic import BaseModel
 
 T = TypeVar("T")
+U = TypeVar("U")
 M = TypeVar("M", bound=BaseModel)
 Params = Sequence[tuple[str, str | int | float | bool]]
 
@@ -33,6 +35,22 @@ class Call(Generic[T]):
     idempotent: bool = field(default=False)
     """Safe to send again after a failed connection: reads, and writes the server makes
     idempotent. A 429 or 503 is retried either way (the server did nothing)."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    upload: FileBody | None = None
+    """A file sent as the raw body, read from disk a chunk at a time on every attempt."""
+
+
+@dataclass(frozen=True)
+class FileBody:
+    """A file to send as a request's body: opened afresh for each attempt, so a retried
+    upload sends the whole file again, and never held in memory whole."""
+
+    path: Path
+    media_type: str
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,17 @@ class Wait:
     reason: str
     message: str
     until: datetime | None
+
+
+def then(call: Call[T], transform: Callable[[T], U]) -> Call[U]:
+    """``call`` with its answer read as before and then passed through ``transform``."""
+    read = call.read
+    return replace(call, read=lambda answer: transform(read(answer)))  # type: ignore[arg-type]
+
+
+def each(transform: Callable[[T], U]) -> Callable[[Page[T]], Page[U]]:
+    """A page's items passed through ``transform``, its cursor kept."""
+    return lambda page: Page([transform(item) for item in page.items], page.next)
 
 
 def segment(value: str | int) -> str:
@@ -75,6 +104,19 @@ def many(model: type[M]) -> Callable[[httpx.Response], list[M]]:
             raise ValueError(f"expected a JSON array of {model.__name__}, "
                              f"got {type(items).__name__}")
         return [model.model_validate(item) for item in items]
+
+    return read
+
+
+def paged(model: type[M]) -> Callable[[httpx.Response], Page[M]]:
+    """Read one page of a list (``{"items": [...], "next": cursor}``): the shape of every
+    list of the API that pages; ``next`` goes back as ``?after=``."""
+    def read(answer: httpx.Response) -> Page[M]:
+        body = answer.json()
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise ValueError(f"expected a page of {model.__name__} "
+                             '({"items": [...], "next": ...})')
+        return Page([model.model_validate(item) for item in body["items"]], body.get("next"))
 
     return read
 

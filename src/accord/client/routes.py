@@ -18,6 +18,7 @@ from accord.client.calls import (
     many,
     nothing,
     one,
+    paged,
     present,
     segment,
     wait_of,
@@ -221,16 +222,10 @@ def digest(name: str, *, category: str | None, guideline_version: int | None,
 
 
 def audit_page(name: str, action: str | None, page_size: int,
-               before: int | None) -> Call[Page[AuditEventOut]]:
+               after: str | None) -> Call[Page[AuditEventOut]]:
     """One page of the audit trail, newest first; the next starts after its last event."""
-    read_events = many(AuditEventOut)
-
-    def read(answer: httpx.Response) -> Page[AuditEventOut]:
-        events = read_events(answer)
-        return Page(events, events[-1].id if len(events) == page_size else None)
-
-    params = list(present(action=action, limit=page_size, before=before).items())
-    return get(f"{_project(name)}/audit", read, params)
+    params = list(present(action=action, limit=page_size, after=after).items())
+    return get(f"{_project(name)}/audit", paged(AuditEventOut), params)
 
 
 def judge_audit(name: str, judge: str, min_votes: int) -> Call[dict[str, Any]]:

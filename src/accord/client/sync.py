@@ -12,8 +12,10 @@ from datetime import date
 from typing import Any, TypeVar, Unpack
 
 from accord.client import routes
+from accord.client.admin import Invites, Members, ProjectAdministration, Users
 from accord.client.calls import Call
 from accord.client.connection import Connection
+from accord.client.data import Exports, Imports
 from accord.client.retries import RetryPolicy
 from accord.client.routes import GuidelineFields, Judgment
 from accord.client.streams import OpenAssignments, Pages, Tasks
@@ -40,7 +42,7 @@ class _Resource:
         self._run = run
 
 
-class Projects(_Resource):
+class Projects(ProjectAdministration, _Resource):
     def list(self) -> list[ProjectOut]:
         """The projects you are a member of (every project for an admin), with your roles."""
         return self._run(routes.projects())
@@ -159,6 +161,11 @@ class Client:
         self.calibration = Calibration(run)
         self._open = OpenAssignments()
         self.rules = Rules(run)
+        self.members = Members(run)
+        self.users = Users(run)
+        self.invites = Invites(run)
+        self.imports = Imports(self._transport)
+        self.exports = Exports(self._transport)
 
     @classmethod
     def from_env(cls, **options: Any) -> Client:
@@ -221,7 +228,7 @@ class Client:
         """The audit trail, newest first, fetched ``page_size`` events at a time as the
         iteration goes (managers); ``action`` keeps one kind or a prefix ending in '.'."""
         return Pages(self._transport.run,
-                     lambda before: routes.audit_page(project, action, page_size, before))
+                     lambda after: routes.audit_page(project, action, page_size, after))
 
     def judge_audit(self, project: str, judge: str, *, min_votes: int = 1) -> dict[str, Any]:
         """How far an AI judge agrees with people (reviewers and managers)."""

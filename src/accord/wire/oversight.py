@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from accord.wire.paging import Paged
+
 
 class AuditEventOut(BaseModel):
     id: int
@@ -16,6 +18,9 @@ class AuditEventOut(BaseModel):
                         "escalation.in_review, escalation.resolved, guideline.published")
     subject: str
     details: dict[str, Any] = Field(description="why and what: rationale, note, ranking, …")
+
+
+AuditPage = Paged[AuditEventOut]
 
 
 class JudgmentOut(BaseModel):

@@ -159,7 +159,7 @@ def test_an_export_job_with_a_split_writes_the_files_of_accord_export(
         assert entry["rows"] == len(answer.content.splitlines())
     assert job["report"]["rows"] == cli.rows
     listed = data_api.get(EXPORTS.format("prefs") + "/jobs", headers=headers).json()
-    assert [j["id"] for j in listed] == [job["id"]]
+    assert [j["id"] for j in listed["items"]] == [job["id"]] and listed["next"] is None
     missing = data_api.get(job["files"][0]["url"].replace("train", "other"), headers=headers)
     assert missing.status_code == 404
 

@@ -138,7 +138,33 @@ def test_the_same_idempotency_key_answers_the_same_job_and_imports_once(data_api
     assert second.json()["id"] == first.json()["id"]
     assert second.json()["status"] == "done"
     listed = data_api.get(IMPORTS, headers=lead).json()
-    assert [job["id"] for job in listed] == [first.json()["id"]]
+    assert [job["id"] for job in listed["items"]] == [first.json()["id"]]
+    assert listed["next"] is None
+
+
+def test_import_jobs_page_newest_first_with_limit_and_after(data_api, engine):
+    _, lead = _lead(engine)
+    made = [data_api.post(IMPORTS, content=_jsonl([comparison(f"q-{n}")]),
+                          headers=lead).json()["id"] for n in range(5)]
+
+    seen, cursors, after = [], [], None
+    while True:
+        page = data_api.get(IMPORTS, headers=lead,
+                            params={"limit": 2, **({"after": after} if after else {})}).json()
+        seen += [job["id"] for job in page["items"]]
+        cursors.append(page["next"])
+        if page["next"] is None:
+            break
+        after = page["next"]
+    assert seen == sorted(made, reverse=True)
+    assert cursors == [str(seen[1]), str(seen[3]), None]
+
+    wrong = data_api.get(IMPORTS, headers=lead, params={"after": "q-1"})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["message"] == (
+        "after: 'q-1' is not a cursor of the import jobs of \"prefs\" (pass the `next` of "
+        "the previous page)")
+    assert data_api.get(IMPORTS, headers=lead, params={"limit": 101}).status_code == 422
 
 
 def test_a_job_interrupted_by_a_stopped_server_is_failed_with_what_to_do(
@@ -182,7 +208,7 @@ def test_an_upload_over_the_limit_is_refused_with_413_and_nothing_kept(
         assert answer.status_code == 413, answer.text
         assert answer.json()["error"]["code"] == "too_large"
         assert "1,000 bytes" in answer.json()["error"]["message"]
-    assert listed == [] and list(uploads.iterdir()) == []
+    assert listed == {"items": [], "next": None} and list(uploads.iterdir()) == []
 
 
 def test_only_managers_and_admins_import(data_api, engine):

@@ -23,6 +23,7 @@ from accord.core.importing.job_records import (
     list_jobs,
     read_job,
 )
+from accord.core.paging import Page
 from accord.core.people.access import can_review
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
@@ -69,9 +70,9 @@ def export_job(conn: Connection, user: User, project_name: str, job_id: int,
 
 
 def export_jobs(conn: Connection, user: User, project_name: str, now: datetime, *,
-                before: int | None = None, limit: int = 20) -> list[Job]:
+                after: str | None = None, limit: int = 20) -> Page[Job]:
     project = exportable_project(conn, user, project_name)
-    return list_jobs(conn, project.id, project.name, "export", now, before=before,
+    return list_jobs(conn, project.id, project.name, "export", now, after=after,
                      limit=limit)
 
 

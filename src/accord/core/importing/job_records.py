@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 
 from accord.core.errors import NotFound
+from accord.core.paging import Page, check_page, id_cursor, page_of
 from accord.db.tables import data_jobs, users
 
 RUNNING = ("checking", "importing", "exporting")
@@ -26,6 +27,7 @@ STALE_AFTER = timedelta(seconds=120)
 """A running job whose heartbeat is older than this was interrupted: its thread reports
 progress at least every few seconds (after every few thousand lines or each batch)."""
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 INTERRUPTED = {
     "import": "the server stopped while this import was {status}; upload the file again: "
               "the import keeps what was already written and fills only what is missing",
@@ -114,14 +116,17 @@ def read_job(conn: Connection, project_id: int, project: str, kind: str, job_id:
 
 
 def list_jobs(conn: Connection, project_id: int, project: str, kind: str, now: datetime, *,
-              before: int | None = None, limit: int = 20) -> list[Job]:
-    """The project's jobs of ``kind``, newest first; ``before`` (a job id) pages on."""
+              after: str | None = None, limit: int = DEFAULT_PAGE) -> Page[Job]:
+    """The project's jobs of ``kind``, newest first, a page at a time: ``after`` is the
+    ``next`` of the previous page (the id of its last job; keyset paging by id)."""
+    check_page(limit, after, MAX_PAGE)
+    last = id_cursor(after, f'the {kind} jobs of "{project}"')
     fail_interrupted(conn, now, project_id=project_id)
     query = _query(project_id).where(data_jobs.c.kind == kind)
-    if before is not None:
-        query = query.where(data_jobs.c.id < before)
-    rows = conn.execute(query.order_by(data_jobs.c.id.desc()).limit(limit))
-    return [_job(row, project) for row in rows]
+    if last is not None:
+        query = query.where(data_jobs.c.id < last)
+    rows = conn.execute(query.order_by(data_jobs.c.id.desc()).limit(limit + 1))
+    return page_of([_job(row, project) for row in rows], limit, "id")
 
 
 def job_row(conn: Connection, job_id: int) -> Row:

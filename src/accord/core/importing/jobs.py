@@ -40,6 +40,7 @@ from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES
 from accord.core.importing.parquet_rows import open_source
 from accord.core.importing.pipeline import check_options, import_file
 from accord.core.importing.report import ImportReport
+from accord.core.paging import Page
 from accord.core.people.access import can_manage
 from accord.core.people.users import User
 from accord.core.projects.project import Project, get_project_by_id, project_for_member
@@ -115,9 +116,9 @@ def import_job(conn: Connection, user: User, project_name: str, job_id: int,
 
 
 def import_jobs(conn: Connection, user: User, project_name: str, now: datetime, *,
-                before: int | None = None, limit: int = 20) -> list[Job]:
+                after: str | None = None, limit: int = 20) -> Page[Job]:
     project = importable_project(conn, user, project_name)
-    return list_jobs(conn, project.id, project.name, "import", now, before=before,
+    return list_jobs(conn, project.id, project.name, "import", now, after=after,
                      limit=limit)
 
 

@@ -1,4 +1,5 @@
-"""The wire format of project and people administration (shared with the Python SDK).
+"""The request bodies of project and people administration; the answers are in
+``accord.wire.admin`` (shared with the Python SDK) and named here too.
 
 Bodies carry the bounds that ``core.admin`` enforces, so OpenAPI states them and a value out
 of bounds answers 422 naming the field before anything runs. Lists answer one shape: a page
@@ -7,10 +8,9 @@ of ``items`` and ``next``, the cursor to pass as ``?after=`` for the following p
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from accord.core.admin.invites import MAX_VALID
 from accord.core.admin.settings import (
@@ -23,8 +23,20 @@ from accord.core.admin.settings import (
 from accord.core.tasks.judgments import MAX_DIMENSIONS, MAX_HARM_CATEGORIES
 from accord.web.api.schemas import Strict
 from accord.web.values import STORABLE, Document
+from accord.wire.admin import (  # the answers live in accord.wire; named here as before
+    AccountOut,
+    DeactivationOut,
+    DimensionOut,
+    InviteOut,
+    MemberOut,
+    MembersPage,
+    ProjectSettingsOut,
+    TokenOut,
+    UserCreatedOut,
+    UsersPage,
+)
+from accord.wire.paging import Paged
 
-T = TypeVar("T")
 Role = Literal["annotator", "reviewer", "safety_specialist", "manager"]
 RankingMode = Literal["pairwise", "kway"]
 UserKind = Literal["human", "ai", "imported"]
@@ -42,13 +54,6 @@ Short = Annotated[str, StringConstraints(max_length=120), STORABLE]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=1024), STORABLE]
 
 
-class Paged(BaseModel, Generic[T]):
-    """One page of a list; ``next`` is null on the last page."""
-
-    items: list[T]
-    next: str | None = Field(description="pass as `?after=` to read the next page")
-
-
 # ── projects ──────────────────────────────────────────────────────────────────────────────
 
 class DimensionIn(Strict):
@@ -57,13 +62,6 @@ class DimensionIn(Strict):
     max: int = Field(ge=-MAX_SCALE, le=MAX_SCALE)
     description: Annotated[str, StringConstraints(max_length=MAX_DIMENSION_DESCRIPTION),
                            STORABLE] = ""
-
-
-class DimensionOut(BaseModel):
-    name: str
-    min: int
-    max: int
-    description: str
 
 
 SETTINGS_EXAMPLE = {
@@ -113,26 +111,6 @@ class ProjectCreateIn(ProjectSettingsIn):
     name: ProjectName
 
 
-class ProjectSettingsOut(BaseModel):
-    """A project with every setting, as its managers see it."""
-
-    name: str
-    description: str
-    overlap: int
-    lease_seconds: int
-    ranking_mode: str
-    allow_ties: bool
-    require_rationale: bool
-    dimensions: list[DimensionOut]
-    agreement_threshold: float
-    gold_rate: float
-    budget: float | None
-    harm_categories: list[str] = Field(description="the project's own, else Accord's list")
-    rules: dict = Field(description="the work rules in force")
-    archived: bool
-    archived_at: datetime | None
-
-
 # ── members ───────────────────────────────────────────────────────────────────────────────
 
 class MemberRolesIn(Strict):
@@ -141,16 +119,6 @@ class MemberRolesIn(Strict):
 
     roles: list[Role] = Field(max_length=4, description="the member's roles from now on, "
                               "each once, at least one (DELETE removes a member)")
-
-
-class MemberOut(BaseModel):
-    name: str
-    kind: str
-    active: bool
-    roles: list[str]
-
-
-MembersPage = Paged[MemberOut]
 
 
 # ── people ────────────────────────────────────────────────────────────────────────────────
@@ -173,24 +141,6 @@ class UserCreateIn(Strict):
                               description="roles in `project` (annotator when empty)")
 
 
-class AccountOut(BaseModel):
-    name: str
-    kind: str
-    is_admin: bool
-    active: bool
-    expertise: list[str]
-    created_at: datetime
-    deactivated_at: datetime | None
-
-
-UsersPage = Paged[AccountOut]
-
-
-class UserCreatedOut(BaseModel):
-    user: AccountOut
-    token: str = Field(description="the API token, shown this once; only its hash is kept")
-
-
 class ExpertiseIn(Strict):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
         "examples": [{"expertise": ["coding", "stem.math"]}]})
@@ -204,19 +154,6 @@ class TokenIn(Strict):
 
     label: Short = ""
     revoke_others: bool = Field(False, description="revoke every other token of the user")
-
-
-class TokenOut(BaseModel):
-    user: AccountOut
-    token: str = Field(description="the new API token, shown this once")
-    revoked: int = Field(description="how many other tokens were revoked")
-
-
-class DeactivationOut(BaseModel):
-    user: AccountOut
-    leases_released: int
-    tokens_revoked: int
-    sessions_ended: int
 
 
 class InviteIn(Strict):
@@ -235,9 +172,6 @@ class InviteIn(Strict):
         description="how long the link works; ACCORD_INVITE_HOURS when left out")
 
 
-class InviteOut(BaseModel):
-    url: str = Field(description="the one-time link, shown this once")
-    name: str | None
-    project: str | None
-    roles: list[str]
-    expires_at: datetime
+__all__ = ["AccountOut", "DeactivationOut", "DimensionOut", "InviteOut", "MemberOut",
+           "MembersPage", "Paged", "ProjectSettingsOut", "TokenOut", "UserCreatedOut",
+           "UsersPage"]

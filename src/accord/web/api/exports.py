@@ -17,12 +17,18 @@ from fastapi.responses import FileResponse, StreamingResponse
 
 from accord.core.errors import ErrorKind
 from accord.core.exporting import jobs as export_jobs
-from accord.core.importing.job_records import MAX_PAGE
+from accord.core.importing.job_records import DEFAULT_PAGE
 from accord.exports.requested import ExportRequest
 from accord.exports.streamed import MEDIA_TYPES, export_chunks
-from accord.web.api.data_schemas import ExportJobIn, ExportJobOut, export_job_out
+from accord.web.api.data_schemas import (
+    ExportJobIn,
+    ExportJobOut,
+    ExportJobsPage,
+    export_job_out,
+)
 from accord.web.api.documented import caller_errors
-from accord.web.api.imports import IdempotencyKey
+from accord.web.api.imports import IdempotencyKey, JobLimit
+from accord.web.api.paging import After
 from accord.web.deps import Caller
 from accord.web.sources import Now
 from accord.web.streaming import relay
@@ -58,15 +64,14 @@ async def create_export(project: str, body: ExportJobIn, request: Request, me: C
 
 
 @router.get("/projects/{project}/exports/jobs", summary="List export jobs",
-            response_model=list[ExportJobOut], responses=ROLE_ERRORS)
-async def list_exports(
-    project: str, request: Request, me: Caller, at: Now,
-    before: Annotated[Int64 | None, Query(description="Jobs older than this job id.")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-) -> list[ExportJobOut]:
-    """The project's export jobs, newest first."""
-    found = await me.run(export_jobs.export_jobs, project, at, before=before, limit=limit)
-    return [export_job_out(job, _files_url(request, job.project, job.id)) for job in found]
+            response_model=ExportJobsPage, responses=ROLE_ERRORS)
+async def list_exports(project: str, request: Request, me: Caller, at: Now,
+                       limit: JobLimit = DEFAULT_PAGE, after: After = None) -> ExportJobsPage:
+    """The project's export jobs, newest first, a page at a time (`next` → `?after=`)."""
+    page = await me.run(export_jobs.export_jobs, project, at, after=after, limit=limit)
+    return ExportJobsPage(
+        items=[export_job_out(job, _files_url(request, job.project, job.id))
+               for job in page.items], next=page.next)
 
 
 @router.get("/projects/{project}/exports/jobs/{job_id}", summary="Read an export job",

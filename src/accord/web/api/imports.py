@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse
 from accord.core.errors import ErrorKind
 from accord.core.importing import DEFAULT_MAX_LINE_BYTES, FORMATS
 from accord.core.importing import jobs as import_jobs
-from accord.core.importing.job_records import MAX_PAGE
-from accord.web.api.data_schemas import ImportJobOut, import_job_out
+from accord.core.importing.job_records import DEFAULT_PAGE, MAX_PAGE
+from accord.web.api.data_schemas import ImportJobOut, ImportJobsPage, import_job_out
 from accord.web.api.documented import ErrorOut, caller_errors
+from accord.web.api.paging import After
 from accord.web.deps import Caller
 from accord.web.sources import Now
 from accord.web.uploads import receive_upload
@@ -103,17 +104,16 @@ async def upload_import(
     return import_job_out(job)
 
 
+JobLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="jobs per page")]
+
+
 @router.get("/projects/{project}/imports", summary="List import jobs",
-            response_model=list[ImportJobOut], responses=ROLE_ERRORS)
-async def list_imports(
-    project: str, me: Caller, at: Now,
-    before: Annotated[Int64 | None, Query(description="Jobs older than this job id (the "
-                                          "last id of the previous page).")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-) -> list[ImportJobOut]:
-    """The project's import jobs, newest first."""
-    found = await me.run(import_jobs.import_jobs, project, at, before=before, limit=limit)
-    return [import_job_out(job) for job in found]
+            response_model=ImportJobsPage, responses=ROLE_ERRORS)
+async def list_imports(project: str, me: Caller, at: Now, limit: JobLimit = DEFAULT_PAGE,
+                       after: After = None) -> ImportJobsPage:
+    """The project's import jobs, newest first, a page at a time (`next` → `?after=`)."""
+    page = await me.run(import_jobs.import_jobs, project, at, after=after, limit=limit)
+    return ImportJobsPage(items=[import_job_out(job) for job in page.items], next=page.next)
 
 
 @router.get("/projects/{project}/imports/{job_id}", summary="Read an import job",

@@ -4,25 +4,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from accord.core.admin import members as admin_members
-from accord.core.admin.paging import DEFAULT_LIMIT, MAX_CURSOR, MAX_LIMIT
+from accord.core.admin.paging import DEFAULT_LIMIT
 from accord.core.errors import ErrorKind
 from accord.web.api.admin_schemas import MemberOut, MemberRolesIn, MembersPage
 from accord.web.api.documented import caller_errors
+from accord.web.api.paging import After, Limit
 from accord.web.deps import Caller
 from accord.web.sources import Now
-from accord.web.values import STORABLE
 
 router = APIRouter(tags=["members"])
 READ = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
 WRITE = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
-After = Annotated[str | None, Query(max_length=MAX_CURSOR,
-                                    description="the `next` of the previous page"), STORABLE]
 
 
 @router.get("/projects/{project}/members", summary="List a project's members",

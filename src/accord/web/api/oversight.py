@@ -14,30 +14,39 @@ from accord.core.guidelines import drafts as guideline_drafts
 from accord.core.review import audit, digest
 from accord.web.api.documented import caller_errors
 from accord.web.api.guidelines import GuidelineOut, version_out
+from accord.web.api.paging import After
 from accord.web.api.schemas import Strict
 from accord.web.deps import Caller
 from accord.web.sources import Now
 from accord.web.values import Int64, Text
-from accord.wire.oversight import AuditEventOut, CategoryOut, DigestEntryOut, DigestOut, JudgmentOut
+from accord.wire.oversight import (
+    AuditEventOut,
+    AuditPage,
+    CategoryOut,
+    DigestEntryOut,
+    DigestOut,
+    JudgmentOut,
+)
 
 router = APIRouter(tags=["oversight"])
 OVERSIGHT = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
 
 
 @router.get("/projects/{project}/audit", summary="The audit trail",
-            response_model=list[AuditEventOut], responses=OVERSIGHT)
+            response_model=AuditPage, responses=OVERSIGHT)
 async def audit_trail(
     project: str, me: Caller,
     action: Text | None = Query(None, description="one action, or a prefix ending in '.'"),
-    limit: int = Query(200, ge=1, le=audit.MAX_EVENTS),
-    before: Int64 | None = Query(None, description="the id of the last event of the previous "
-                                 "page: the next page starts after it"),
-) -> list[AuditEventOut]:
+    limit: int = Query(audit.DEFAULT_EVENTS, ge=1, le=audit.MAX_EVENTS,
+                       description="events per page"),
+    after: After = None,
+) -> AuditPage:
     """Decisions that changed a task's consensus or the rules, newest first, ``limit`` at a
-    time: pass the last event's id as ``before`` for the next page (a page shorter than
-    ``limit`` is the last)."""
-    events = await me.run(audit.events, project, action=action, limit=limit, before=before)
-    return [AuditEventOut(**event.__dict__) for event in events]
+    time: pass the page's ``next`` as ``after`` for the next page (``next`` is null on the
+    last)."""
+    page = await me.run(audit.events, project, action=action, limit=limit, after=after)
+    return AuditPage(items=[AuditEventOut(**event.__dict__) for event in page.items],
+                     next=page.next)
 
 
 @router.get("/projects/{project}/digest", summary="The disagreement digest",

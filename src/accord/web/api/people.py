@@ -28,7 +28,7 @@ from accord.web.api.admin_schemas import (
     UsersPage,
 )
 from accord.web.api.documented import caller_errors
-from accord.web.api.members import After, Limit
+from accord.web.api.paging import After, Limit
 from accord.web.deps import Caller
 from accord.web.sources import Now
 

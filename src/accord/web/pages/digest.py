@@ -93,7 +93,7 @@ async def digest_add(
 async def audit_page(request: Request, project: str, viewer: Viewer,
                      action: str = "") -> Response:
     def load(conn, user):
-        return user, audit.events(conn, user, project, action=action or None)
+        return user, audit.events(conn, user, project, action=action or None).items
 
     user, events = await viewer.run(load)
     return await render(request, "audit.html", user, project_name=project, events=events,

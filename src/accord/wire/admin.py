@@ -1,0 +1,87 @@
+"""Project and people administration as it travels: a project's settings, members,
+accounts, new tokens and invites.
+
+Answers only: request bodies carry bounds that ``core.admin`` defines and stay in
+``web/api/admin_schemas.py``; the SDK sends plain dicts the server checks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from accord.wire.paging import Paged
+from accord.wire.projects import DimensionOut
+
+__all__ = ["AccountOut", "DeactivationOut", "DimensionOut", "InviteOut", "MemberOut",
+           "MembersPage", "ProjectSettingsOut", "TokenOut", "UserCreatedOut", "UsersPage"]
+
+
+class ProjectSettingsOut(BaseModel):
+    """A project with every setting, as its managers see it."""
+
+    name: str
+    description: str
+    overlap: int
+    lease_seconds: int
+    ranking_mode: str
+    allow_ties: bool
+    require_rationale: bool
+    dimensions: list[DimensionOut]
+    agreement_threshold: float
+    gold_rate: float
+    budget: float | None
+    harm_categories: list[str] = Field(description="the project's own, else Accord's list")
+    rules: dict = Field(description="the work rules in force")
+    archived: bool
+    archived_at: datetime | None
+
+
+class MemberOut(BaseModel):
+    name: str
+    kind: str
+    active: bool
+    roles: list[str]
+
+
+MembersPage = Paged[MemberOut]
+
+
+class AccountOut(BaseModel):
+    name: str
+    kind: str
+    is_admin: bool
+    active: bool
+    expertise: list[str]
+    created_at: datetime
+    deactivated_at: datetime | None
+
+
+UsersPage = Paged[AccountOut]
+
+
+class UserCreatedOut(BaseModel):
+    user: AccountOut
+    token: str = Field(description="the API token, shown this once; only its hash is kept")
+
+
+class TokenOut(BaseModel):
+    user: AccountOut
+    token: str = Field(description="the new API token, shown this once")
+    revoked: int = Field(description="how many other tokens were revoked")
+
+
+class DeactivationOut(BaseModel):
+    user: AccountOut
+    leases_released: int
+    tokens_revoked: int
+    sessions_ended: int
+
+
+class InviteOut(BaseModel):
+    url: str = Field(description="the one-time link, shown this once")
+    name: str | None
+    project: str | None
+    roles: list[str]
+    expires_at: datetime
