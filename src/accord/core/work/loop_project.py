@@ -26,7 +26,7 @@ _COLUMNS = (
     "p.id, p.name, p.overlap, p.lease_seconds, p.ranking_mode, p.allow_ties, "
     "p.require_rationale, p.dimensions, p.agreement_threshold, p.gold_rate, p.budget, "
     f"p.settings, p.description, {_NEWEST_PUBLISHED.format(column='id')}, "
-    f"{_NEWEST_PUBLISHED.format(column='version')}"
+    f"{_NEWEST_PUBLISHED.format(column='version')}, p.archived_at"
 )
 _BY_ID = Statement(f"SELECT {_COLUMNS} FROM projects p WHERE p.id = :id")
 _FOR_MEMBER = Statement(
@@ -38,7 +38,7 @@ _FOR_MEMBER = Statement(
 def _project(row) -> Project:
     (project_id, name, overlap, lease_seconds, ranking_mode, allow_ties, require_rationale,
      dimensions, agreement_threshold, gold_rate, budget, settings, description, guideline_id,
-     guideline_version) = row[:15]
+     guideline_version, archived_at) = row[:16]
     return Project(
         id=project_id,
         name=name,
@@ -55,6 +55,7 @@ def _project(row) -> Project:
         settings=raw.read_json(settings) or {},
         guideline=None if guideline_id is None else (guideline_id, guideline_version),
         description=description,
+        archived_at=raw.read_time(archived_at),
     )
 
 
@@ -76,7 +77,7 @@ def project_for_member(conn: Connection, name: str, user: User) -> tuple[Project
     """
     rows = [] if "\x00" in name else raw.execute(
         conn, _FOR_MEMBER, {"name": name, "user_id": user.id}).fetchall()
-    roles = frozenset(row[15] for row in rows if row[15] is not None)
+    roles = frozenset(row[16] for row in rows if row[16] is not None)
     if not rows or not can_see_project(user, roles):
         raise NotFound(f'project "{name}" does not exist')
     return _project(rows[0]), roles
