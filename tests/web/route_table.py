@@ -100,6 +100,7 @@ OUTCOMES: dict[str, str] = {
     "GET /api/v1/projects/{project}/exports/jobs":                    "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/exports/jobs/{job_id}":           "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/exports/jobs/{job_id}/files/{name}":"401  403  404  200  403  200  200   404",
+    "DELETE /api/v1/projects/{project}/exports/jobs/{job_id}":        "401   403  404  204  403  204  204   404",
     "GET /api/v1/projects/{project}/exports/{format}":                "401   403  404  200  403  200  200   404",
     # pages
     "GET /login":                                                     "200   200  200  200  200  200  200   200",
@@ -228,6 +229,8 @@ REQUESTS: dict[str, RequestSpec] = {
         path_values={"job_id": "export_job_id"}),
     "GET /api/v1/projects/{project}/exports/jobs/{job_id}/files/{name}": RequestSpec(
         path_values={"job_id": "export_job_id"}),
+    "DELETE /api/v1/projects/{project}/exports/jobs/{job_id}": RequestSpec(
+        path_values={"job_id": "doomed_export_job_id"}),
     "POST /invite/{secret}": RequestSpec(form={
         "username": "invitee", "password": "a long enough password",
         "password_again": "a long enough password"}),

@@ -62,7 +62,8 @@ def _export_job(engine: Engine, project: str, folder: Path) -> tuple[int, str]:
     run_export_job(engine, job.id, folder)
     with engine.connect() as conn:
         lead = users.get_user(conn, "lead")
-        done = export_jobs.export_job(conn, lead, project, job.id, utcnow())
+        done = export_jobs.export_job(conn, lead, project, job.id, utcnow(),
+                                      timedelta(days=7))
     assert done.status == "done", done.failure
     return job.id, done.files[0]["name"]
 

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 from accord.core.importing.job_records import Job
 from accord.web.values import Text
 
-JobStatus = Literal["queued", "checking", "importing", "exporting", "done", "failed"]
+JobStatus = Literal["queued", "checking", "importing", "exporting", "done", "failed",
+                    "expired"]
 
 
 class JobProgressOut(BaseModel):
@@ -116,7 +117,7 @@ class ExportReportOut(BaseModel):
 
 class ExportJobOut(BaseModel):
     """An export job: ``queued``, ``exporting``, then ``done`` (its files listed) or
-    ``failed``."""
+    ``failed``; ``expired`` once its files were deleted after the retention period."""
 
     id: int = Field(examples=[4])
     project: str = Field(examples=["prefs"])
