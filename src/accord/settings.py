@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite:///./accord.db"
@@ -38,6 +39,9 @@ class Settings:
     upload_dir: str = ""
     """ACCORD_UPLOAD_DIR: folder for files uploaded to import jobs (each removed when its job
     ends) and the files export jobs write (default ~/.cache/accord/jobs)."""
+    export_retention_days: float = 7.0
+    """ACCORD_EXPORT_RETENTION_DAYS: how long an export job's files are kept after it
+    finished; then the server deletes them and the job reads ``expired``."""
     upload_max_bytes: int = 10 * 1024**3
     """ACCORD_UPLOAD_MAX_BYTES: the largest file an import job takes over HTTP; a larger one
     is refused with 413 as soon as the limit is passed."""
@@ -75,6 +79,16 @@ class Settings:
     reached through a proxy that changes its address (default: derived from the request)."""
 
 
+def export_retention(settings: Settings) -> timedelta:
+    """How long export files are kept; refuses a retention that would delete them at once
+    or never (a typo such as ``-7`` or ``0`` must not silently wipe every export)."""
+    days = settings.export_retention_days
+    if not 0 < days <= 36500:
+        raise SettingError(f"ACCORD_EXPORT_RETENTION_DAYS is {days:g}; give a number of days "
+                         "above 0 (at most 36500)")
+    return timedelta(days=days)
+
+
 def upload_folder(settings: Settings) -> str:
     """``upload_dir``, or its default under the user's cache."""
     return settings.upload_dir or os.path.expanduser("~/.cache/accord/jobs")
@@ -103,10 +117,17 @@ def _parse_int(variable: str, raw: str) -> int:
         raise SettingError(f"{variable} must be a whole number, not {raw!r}") from None
 
 
+def _parse_float(variable: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingError(f"{variable} must be a number, not {raw!r}") from None
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read settings from ``environ`` (the process environment by default)."""
     env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}  # each of its field's type: int and bool fields are converted
+    values: dict[str, Any] = {}  # each of its field's type: int, float, bool are converted
     for field in fields(Settings):
         variable = ENVIRONMENT[field.name]
         raw = env.get(variable)
@@ -116,6 +137,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values[field.name] = _parse_bool(variable, raw)
         elif field.type in (int, "int"):
             values[field.name] = _parse_int(variable, raw)
+        elif field.type in (float, "float"):
+            values[field.name] = _parse_float(variable, raw)
         else:
             values[field.name] = raw
     return Settings(**values)

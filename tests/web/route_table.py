@@ -20,6 +20,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from tests.web.route_world import ACTORS, World, publish_the_draft
+from tests.web.route_world_jobs import (
+    IMPORTED_LINES,
+    archive_the_project,
+    deactivate_a_former_member,
+)
 
 # Columns: anonymous, annotator of prefs, annotator of another project, reviewer, safety
 # specialist, manager, administrator (member of nothing), user of no project.
@@ -65,6 +70,38 @@ OUTCOMES: dict[str, str] = {
     "GET /api/v1/projects/{project}/audit":                           "401   403  404  403  403  200  200   404",
     "GET /api/v1/projects/{project}/digest":                          "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/judges/{judge}/audit":            "401   403  404  200  403  200  200   404",
+    # project administration: administrators create projects; a project's managers (and
+    # administrators) read and change its settings, archive it and manage its members
+    "POST /api/v1/projects":                                          "401   403  403  403  403  403  201   403",
+    "GET /api/v1/projects/{project}/settings":                        "401   403  404  403  403  200  200   404",
+    "PATCH /api/v1/projects/{project}":                               "401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/archive":                        "401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/unarchive":                      "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/members":                         "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/members/{user}":                  "401   403  404  403  403  200  200   404",
+    "PUT /api/v1/projects/{project}/members/{user}":                  "401   403  404  403  403  200  200   404",
+    "DELETE /api/v1/projects/{project}/members/{user}":               "401   403  404  403  403  204  204   404",
+    # people: administrators only, except that a user (here ann, the annotator) reads their
+    # own account and issues themselves a new token
+    "GET /api/v1/users":                                              "401   403  403  403  403  403  200   403",
+    "POST /api/v1/users":                                             "401   403  403  403  403  403  201   403",
+    "GET /api/v1/users/{user}":                                       "401   200  403  403  403  403  200   403",
+    "PUT /api/v1/users/{user}/expertise":                             "401   403  403  403  403  403  200   403",
+    "POST /api/v1/users/{user}/deactivate":                           "401   403  403  403  403  403  200   403",
+    "POST /api/v1/users/{user}/reactivate":                           "401   403  403  403  403  403  200   403",
+    "POST /api/v1/users/{user}/tokens":                               "401   201  403  403  403  403  201   403",
+    "POST /api/v1/invites":                                           "401   403  403  403  403  403  201   403",
+    # imports: a project's managers and administrators
+    "POST /api/v1/projects/{project}/imports":                        "401   403  404  403  403  202  202   404",
+    "GET /api/v1/projects/{project}/imports":                         "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/imports/{job_id}":                "401   403  404  403  403  200  200   404",
+    # exports: reviewers, managers and administrators (as the report)
+    "POST /api/v1/projects/{project}/exports":                        "401   403  404  202  403  202  202   404",
+    "GET /api/v1/projects/{project}/exports/jobs":                    "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/exports/jobs/{job_id}":           "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/exports/jobs/{job_id}/files/{name}":"401  403  404  200  403  200  200   404",
+    "DELETE /api/v1/projects/{project}/exports/jobs/{job_id}":        "401   403  404  204  403  204  204   404",
+    "GET /api/v1/projects/{project}/exports/{format}":                "401   403  404  200  403  200  200   404",
     # pages
     "GET /login":                                                     "200   200  200  200  200  200  200   200",
     "POST /login":                                                    "303   303  303  303  303  303  303   303",
@@ -77,7 +114,7 @@ OUTCOMES: dict[str, str] = {
     "POST /projects/{project}/review/{task_id:path}":                 "login 403  404  303  403  303  303   404",
     "GET /projects/{project}/escalations":                            "login 404  404  404  200  200  200   404",
     "POST /projects/{project}/escalations/{escalation_id}":           "login 404  404  404  303  303  303   404",
-    "GET /projects/{project}/dashboard":                              "login 403  404  403  403  200  200   404",
+    "GET /projects/{project}/dashboard":                              "login 403  404  200  403  200  200   404",
     "GET /projects/{project}/guidelines":                             "login 403  404  403  403  200  200   404",
     "POST /projects/{project}/guidelines/new":                        "login 403  404  403  403  303  303   404",
     "GET /projects/{project}/guidelines/{version:int}/edit":          "login 403  404  403  403  200  200   404",
@@ -87,22 +124,35 @@ OUTCOMES: dict[str, str] = {
     "GET /projects/{project}/digest":                                 "login 403  404  200  403  200  200   404",
     "POST /projects/{project}/digest/add":                            "login 403  404  403  403  303  303   404",
     "GET /projects/{project}/audit":                                  "login 403  404  403  403  200  200   404",
+    # invites and single sign-on: open to anyone holding the link; the app under test has
+    # no OpenID Connect provider configured, so its routes say so (404) to everyone
+    # (tests/web/test_sso.py signs in through a real provider)
+    "GET /invite/{secret}":                                           "200   200  200  200  200  200  200   200",
+    "POST /invite/{secret}":                                          "303   303  303  303  303  303  303   303",
+    "GET /auth/oidc/login":                                           "404   404  404  404  404  404  404   404",
+    "GET /auth/oidc/callback":                                        "404   404  404  404  404  404  404   404",
 }
 
 
-CLAIMING_READS = frozenset({"GET /api/v1/projects/{project}/tasks/next"})
-"""GETs that may write: asking for the next task leases it (the contract's claim)."""
+WRITING_READS = frozenset({
+    "GET /api/v1/projects/{project}/tasks/next",
+    "GET /api/v1/projects/{project}/exports/{format}",
+})
+"""GETs that may write: asking for the next task leases it (the contract's claim); a
+streamed export leaves an audit event (who took which judgments)."""
 
 
 @dataclass(frozen=True)
 class RequestSpec:
-    """What a route is sent beyond its path: a JSON body (API), form fields (pages), a
-    query string, path values other than the world's usual ones (``World.path_values``
+    """What a route is sent beyond its path: a JSON body (API), form fields (pages), a raw
+    body with its headers (an uploaded file), a query string, path values other than the world's usual ones (``World.path_values``
     names), the concrete file behind a mount, and a change to the world the route needs
     first (``prepare``, undone after the route's test)."""
 
     json: dict | None = None
     form: dict[str, str] | None = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
     query: str = ""
     path_values: dict[str, str] = field(default_factory=dict)
     path: str | None = None
@@ -152,6 +202,38 @@ REQUESTS: dict[str, RequestSpec] = {
     "GET /projects/{project}/guidelines/changes": RequestSpec(
         query="from=1&to=2", prepare=publish_the_draft),
     "POST /projects/{project}/guidelines/new": RequestSpec(prepare=publish_the_draft),
+    "POST /api/v1/projects": RequestSpec(json={
+        "name": "safety-round-2", "description": "Red-team prompts, second round",
+        "overlap": 2, "ranking_mode": "pairwise"}),
+    "PATCH /api/v1/projects/{project}": RequestSpec(json={
+        "description": "Preference pairs for the reward model", "gold_rate": 0.05}),
+    "POST /api/v1/projects/{project}/unarchive": RequestSpec(prepare=archive_the_project),
+    "PUT /api/v1/projects/{project}/members/{user}": RequestSpec(
+        json={"roles": ["annotator", "reviewer"]}),
+    "POST /api/v1/users": RequestSpec(json={
+        "name": "newcomer", "password": "a long enough password", "expertise": ["coding"],
+        "project": "prefs", "roles": ["annotator"]}),
+    "PUT /api/v1/users/{user}/expertise": RequestSpec(json={"expertise": ["coding", "stem.math"]}),
+    "POST /api/v1/users/{user}/reactivate": RequestSpec(
+        path_values={"user": "former_user"}, prepare=deactivate_a_former_member),
+    "POST /api/v1/users/{user}/tokens": RequestSpec(json={"label": "laptop"}),
+    "POST /api/v1/invites": RequestSpec(json={"project": "prefs", "roles": ["reviewer"]}),
+    "POST /api/v1/projects/{project}/imports": RequestSpec(
+        content=IMPORTED_LINES, query="file_name=round-2.jsonl",
+        headers={"Content-Type": "application/x-ndjson"}),
+    "GET /api/v1/projects/{project}/imports/{job_id}": RequestSpec(
+        path_values={"job_id": "import_job_id"}),
+    "POST /api/v1/projects/{project}/exports": RequestSpec(
+        json={"format": "preference", "file_format": "jsonl"}),
+    "GET /api/v1/projects/{project}/exports/jobs/{job_id}": RequestSpec(
+        path_values={"job_id": "export_job_id"}),
+    "GET /api/v1/projects/{project}/exports/jobs/{job_id}/files/{name}": RequestSpec(
+        path_values={"job_id": "export_job_id"}),
+    "DELETE /api/v1/projects/{project}/exports/jobs/{job_id}": RequestSpec(
+        path_values={"job_id": "doomed_export_job_id"}),
+    "POST /invite/{secret}": RequestSpec(form={
+        "username": "invitee", "password": "a long enough password",
+        "password_again": "a long enough password"}),
 }
 
 

@@ -2,10 +2,11 @@
 kind of actor, and a snapshot of every table to prove that a refused request changed nothing.
 
 The project ``prefs`` holds a split task waiting for adjudication, an escalated (unsafe) task,
-a published guideline with a draft after it, an AI judge, a finished calibration round and an
-active assignment of its annotator; ``other`` is a second project whose annotator is the
-outsider. Built once through ``core`` (the same rules the app runs), then restored from its
-snapshot whenever a request was allowed to change it.
+a published guideline with a draft after it, an AI judge, a finished calibration round, an
+active assignment of its annotator, finished import and export jobs and an open invite;
+``other`` is a second project whose annotator is the outsider. Built once through ``core``
+(the same rules the app runs), then restored from its snapshot whenever a request was
+allowed to change it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select
 
@@ -27,6 +29,7 @@ from accord.db.tables import escalations, metadata
 from accord.db.types import utcnow
 from tests.factories import add_comparison, import_lines, make_project, make_user, publish_guideline
 from tests.review_helpers import annotate, split_task
+from tests.web.route_world_jobs import Jobs, build_jobs
 from tests.web.routing_helpers import item
 
 ANONYMOUS = "anonymous"
@@ -63,6 +66,7 @@ class World:
     escalation_id: int
     draft_version: int
     published_version: int
+    jobs: Jobs
     people: dict[str, Credentials] = field(default_factory=dict)
 
     def path_values(self) -> dict[str, str]:
@@ -72,6 +76,13 @@ class World:
             "task_id": self.split_task, "escalation_id": str(self.escalation_id),
             "version": str(self.draft_version), "judge": JUDGE,
             "calibration_assignment_id": str(self.calibration_assignment_id),
+            "user": "ann", "former_user": "former", "format": "preference",
+            "secret": self.jobs.invite_secret,
+            "job_id": str(self.jobs.import_job_id),
+            "import_job_id": str(self.jobs.import_job_id),
+            "export_job_id": str(self.jobs.export_job_id),
+            "doomed_export_job_id": str(self.jobs.doomed_export_job_id),
+            "name": self.jobs.export_file,
         }
 
 
@@ -124,7 +135,7 @@ def _calibrated_annotator(engine: Engine, prefs) -> tuple[int, int]:
     return gold.assignment_id, active.assignment_id
 
 
-def build_world(engine: Engine) -> World:
+def build_world(engine: Engine, job_folder: Path) -> World:
     prefs = make_project(engine, PROJECT)
     other = make_project(engine, "other")
     import_lines(engine, other, item("o-1"))
@@ -139,8 +150,9 @@ def build_world(engine: Engine) -> World:
         draft = drafts.create_draft(conn, lead, PROJECT, {"text": "A draft in progress."},
                                     utcnow())
         ai_judges.ensure_judge(conn, prefs, JUDGE, {"model": "m"})
+    jobs = build_jobs(engine, PROJECT, job_folder)
     return World(assignment_id, calibration_id, split, escalation_id, draft.version,
-                 published, people)
+                 published, jobs, people)
 
 
 def publish_the_draft(engine: Engine, world: World) -> None:

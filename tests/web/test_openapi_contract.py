@@ -3,6 +3,11 @@ token, every check schemathesis has (no server error, only documented status cod
 types and headers, bodies that match their schemas, invalid data refused, valid data taken…),
 on data that fits the schema and data that does not, on SQLite and on PostgreSQL.
 
+The import upload is covered too: its raw bodies (JSONL, gzip, Parquet) go out as the bytes
+schemathesis generates for a binary body, and the JSONL and gzip ones, when the data should
+be valid, are a real file of two items, so the job the server answers with imports
+something.
+
 Deterministic: schemathesis derandomises Hypothesis, so every run sends the same requests and
 a failure reproduces. Bounded: ``EXAMPLES`` requests per operation and mode keep the whole
 run to a couple of minutes on two cores.
@@ -10,6 +15,7 @@ run to a couple of minutes on two cores.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import subprocess
@@ -28,6 +34,7 @@ from accord.web.app import create_app
 from tests.conftest import _empty_postgres
 from tests.live import _wait_until_ready, free_port
 from tests.web.route_world import MANAGER, build_world
+from tests.web.route_world_jobs import IMPORTED_LINES
 
 EXAMPLES = 15
 """Requests per operation and generation mode (positive, negative)."""
@@ -52,14 +59,15 @@ def server(request, tmp_path_factory) -> Iterator[Server]:
         url = request.getfixturevalue("postgres_database")
         _empty_postgres(url)
     engine = make_engine(url)
-    world = build_world(engine)
+    jobs = tmp_path_factory.mktemp("jobs")
+    world = build_world(engine, jobs)
     engine.dispose()
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "accord.web.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
          "--log-level", "warning"],
-        env={**os.environ, "ACCORD_DATABASE_URL": url})
+        env={**os.environ, "ACCORD_DATABASE_URL": url, "ACCORD_UPLOAD_DIR": str(jobs)})
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(process, base)
@@ -79,6 +87,23 @@ def accord_schema():
 
 
 schema = accord_schema()
+FILE_BODIES = {"application/x-ndjson": IMPORTED_LINES,
+               "application/gzip": gzip.compress(IMPORTED_LINES, mtime=0)}
+"""What a schema-valid upload of these media types sends: a real file of two items."""
+
+schemathesis.serializer.alias(["application/x-ndjson", "application/gzip",
+                               "application/vnd.apache.parquet"], "application/octet-stream")
+
+
+@schema.hook
+def map_case(context, case):
+    """Send a real JSONL file (or its gzip) where a valid upload is generated; schemathesis
+    only knows such a body as arbitrary bytes."""
+    if (case.operation.path.endswith("/imports") and case.media_type in FILE_BODIES
+            and case.meta is not None
+            and case.meta.generation.mode == GenerationMode.POSITIVE):
+        case.body = FILE_BODIES[case.media_type]
+    return case
 
 
 @schema.parametrize()

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp
 from accord import __version__
 from accord.core.people.login_throttle import ThrottleLimits
 from accord.db.engine import make_engine
-from accord.settings import Settings, load_settings, upload_folder
+from accord.settings import Settings, export_retention, load_settings, upload_folder
 from accord.web import docs, errors, openapi_document, pages
 from accord.web.api import (
     calibration,
@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = Database(make_engine(settings.database_url))
         # One password hash per core at most: each holds 16 MiB and a core while it runs.
         app.state.password_checks = anyio.CapacityLimiter(os.cpu_count() or 1)
-        app.state.jobs = JobRunner(app.state.database.engine, app.state.upload_folder)
+        app.state.jobs = JobRunner(app.state.database.engine, app.state.upload_folder,
+                                   app.state.export_retention)
         app.state.jobs.resume()
         # Everything built so far (modules, routes, schemas, tables) lives as long as the
         # process: out of the collector's sight, a full collection no longer walks its 150,000
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limits = login_limits(settings)
     app.state.upload_folder = Path(upload_folder(settings))
     app.state.upload_limit = settings.upload_max_bytes
+    app.state.export_retention = export_retention(settings)
     app.state.invite_hours = settings.invite_hours
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.state.sso = single_sign_on(settings)

@@ -140,7 +140,10 @@ def _whole_float_as_int(value: object) -> object:
     return value
 
 
-Int64 = Annotated[int, Interval(ge=INT64_MIN, le=INT64_MAX), BeforeValidator(_whole_float_as_int)]
+WHOLE = BeforeValidator(_whole_float_as_int)
+"""Put last in ``Annotated[int, Field(ge=…, le=…), WHOLE]`` for an integer with its own
+bounds that takes ``3.0`` as 3 (the bounds must come first to appear in OpenAPI)."""
+Int64 = Annotated[int, Interval(ge=INT64_MIN, le=INT64_MAX), WHOLE]
 """A whole number that fits the database's 64-bit integers (ids, versions, counts)."""
 FiniteFloat = Annotated[float, AllowInfNan(False)]
 """A number JSON can carry back: no NaN, no infinity."""

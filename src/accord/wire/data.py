@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from accord.wire.paging import Paged
 
-JobStatus = Literal["queued", "checking", "importing", "exporting", "done", "failed"]
+JobStatus = Literal["queued", "checking", "importing", "exporting", "done", "failed",
+                    "expired"]
 
 
 class JobProgressOut(BaseModel):
@@ -116,7 +117,7 @@ class ExportReportOut(BaseModel):
 
 class ExportJobOut(BaseModel):
     """An export job: ``queued``, ``exporting``, then ``done`` (its files listed) or
-    ``failed``."""
+    ``failed``; ``expired`` once its files were deleted after the retention period."""
 
     id: int = Field(examples=[4])
     project: str = Field(examples=["prefs"])

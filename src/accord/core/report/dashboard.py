@@ -1,4 +1,9 @@
-"""What a manager's dashboard shows: progress, agreement over time, annotators, alerts, models.
+"""What a project's dashboard shows: progress, agreement over time, annotators, alerts, models.
+
+It is the quality report drawn as charts, so it is open to exactly those who may read the
+report over the API (``GET …/report``): the project's reviewers and managers, and
+administrators. A reviewer deciding split tasks needs the agreement figures as much as the
+lead does, and one rule for both views keeps the page and the API from disagreeing.
 
 The annotator table, the alerts and the model ratings come from the quality report
 (``build_report`` with ``store_consensus=False``: looking at the dashboard must never move a
@@ -102,10 +107,10 @@ def agreement_by_day(conn: Connection, project: Project) -> list[DayAgreement]:
 
 
 def dashboard(conn: Connection, user: User, project_name: str, now: datetime) -> Dashboard:
-    """The manager's view of ``project_name``; managers and administrators only."""
+    """The dashboard of ``project_name``, for whoever may read its quality report."""
     project, roles = project_for_member(conn, project_name, user)
-    if not access.can_manage(user, roles):
-        raise Forbidden(f'the dashboard of "{project.name}" is for its managers')
+    if not access.can_review(user, roles):
+        raise Forbidden(f'the dashboard of "{project.name}" is for its reviewers and managers')
     return Dashboard(
         project=project,
         by_category=progress_by_category(conn, project),

@@ -22,7 +22,7 @@ from accord.core.admin.settings import (
 )
 from accord.core.tasks.judgments import MAX_DIMENSIONS, MAX_HARM_CATEGORIES
 from accord.web.api.schemas import Strict
-from accord.web.values import STORABLE, Document
+from accord.web.values import STORABLE, WHOLE, Document
 from accord.wire.admin import (  # the answers live in accord.wire; named here as before
     AccountOut,
     DeactivationOut,
@@ -58,8 +58,8 @@ Password = Annotated[str, StringConstraints(min_length=8, max_length=1024), STOR
 
 class DimensionIn(Strict):
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-    min: int = Field(ge=-MAX_SCALE, le=MAX_SCALE)
-    max: int = Field(ge=-MAX_SCALE, le=MAX_SCALE)
+    min: Annotated[int, Field(ge=-MAX_SCALE, le=MAX_SCALE), WHOLE]
+    max: Annotated[int, Field(ge=-MAX_SCALE, le=MAX_SCALE), WHOLE]
     description: Annotated[str, StringConstraints(max_length=MAX_DIMENSION_DESCRIPTION),
                            STORABLE] = ""
 
@@ -81,9 +81,9 @@ class ProjectSettingsIn(Strict):
                               json_schema_extra={"examples": [SETTINGS_EXAMPLE]})
 
     description: Description | None = None
-    overlap: int | None = Field(None, ge=1, le=MAX_OVERLAP,
+    overlap: Annotated[int, Field(ge=1, le=MAX_OVERLAP), WHOLE] | None = Field(None,
                                 description="annotations wanted per task")
-    lease_seconds: int | None = Field(None, ge=1, le=MAX_LEASE_SECONDS,
+    lease_seconds: Annotated[int, Field(ge=1, le=MAX_LEASE_SECONDS), WHOLE] | None = Field(None,
                                       description="how long a claim holds")
     ranking_mode: RankingMode | None = None
     allow_ties: bool | None = None

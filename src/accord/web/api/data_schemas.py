@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from accord.core.importing.job_records import Job
-from accord.web.values import Text
+from accord.web.values import Int64, Text
 from accord.wire.data import (  # the answers live in accord.wire; named here as before
     EntryErrorOut,
     ExportFileOut,
@@ -29,7 +29,11 @@ from accord.wire.data import (  # the answers live in accord.wire; named here as
 
 class ExportJobIn(BaseModel):
     """An export to write to files: the query of ``GET …/exports/{format}``, plus
-    ``split``."""
+    ``split`` (not for ``card``, which is one document)."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"format": {"const": "card"}}, "required": ["format"]},
+        "then": {"properties": {"split": {"type": "null"}}}})
 
     format: Literal["preference", "kto", "prompts", "raw", "sft", "card"] = Field(
         examples=["preference"])
@@ -42,7 +46,7 @@ class ExportJobIn(BaseModel):
     source: list[Literal["human", "ai", "ai_judge", "imported", "adjudicated", "mixed"]] = \
         Field(default_factory=list, max_length=6)
     category: list[Text] = Field(default_factory=list, max_length=100)
-    guideline_version: list[int] = Field(default_factory=list, max_length=100)
+    guideline_version: list[Int64] = Field(default_factory=list, max_length=100)
     include_truncated: bool = False
     since: datetime | None = Field(None, description="tasks completed at or after")
     until: datetime | None = Field(None, description="tasks completed before")

@@ -3,16 +3,21 @@
 ``GET …/exports/{format}`` streams the rows ``accord export`` would write, with the same
 filters, as JSONL or Parquet (the data card as Markdown). A large export, or one split
 into train and test files, is a job: ``POST …/exports``, then its files are downloaded.
+A job's files are kept ``ACCORD_EXPORT_RETENTION_DAYS`` after it finished (then the job
+reads ``expired`` and its downloads answer 404 ``export_expired``), or until the job is
+deleted with ``DELETE …/exports/jobs/{job_id}``.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+import anyio
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 
 from accord.core.errors import ErrorKind
@@ -36,6 +41,8 @@ from accord.web.values import Int64, Text
 
 router = APIRouter(tags=["exports"])
 ROLE_ERRORS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
+DELETE_ERRORS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
+                              ErrorKind.INVALID)
 StreamedFormat = Literal["preference", "kto", "prompts", "raw", "sft", "card"]
 FILE_MEDIA = {"jsonl": MEDIA_TYPES["jsonl"], "parquet": MEDIA_TYPES["parquet"],
               "md": MEDIA_TYPES["card"]}
@@ -68,7 +75,8 @@ async def create_export(project: str, body: ExportJobIn, request: Request, me: C
 async def list_exports(project: str, request: Request, me: Caller, at: Now,
                        limit: JobLimit = DEFAULT_PAGE, after: After = None) -> ExportJobsPage:
     """The project's export jobs, newest first, a page at a time (`next` → `?after=`)."""
-    page = await me.run(export_jobs.export_jobs, project, at, after=after, limit=limit)
+    page = await me.run(export_jobs.export_jobs, project, at,
+                      request.app.state.export_retention, after=after, limit=limit)
     return ExportJobsPage(
         items=[export_job_out(job, _files_url(request, job.project, job.id))
                for job in page.items], next=page.next)
@@ -78,9 +86,23 @@ async def list_exports(project: str, request: Request, me: Caller, at: Now,
             response_model=ExportJobOut, responses=ROLE_ERRORS)
 async def read_export(project: str, job_id: Int64, request: Request, me: Caller,
                       at: Now) -> ExportJobOut:
-    """Status, progress and, once done, the files with their rows and where to get them."""
-    job = await me.run(export_jobs.export_job, project, job_id, at)
+    """Status, progress and, once done, the files with their rows and where to get them.
+    `expired`: the files were deleted after the retention period (the job still lists them)."""
+    job = await me.run(export_jobs.export_job, project, job_id, at,
+                       request.app.state.export_retention)
     return export_job_out(job, _files_url(request, job.project, job.id))
+
+
+@router.delete("/projects/{project}/exports/jobs/{job_id}", summary="Delete an export job",
+               status_code=204, response_class=Response, responses=DELETE_ERRORS)
+async def delete_export(project: str, job_id: Int64, me: Caller, at: Now) -> Response:
+    """The job and its files go at once (they would at the end of the retention period).
+    Those who may export the project may delete its jobs; a job still being written
+    answers 409."""
+    folder = await me.run(export_jobs.delete_export_job, project, job_id, at)
+    if folder is not None:
+        await anyio.to_thread.run_sync(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return Response(status_code=204)
 
 
 @router.get("/projects/{project}/exports/jobs/{job_id}/files/{name}",
@@ -89,10 +111,12 @@ async def read_export(project: str, job_id: Int64, request: Request, me: Caller,
                 "description": "The file.",
                 "content": {media: {"schema": {"type": "string", "format": "binary"}}
                             for media in MEDIA_TYPES.values()}}})
-async def download_export_file(project: str, job_id: Int64, name: Text,
+async def download_export_file(project: str, job_id: Int64, name: Text, request: Request,
                                me: Caller, at: Now) -> FileResponse:
-    """One of the files a finished export job lists."""
-    path = await me.run(export_jobs.job_file, project, job_id, name, at)
+    """One of the files a finished export job lists. Past the retention period the files
+    are deleted: 404 with the code `export_expired`."""
+    path = await me.run(export_jobs.job_file, project, job_id, name, at,
+                        request.app.state.export_retention)
     media = FILE_MEDIA.get(path.suffix.lstrip("."), "application/octet-stream")
     return FileResponse(path, media_type=media, filename=path.name)
 

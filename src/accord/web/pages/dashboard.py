@@ -1,4 +1,5 @@
-"""``/projects/{project}/dashboard``: a manager's view of progress, agreement and people.
+"""``/projects/{project}/dashboard``: progress, agreement and people, for a project's
+reviewers and managers (those who may read its report).
 
 The numbers come from ``core.report.dashboard`` (which reads the quality report without storing
 anything); the charts are inline SVG drawn here on the server (``pages.charts``), so the

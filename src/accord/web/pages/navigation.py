@@ -31,7 +31,7 @@ PROJECT_LINKS: list[ProjectLink] = [
                 "Settle split decisions"),
     ProjectLink("Escalations", "/projects/{project}/escalations", access.can_see_escalations,
                 "Items flagged unsafe"),
-    ProjectLink("Dashboard", "/projects/{project}/dashboard", access.can_manage,
+    ProjectLink("Dashboard", "/projects/{project}/dashboard", access.can_review,
                 "Progress, agreement and annotators"),
     ProjectLink("What changed", "/projects/{project}/guidelines/changes",
                 access.can_see_project, "The guideline since you last worked"),
