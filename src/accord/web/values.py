@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import AllowInfNan, BeforeValidator, GetJsonSchemaHandler
+from pydantic import AllowInfNan, BeforeValidator, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 from typing_extensions import TypeAliasType
@@ -131,6 +131,11 @@ STORABLE = _Storable(_refuse_unstorable)
 so the bound's message says "characters"."""
 Text = Annotated[str, STORABLE]
 """Text a request sends: no lone surrogate, no NUL."""
+CATEGORY_PATTERN = r"^[^\x00]*[^\W_][^\x00]*$"
+"""A category filter must hold a letter or digit, from which its key is derived (and no NUL)."""
+CategoryFilter = Annotated[str, StringConstraints(max_length=200, pattern=CATEGORY_PATTERN),
+                           STORABLE]
+"""A category's label or key, as a filter: "Open QA" and "open-qa" select the same prompts."""
 def _whole_float_as_int(value: object) -> object:
     """``3.0`` is the integer 3 in JSON Schema (and in JavaScript, which writes no other
     kind of number), so a client may send it where an integer is due; ``3.5`` stays a

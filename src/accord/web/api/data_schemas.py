@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.core.importing.job_records import Job
-from accord.web.values import Int64, Text
+from accord.web.values import CategoryFilter, Int64
 from accord.wire.data import (  # the answers live in accord.wire; named here as before
     EntryErrorOut,
     ExportFileOut,
@@ -45,7 +45,7 @@ class ExportJobIn(BaseModel):
     min_agreement: float | None = Field(None, ge=0, le=1)
     source: list[Literal["human", "ai", "ai_judge", "imported", "adjudicated", "mixed"]] = \
         Field(default_factory=list, max_length=6)
-    category: list[Text] = Field(default_factory=list, max_length=100)
+    category: list[CategoryFilter] = Field(default_factory=list, max_length=100)
     guideline_version: list[Int64] = Field(default_factory=list, max_length=100)
     include_truncated: bool = False
     since: datetime | None = Field(None, description="tasks completed at or after")

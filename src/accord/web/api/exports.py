@@ -37,7 +37,7 @@ from accord.web.api.paging import After
 from accord.web.deps import Caller
 from accord.web.sources import Now
 from accord.web.streaming import relay
-from accord.web.values import Int64, Text
+from accord.web.values import CategoryFilter, Int64, Text
 
 router = APIRouter(tags=["exports"])
 ROLE_ERRORS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)
@@ -135,7 +135,7 @@ async def stream_export(
     source: Annotated[list[Literal["human", "ai", "ai_judge", "imported", "adjudicated",
                                    "mixed"]] | None, Query(
         max_length=6, description="Keep pairs of this source; repeatable.")] = None,
-    category: Annotated[list[Text] | None, Query(
+    category: Annotated[list[CategoryFilter] | None, Query(
         max_length=100, description="Keep prompts of this category; repeatable.")] = None,
     guideline_version: Annotated[list[Int64] | None, Query(
         max_length=100, description="Keep tasks judged under this version; repeatable.")
