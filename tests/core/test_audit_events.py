@@ -99,9 +99,9 @@ def test_the_trail_is_for_managers_newest_first(engine):
     with engine.begin() as conn:
         adjudication.decide(conn, rev, "prefs", "split-1", [["a"], ["b"]], "A.", utcnow())
     with engine.connect() as conn:
-        assert [e.action for e in audit.events(conn, boss, "prefs")] == \
+        assert [e.action for e in audit.events(conn, boss, "prefs").items] == \
             ["adjudication.decided", "guideline.published"]
-        assert [e.actor for e in audit.events(conn, boss, "prefs", action="adjudication.")] \
+        assert [e.actor for e in audit.events(conn, boss, "prefs", action="adjudication.").items] \
             == ["rev"]
         with pytest.raises(Forbidden):
             audit.events(conn, rev, "prefs")

@@ -129,10 +129,10 @@ CASES = (
     Case("bad_ids_and_tags", lambda: lines(
         orjson.dumps({"id": "", "prompt": "x", "kind": "demonstration"}),
         orjson.dumps({"id": "i" * 256, "prompt": "x", "kind": "demonstration"}),
-        orjson.dumps({"id": "c", "prompt": "x", "kind": "demonstration", "category": "Q&A"}),
+        orjson.dumps({"id": "c", "prompt": "x", "kind": "demonstration", "category": "&&"}),
         orjson.dumps({"id": "d", "prompt": "x", "kind": "demonstration", "domains": ["Legal"]})),
          ((1, "id must not be empty"), (2, "id is 256 characters long; at most 255"),
-          (3, 'category "Q&A" must be one short lower-case word'),
+          (3, 'category "&&" has no letter or digit to match rules on'),
           (4, 'domains[0] "Legal" must be an expertise tag'))),
     Case("truncated_gzip", _truncated_gzip, ((0, "the file cannot be read here"),),
          suffix=".jsonl.gz"),
