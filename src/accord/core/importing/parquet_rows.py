@@ -16,14 +16,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accord.core.errors import InvalidInput
-from accord.core.importing.fields import InvalidItem
-from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES, decode
-from accord.core.importing.sources import MAX_SOURCE_LENGTH, ArraySource, Entry, FileSource
+from accord.core.importing.lines import DEFAULT_MAX_LINE_BYTES
+from accord.core.importing.sources import (
+    MAX_SOURCE_LENGTH,
+    ArraySource,
+    Entry,
+    FileSource,
+    entry_of,
+)
 
 PARQUET_MAGIC = b"PAR1"
 BATCH_ROWS = 1000
@@ -55,21 +59,11 @@ class _RowPass:
                 for row in batch.to_pylist():
                     number += 1
                     self._position = number
-                    yield _entry(number, row)
+                    # a column a row leaves empty is a field the line would not have
+                    yield entry_of(number, {key: value for key, value in row.items()
+                                            if value is not None})
         except (OSError, pa.ArrowException) as error:
             yield Entry(number + 1, None, f"the file cannot be read here: {error}")
-
-
-def _entry(number: int, row: dict) -> Entry:
-    present = {key: value for key, value in row.items() if value is not None}
-    try:
-        data = orjson.dumps(present)
-    except TypeError as error:
-        return Entry(number, None, f"cannot be written as JSON: {error}")
-    try:
-        return Entry(number, decode(data))
-    except InvalidItem as error:
-        return Entry(number, None, str(error))
 
 
 @dataclass(frozen=True)

@@ -125,11 +125,12 @@ class _ItemPass:
     def __iter__(self) -> Iterator[Entry]:
         for number, item in enumerate(self.items, start=1):
             self._position = number
-            yield _as_entry(number, item)
+            yield entry_of(number, item)
 
 
-def _as_entry(number: int, item: object) -> Entry:
-    """Round-trip through JSON, so a dict is checked exactly as the same line in a file is."""
+def entry_of(number: int, item: object) -> Entry:
+    """Round-trip through JSON, so a dict (a Python item, a Parquet row) is checked exactly
+    as the same line in a file is."""
     try:
         data = orjson.dumps(item)
     except TypeError as error:
