@@ -57,6 +57,24 @@ def test_an_upload_whose_answer_is_lost_is_sent_again_with_its_key_and_imports_o
     assert _count(live_demo.engine, data_jobs, data_jobs.c.file_name == "lost.jsonl") == 1
 
 
+def test_the_async_client_sends_a_lost_upload_again_with_its_key_and_imports_once(
+        live_demo, tmp_path):
+    items = _items(tmp_path / "lost-async.jsonl", 3, prefix="la")
+    before = _demo_tasks(live_demo.engine)
+
+    async def run():
+        async with AsyncClient(base, live_demo.tokens["admin"], retry=FAST_RETRIES) as client:
+            return await (await client.imports.upload(PROJECT, items)).wait(timeout=120)
+
+    with dropping_proxy(live_demo.base) as (base, seen):
+        done = asyncio.run(run())
+    assert seen.dropped == 1, "the first answer was lost on the way back"
+    assert len(seen.keys) >= 2 and seen.keys[0] == seen.keys[1]
+    assert done.status == "done" and done.report is not None and done.report.new == 3
+    assert _demo_tasks(live_demo.engine) == before + 3
+    assert _count(live_demo.engine, data_jobs, data_jobs.c.file_name == "lost-async.jsonl") == 1
+
+
 def test_each_upload_call_has_its_own_key_and_rows_upload_as_jsonl(live_demo, tmp_path):
     rows = ({"id": f"row-{n}", "prompt": f"Say {n}.", "chosen": f"{n}, said clearly.",
              "rejected": f"{n}"} for n in range(3))
