@@ -87,16 +87,23 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    """URL of an empty, migrated database; the test runs once on each kind."""
-    if request.param == "sqlite":
-        path = tmp_path / "accord.db"
+def empty_database(request, kind: str, folder: Path) -> str:
+    """URL of an empty, migrated database of ``kind``: a copy of the SQLite template in
+    ``folder``, or this worker's PostgreSQL database emptied. For fixtures of wider scope
+    than ``db_url`` (a module's world built once per kind)."""
+    if kind == "sqlite":
+        path = folder / "accord.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_database")
     _empty_postgres(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """URL of an empty, migrated database; the test runs once on each kind."""
+    return empty_database(request, request.param, tmp_path)
 
 
 @pytest.fixture

@@ -35,9 +35,11 @@ def _wait_until_ready(process: subprocess.Popen, base: str) -> None:
 
 
 @contextmanager
-def running_servers(database_url: str, count: int = 1) -> Iterator[list[str]]:
-    """Start ``count`` server processes sharing ``database_url``; yields their base URLs."""
-    env = {**os.environ, "ACCORD_DATABASE_URL": database_url}
+def running_servers(database_url: str, count: int = 1,
+                    settings: dict[str, str] | None = None) -> Iterator[list[str]]:
+    """Start ``count`` server processes sharing ``database_url`` (and any other ``ACCORD_…``
+    ``settings``); yields their base URLs."""
+    env = {**os.environ, **(settings or {}), "ACCORD_DATABASE_URL": database_url}
     processes, bases = [], []
     try:
         for _ in range(count):

@@ -4,10 +4,7 @@ declared too large, or counted past the limit as a chunked body streams; nothing
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -21,7 +18,7 @@ from accord.web.app import create_app
 from accord.web.body_limit import BodyLimitMiddleware
 from accord.web.security import CONTENT_SECURITY_POLICY
 from tests.factories import add_comparisons, make_project, make_user
-from tests.live import _wait_until_ready, free_port
+from tests.live import running_servers
 from tests.web.conftest import bearer, log_in
 
 LIMIT = 4096
@@ -154,13 +151,8 @@ def test_a_real_server_answers_413_before_an_endless_chunked_body_ends(db_url, e
     server's 413 arrives anyway, so nothing waited for (or buffered) the whole body."""
     project = make_project(engine)
     token = make_user(engine, "ann", project=project, roles=("annotator",)).token
-    port = free_port()
-    env = {**os.environ, "ACCORD_DATABASE_URL": db_url, "ACCORD_MAX_BODY_BYTES": str(LIMIT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "accord.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
-    try:
-        _wait_until_ready(server, f"http://127.0.0.1:{port}")
+    with running_servers(db_url, settings={"ACCORD_MAX_BODY_BYTES": str(LIMIT)}) as (base,):
+        port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
             sock.sendall(
                 b"POST /api/v1/markdown HTTP/1.1\r\nHost: accord.test\r\n"
@@ -172,9 +164,6 @@ def test_a_real_server_answers_413_before_an_endless_chunked_body_ends(db_url, e
             head = _read_head(sock)
         assert head.startswith(b"HTTP/1.1 413"), head
         assert b"content-security-policy" in head.lower()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_an_oversized_login_form_is_refused_before_any_password_is_checked(small_api, engine):

@@ -16,10 +16,6 @@ run to a couple of minutes on two cores.
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,8 +27,8 @@ from schemathesis.checks import CHECKS
 from accord.db.engine import make_engine
 from accord.settings import Settings
 from accord.web.app import create_app
-from tests.conftest import _empty_postgres
-from tests.live import _wait_until_ready, free_port
+from tests.conftest import empty_database
+from tests.live import running_servers
 from tests.web.route_world import MANAGER, build_world
 from tests.web.route_world_jobs import IMPORTED_LINES
 
@@ -51,30 +47,13 @@ class Server:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request, tmp_path_factory) -> Iterator[Server]:
     """A real Accord server on the seeded world, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("contract") / "accord.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-        _empty_postgres(url)
+    url = empty_database(request, request.param, tmp_path_factory.mktemp("contract"))
     engine = make_engine(url)
     jobs = tmp_path_factory.mktemp("jobs")
     world = build_world(engine, jobs)
     engine.dispose()
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "accord.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-         "--log-level", "warning"],
-        env={**os.environ, "ACCORD_DATABASE_URL": url, "ACCORD_UPLOAD_DIR": str(jobs)})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(process, base)
+    with running_servers(url, settings={"ACCORD_UPLOAD_DIR": str(jobs)}) as (base,):
         yield Server(base, world.people[MANAGER].token)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def accord_schema():

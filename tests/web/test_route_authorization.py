@@ -10,7 +10,6 @@ actor asks, so every actor meets the same world. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from accord.db.engine import make_engine
 from accord.settings import Settings
 from accord.web.app import create_app
 from accord.web.sessions import COOKIE
-from tests.conftest import _empty_postgres
+from tests.conftest import empty_database
 from tests.web.route_table import OUTCOMES, REQUESTS, WRITING_READS, RequestSpec, expected
 from tests.web.route_world import (
     ACTORS,
@@ -67,13 +66,7 @@ class Site:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def site(request, tmp_path_factory) -> Iterator[Site]:
     """The world, built once per database kind, behind the real app."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("routes") / "accord.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-        _empty_postgres(url)
+    url = empty_database(request, request.param, tmp_path_factory.mktemp("routes"))
     engine = make_engine(url)
     jobs = tmp_path_factory.mktemp("jobs")
     world = build_world(engine, jobs)
