@@ -62,3 +62,26 @@ def test_people_are_administered_from_the_command_line(accord, engine):
         assert conn.execute(select(invites.c.name)).scalar_one() == "kim"
     taken = accord("user", "invite", "--name", "bob")
     assert taken.exit_code == 1 and 'user "bob" already exists' in taken.output
+
+
+def test_an_existing_user_is_linked_to_a_provider_identity_and_unlinked(accord, engine):
+    issuer = "https://keycloak.example.com/realms/acme"
+    assert accord("user", "add", "ada").exit_code == 0
+    assert accord("user", "add", "bob").exit_code == 0
+    made = accord("user", "link-identity", "ada", "--issuer", issuer, "--subject", "s-1",
+                  "--json")
+    assert made.exit_code == 0, made.output
+    assert orjson.loads(made.stdout) == {"user": "ada", "issuer": issuer, "subject": "s-1",
+                                         "linked": True}
+    taken = accord("user", "link-identity", "bob", "--issuer", issuer, "--subject", "s-1")
+    assert taken.exit_code == 1 and 'already linked to user "ada"' in taken.output
+    bad = accord("user", "link-identity", "bob", "--issuer", "keycloak", "--subject", "s-2")
+    assert bad.exit_code == 1 and "issuer must be" in bad.output
+    assert accord("user", "unlink-identity", "ada", "--issuer", issuer,
+                  "--subject", "s-1").exit_code == 0
+    missing = accord("user", "unlink-identity", "ada", "--issuer", issuer, "--subject", "s-1")
+    assert missing.exit_code == 1 and "no linked identity" in missing.output
+    with engine.connect() as conn:
+        actions = [r.action for r in conn.execute(select(audit_events.c.action)
+                                                  .order_by(audit_events.c.id))]
+    assert actions[-2:] == ["user.identity_linked", "user.identity_unlinked"]

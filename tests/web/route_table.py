@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from accord.core.admin import identities
+from accord.db.types import utcnow
 from tests.web.route_world import ACTORS, World, publish_the_draft
 from tests.web.route_world_jobs import (
     IMPORTED_LINES,
@@ -91,6 +93,9 @@ OUTCOMES: dict[str, str] = {
     "POST /api/v1/users/{user}/reactivate":                           "401   403  403  403  403  403  200   403",
     "POST /api/v1/users/{user}/tokens":                               "401   201  403  403  403  403  201   403",
     "POST /api/v1/invites":                                           "401   403  403  403  403  403  201   403",
+    "GET /api/v1/users/{user}/identities":                            "401   403  403  403  403  403  200   403",
+    "POST /api/v1/users/{user}/identities":                           "401   403  403  403  403  403  201   403",
+    "DELETE /api/v1/users/{user}/identities":                         "401   403  403  403  403  403  204   403",
     # imports: a project's managers and administrators
     "POST /api/v1/projects/{project}/imports":                        "401   403  404  403  403  202  202   404",
     "GET /api/v1/projects/{project}/imports":                         "401   403  404  403  403  200  200   404",
@@ -159,6 +164,16 @@ class RequestSpec:
     prepare: Callable[[Engine, World], None] | None = None
 
 
+PROVIDER_IDENTITY = {"issuer": "https://id.example.org", "subject": "ann-at-the-provider"}
+
+
+def link_an_identity(engine: Engine, world: World) -> None:
+    """For unlinking: ann is linked to an identity at the provider first."""
+    with engine.begin() as conn:
+        identities.link_identity(conn, None, "ann", PROVIDER_IDENTITY["issuer"],
+                                 PROVIDER_IDENTITY["subject"], utcnow())
+
+
 REQUESTS: dict[str, RequestSpec] = {
     "GET /static": RequestSpec(path="/static/css/accord.css"),
     "GET /static/swagger": RequestSpec(path="/static/swagger/swagger-ui.css"),
@@ -218,6 +233,10 @@ REQUESTS: dict[str, RequestSpec] = {
         path_values={"user": "former_user"}, prepare=deactivate_a_former_member),
     "POST /api/v1/users/{user}/tokens": RequestSpec(json={"label": "laptop"}),
     "POST /api/v1/invites": RequestSpec(json={"project": "prefs", "roles": ["reviewer"]}),
+    "POST /api/v1/users/{user}/identities": RequestSpec(json=PROVIDER_IDENTITY),
+    "DELETE /api/v1/users/{user}/identities": RequestSpec(
+        query=f"issuer={PROVIDER_IDENTITY['issuer']}&subject={PROVIDER_IDENTITY['subject']}",
+        prepare=link_an_identity),
     "POST /api/v1/projects/{project}/imports": RequestSpec(
         content=IMPORTED_LINES, query="file_name=round-2.jsonl",
         headers={"Content-Type": "application/x-ndjson"}),

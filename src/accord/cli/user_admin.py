@@ -1,6 +1,6 @@
-"""``accord user list / show / expertise / deactivate / reactivate / invite``: the same
-functions of ``core.admin`` as ``/api/v1/users…`` and ``/api/v1/invites``, run as the
-database's owner."""
+"""``accord user list / show / expertise / deactivate / reactivate / invite /
+link-identity / unlink-identity``: the same functions of ``core.admin`` as
+``/api/v1/users…`` and ``/api/v1/invites``, run as the database's owner."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.core.admin import accounts, deactivation, invites
+from accord.core.admin import accounts, deactivation, identities, invites
 from accord.core.admin.accounts import Account
 from accord.db.types import utcnow
 from accord.settings import load_settings
@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
     app.command("deactivate")(deactivate)
     app.command("reactivate")(reactivate)
     app.command("invite")(invite)
+    app.command("link-identity")(link_identity)
+    app.command("unlink-identity")(unlink_identity)
 
 
 def account_json(account: Account) -> dict:
@@ -136,3 +138,39 @@ def invite(
                     "expires_at": made.invite.expires_at.isoformat()})
     else:
         typer.echo(url)
+
+
+ISSUER_HELP = "the provider's issuer URL, exactly as its ID tokens name it (ACCORD_OIDC_ISSUER)"
+SUBJECT_HELP = "the person's subject (sub) at the provider"
+
+
+@reports_errors
+def link_identity(
+    name: str,
+    issuer: str = typer.Option(..., "--issuer", help=ISSUER_HELP),
+    subject: str = typer.Option(..., "--subject", help=SUBJECT_HELP),
+    json_output: bool = typer.Option(False, "--json"),
+):
+    """Let an existing user sign in through the single sign-on provider as themselves
+    (never done by name or e-mail automatically)."""
+    with transaction() as conn:
+        found, made = identities.link_identity(conn, None, name, issuer, subject, utcnow())
+    if json_output:
+        print_json({"user": found.user, "issuer": found.issuer, "subject": found.subject,
+                    "linked": made})
+    elif made:
+        typer.echo(f'{name} is linked to "{subject}" of {issuer}')
+    else:
+        typer.echo(f'{name} was already linked to "{subject}" of {issuer}; nothing changed')
+
+
+@reports_errors
+def unlink_identity(
+    name: str,
+    issuer: str = typer.Option(..., "--issuer", help=ISSUER_HELP),
+    subject: str = typer.Option(..., "--subject", help=SUBJECT_HELP),
+):
+    """Stop a provider identity signing in as this user."""
+    with transaction() as conn:
+        identities.unlink_identity(conn, None, name, issuer, subject, utcnow())
+    typer.echo(f'{name} is no longer linked to "{subject}" of {issuer}')

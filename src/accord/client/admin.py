@@ -14,6 +14,8 @@ from accord.client.streams import AsyncPages, Pages
 from accord.wire.admin import (
     AccountOut,
     DeactivationOut,
+    IdentityLinkOut,
+    IdentityOut,
     InviteOut,
     MemberOut,
     ProjectSettingsOut,
@@ -151,6 +153,18 @@ class Users:
         """A new API token (shown once); by default every other token is revoked."""
         return self._run(routes.new_token(name, label, revoke_others))
 
+    def identities(self, name: str) -> list[IdentityOut]:
+        """The single sign-on identities that sign in as this user."""
+        return self._run(routes.identities(name))
+
+    def link_identity(self, name: str, issuer: str, subject: str) -> IdentityLinkOut:
+        """Let the provider's ``subject`` sign in as this existing user (409 when it signs
+        in as someone else, or the user is deactivated)."""
+        return self._run(routes.link_identity(name, issuer, subject))
+
+    def unlink_identity(self, name: str, issuer: str, subject: str) -> None:
+        return self._run(routes.unlink_identity(name, issuer, subject))
+
 
 class AsyncUsers:
     def __init__(self, run: AsyncRun) -> None:
@@ -183,6 +197,15 @@ class AsyncUsers:
     async def reset_tokens(self, name: str, *, label: str = "",
                            revoke_others: bool = True) -> TokenOut:
         return await self._run(routes.new_token(name, label, revoke_others))
+
+    async def identities(self, name: str) -> list[IdentityOut]:
+        return await self._run(routes.identities(name))
+
+    async def link_identity(self, name: str, issuer: str, subject: str) -> IdentityLinkOut:
+        return await self._run(routes.link_identity(name, issuer, subject))
+
+    async def unlink_identity(self, name: str, issuer: str, subject: str) -> None:
+        return await self._run(routes.unlink_identity(name, issuer, subject))
 
 
 class Invites:

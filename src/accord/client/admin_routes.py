@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from accord.client.calls import Call, Page, get, nothing, one, paged, present, segment
+from accord.client.calls import Call, Page, get, many, nothing, one, paged, present, segment
 from accord.wire.admin import (
     AccountOut,
     DeactivationOut,
+    IdentityLinkOut,
+    IdentityOut,
     InviteOut,
     MemberOut,
     ProjectSettingsOut,
@@ -110,3 +112,18 @@ def new_token(name: str, label: str, revoke_others: bool) -> Call[TokenOut]:
 
 def invite(fields: dict[str, Any]) -> Call[InviteOut]:
     return Call("POST", "/invites", one(InviteOut), body=present(**fields))
+
+
+def identities(name: str) -> Call[list[IdentityOut]]:
+    return get(f"/users/{segment(name)}/identities", many(IdentityOut))
+
+
+def link_identity(name: str, issuer: str, subject: str) -> Call[IdentityLinkOut]:
+    """Idempotent: linking the same pair to the same user again changes nothing."""
+    return Call("POST", f"/users/{segment(name)}/identities", one(IdentityLinkOut),
+                body={"issuer": issuer, "subject": subject}, idempotent=True)
+
+
+def unlink_identity(name: str, issuer: str, subject: str) -> Call[None]:
+    return Call("DELETE", f"/users/{segment(name)}/identities", nothing,
+                params=[("issuer", issuer), ("subject", subject)])

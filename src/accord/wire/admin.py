@@ -85,3 +85,18 @@ class InviteOut(BaseModel):
     project: str | None
     roles: list[str]
     expires_at: datetime
+
+
+class IdentityOut(BaseModel):
+    user: str = Field(description="the Accord user this identity signs in as")
+    issuer: str = Field(description="the provider's issuer URL, as its ID tokens name it")
+    subject: str = Field(description="the provider's subject (sub) for the person")
+    created_at: datetime
+    last_login_at: datetime | None = Field(
+        description="the last sign-in through this identity; null before the first")
+
+
+class IdentityLinkOut(BaseModel):
+    identity: IdentityOut
+    linked: bool = Field(description="true when this request made the link; false when the "
+                                     "identity was already linked to this user")

@@ -27,6 +27,8 @@ from accord.wire.admin import (  # the answers live in accord.wire; named here a
     AccountOut,
     DeactivationOut,
     DimensionOut,
+    IdentityLinkOut,
+    IdentityOut,
     InviteOut,
     MemberOut,
     MembersPage,
@@ -172,6 +174,24 @@ class InviteIn(Strict):
         description="how long the link works; ACCORD_INVITE_HOURS when left out")
 
 
-__all__ = ["AccountOut", "DeactivationOut", "DimensionOut", "InviteOut", "MemberOut",
+IssuerUrl = Annotated[str, StringConstraints(min_length=8, max_length=255,
+                                             pattern=r"^https?://"), STORABLE]
+"""A provider's issuer, exactly as its ID tokens name it (compared as is)."""
+Subject = Annotated[str, StringConstraints(min_length=1, max_length=255), STORABLE]
+
+
+class IdentityIn(Strict):
+    """A provider identity to link to an existing user, by the pair its ID tokens carry."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"issuer": "https://keycloak.example.com/realms/acme",
+                      "subject": "f3c1e2a0-5b7d-4c1e-9a8b-2d6f0e4c7a19"}]})
+
+    issuer: IssuerUrl
+    subject: Subject
+
+
+__all__ = ["AccountOut", "DeactivationOut", "DimensionOut", "IdentityIn", "IdentityLinkOut",
+           "IdentityOut", "InviteOut", "MemberOut",
            "MembersPage", "Paged", "ProjectSettingsOut", "TokenOut", "UserCreatedOut",
            "UsersPage"]

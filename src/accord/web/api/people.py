@@ -1,16 +1,18 @@
 """People over the API: list and create users, edit expertise, deactivate and reactivate,
-reset API tokens, invite by one-time link. Administrators, except that a user may read
-their own account and reset their own tokens. One call of ``core.admin`` each."""
+reset API tokens, link identities at the single sign-on provider, invite by one-time link.
+Administrators, except that a user may read their own account and reset their own tokens.
+One call of ``core.admin`` each."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import timedelta
+from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request, Response
 
-from accord.core.admin import accounts, deactivation, invites
+from accord.core.admin import accounts, deactivation, identities, invites
 from accord.core.admin.accounts import Account
 from accord.core.admin.paging import DEFAULT_LIMIT
 from accord.core.errors import ErrorKind
@@ -19,8 +21,13 @@ from accord.web.api.admin_schemas import (
     AccountOut,
     DeactivationOut,
     ExpertiseIn,
+    IdentityIn,
+    IdentityLinkOut,
+    IdentityOut,
     InviteIn,
     InviteOut,
+    IssuerUrl,
+    Subject,
     TokenIn,
     TokenOut,
     UserCreatedOut,
@@ -133,3 +140,35 @@ async def create_invite(body: InviteIn, request: Request, me: Caller, at: Now) -
     url = str(request.base_url).rstrip("/") + f"/invite/{made.secret}"
     return InviteOut(url=url, name=made.invite.name, project=made.invite.project,
                      roles=made.invite.roles, expires_at=made.invite.expires_at)
+
+
+@router.get("/users/{user}/identities", summary="List a user's provider identities",
+            response_model=list[IdentityOut], responses=ONE)
+async def list_identities(user: str, me: Caller) -> list[IdentityOut]:
+    """The (issuer, subject) pairs that sign in as this user through single sign-on
+    (administrators)."""
+    found = await me.run(identities.read_identities, user)
+    return [IdentityOut(**asdict(linked)) for linked in found]
+
+
+@router.post("/users/{user}/identities", summary="Link a provider identity to a user",
+             status_code=201, response_model=IdentityLinkOut, responses=CHANGE)
+async def link_identity(user: str, body: IdentityIn, me: Caller, at: Now) -> IdentityLinkOut:
+    """From now on, signing in through the provider as `subject` logs in as this existing
+    user, instead of creating a new one. An identity linked to someone else answers 409
+    naming them; a deactivated user 409. Accord never links by name or e-mail by itself."""
+    found, made = await me.run(identities.link_identity, user, body.issuer, body.subject, at)
+    return IdentityLinkOut(identity=IdentityOut(**asdict(found)), linked=made)
+
+
+@router.delete("/users/{user}/identities", summary="Unlink a provider identity",
+               status_code=204, response_class=Response, responses=ONE)
+async def unlink_identity(
+    user: str, me: Caller, at: Now,
+    issuer: Annotated[IssuerUrl, Query(description="the provider's issuer URL")],
+    subject: Annotated[Subject, Query(description="the provider's subject (sub)")],
+) -> Response:
+    """That identity no longer signs in as this user (a later sign-in through it creates a
+    new user). 404 when it is not linked to them."""
+    await me.run(identities.unlink_identity, user, issuer, subject, at)
+    return Response(status_code=204)
