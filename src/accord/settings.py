@@ -77,6 +77,9 @@ class Settings:
     oidc_redirect_uri: str = ""
     """ACCORD_OIDC_REDIRECT_URI: the callback URL registered at the provider, when Accord is
     reached through a proxy that changes its address (default: derived from the request)."""
+    oidc_provider_logout: bool = True
+    """ACCORD_OIDC_PROVIDER_LOGOUT: false keeps signing out of Accord local; by default it
+    also ends the provider's session when the provider offers ``end_session_endpoint``."""
 
 
 def export_retention(settings: Settings) -> timedelta:

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -110,6 +111,14 @@ def sign_in_as(page: Page, site: Site, provider: Provider, sub: str) -> None:
     expect(page.locator(".user-name")).to_have_text(sub)
 
 
+def sign_out(page: Page, site: Site, provider: Provider) -> None:
+    """Log out of Accord, which ends the session at the provider too, and come back."""
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{provider.issuer}/oauth2/end_session?*")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{site.base}/login")
+
+
 def project_cards(page: Page) -> list[str]:
     return [card.get_attribute("data-project") or ""
             for card in page.locator(".project-card").all()]
@@ -147,8 +156,7 @@ def test_an_annotator_mapped_to_demo_sees_only_demo_and_annotates(site, page, pr
 def test_a_user_with_no_mapped_role_sees_no_project_and_whom_to_ask(site, page, provider):
     make_project(site.engine, "demo")
     sign_in_as(page, site, provider, "root")  # an administrator, to be named
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url(f"{site.base}/login")
+    sign_out(page, site, provider)
     sign_in_as(page, site, provider, "nobody")
     assert project_cards(page) == []
     expect(page.locator(".no-project")).to_contain_text("not a member of any project")
@@ -215,3 +223,26 @@ def test_a_state_this_browser_did_not_begin_shows_a_clear_page(site, page, provi
 def _sessions(site: Site) -> int:
     with site.engine.connect() as conn:
         return len(conn.execute(select(login_sessions.c.id)).all())
+
+
+def test_signing_out_ends_the_providers_session_and_the_next_sign_in_asks_it_again(
+        site, page, provider):
+    """oidc-provider-mock 0.3.4 offers ``end_session_endpoint`` (its page takes the
+    ``id_token_hint`` and sends the browser back) but keeps no session of its own: it asks
+    at every sign-in. So this shows the round trip through the provider's endpoint and that
+    the next sign-in goes to the provider again, not that a remembered session was ended."""
+    sign_in_as(page, site, provider, "grace")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{provider.issuer}/oauth2/end_session?*")
+    expect(page.get_by_role("heading", name="End Session")).to_be_visible()
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["post_logout_redirect_uri"] == [f"{site.base}/login"]
+    assert query["id_token_hint"][0].count(".") == 2  # the ID token, a JWT
+    expect(page.get_by_text("not set")).to_have_count(0)  # the provider saw the hint
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{site.base}/login")
+    assert _sessions(site) == 0
+    go_to_provider(page, site, provider)  # asked again: the provider's page, not Accord's
+    page.get_by_role("button", name="grace", exact=True).click()
+    page.wait_for_url(f"{site.base}/")
+    expect(page.locator(".user-name")).to_have_text("grace")

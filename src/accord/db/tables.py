@@ -101,6 +101,10 @@ login_sessions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+    # The provider's ID token of a single sign-on login, sent back as ``id_token_hint`` when
+    # the person signs out (RP-initiated logout); NULL for password logins. Not a
+    # credential: the provider only reads it to know whose session to end.
+    Column("id_token", Text, nullable=True),
     Index(None, "user_id"),
     Index(None, "expires_at"),
 )

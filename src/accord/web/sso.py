@@ -15,6 +15,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from authlib.integrations.base_client import OAuthError
@@ -58,6 +59,15 @@ class Authorization:
 
 
 @dataclass(frozen=True)
+class ValidatedToken:
+    """An ID token that passed every check: its claims, and the token itself (sent back as
+    ``id_token_hint`` when the person signs out)."""
+
+    claims: dict[str, Any]
+    id_token: str
+
+
+@dataclass(frozen=True)
 class SingleSignOn:
     issuer: str
     client_id: str
@@ -67,6 +77,8 @@ class SingleSignOn:
     button_label: str
     redirect_uri: str
     """Empty: the callback URL is derived from the request that begins the sign-in."""
+    provider_logout: bool = True
+    """Whether signing out of Accord also ends the session at the provider."""
 
     async def _metadata(self) -> dict[str, Any]:
         """The provider's discovery document, whose issuer must be the configured one
@@ -93,9 +105,8 @@ class SingleSignOn:
                              created["code_verifier"])
 
     async def id_token_claims(self, code: str, redirect_uri: str, code_verifier: str,
-                              nonce: str) -> dict[str, Any]:
-        """Exchange ``code`` (with the PKCE verifier) and return the validated ID token's
-        claims."""
+                              nonce: str) -> ValidatedToken:
+        """Exchange ``code`` (with the PKCE verifier) and return the validated ID token."""
         await self._metadata()
         try:
             token = await self.client.fetch_access_token(
@@ -121,7 +132,26 @@ class SingleSignOn:
         except (*TRANSPORT_ERRORS, RuntimeError) as error:
             raise ProviderRefused(f"Accord could not read the provider's keys ({error})."
                                   ) from None
-        return dict(claims)
+        return ValidatedToken(dict(claims), str(token["id_token"]))
+
+    async def end_session_url(self, id_token: str, post_logout_redirect_uri: str) -> str | None:
+        """Where to send a browser signing out, so that the provider ends its session too
+        (OpenID Connect RP-Initiated Logout 1.0, section 2): the provider's
+        ``end_session_endpoint`` with the ID token as ``id_token_hint`` and the page to come
+        back to. None when that is switched off, when the provider offers no such endpoint,
+        or when its configuration cannot be read: the sign-out is then Accord's alone, and
+        never fails for the provider's sake."""
+        if not self.provider_logout:
+            return None
+        try:
+            endpoint = (await self._metadata()).get("end_session_endpoint")
+        except ProviderRefused:
+            return None
+        if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+            return None
+        query = urlencode({"id_token_hint": id_token, "client_id": self.client_id,
+                           "post_logout_redirect_uri": post_logout_redirect_uri})
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def read_role_mapping(value: str) -> RoleMapping:
@@ -182,4 +212,4 @@ def single_sign_on(settings: Settings) -> SingleSignOn | None:
     assert isinstance(client, StarletteOAuth2App)
     return SingleSignOn(issuer, settings.oidc_client_id, client, mapping,
                         settings.oidc_roles_claim, settings.oidc_button_label,
-                        settings.oidc_redirect_uri)
+                        settings.oidc_redirect_uri, settings.oidc_provider_logout)

@@ -43,16 +43,18 @@ def log_in(conn: Connection, name: str, password: str, now: datetime) -> NewSess
     return start_session(conn, authenticate_password(conn, name, password), now)
 
 
-def start_session(conn: Connection, user: User, now: datetime) -> NewSession:
+def start_session(conn: Connection, user: User, now: datetime, *,
+                  id_token: str | None = None) -> NewSession:
     """A new session for ``user``, whose credentials were checked; ended sessions are
-    deleted on the way."""
+    deleted on the way. ``id_token``: the provider's, for a single sign-on login, sent back
+    when the person signs out."""
     conn.execute(delete(login_sessions).where(login_sessions.c.expires_at <= now))
     token = new_session_token()
     expires = now + min(IDLE_TIMEOUT, MAX_LIFETIME)
     conn.execute(
         insert(login_sessions).values(
             user_id=user.id, token_hash=hash_token(token), created_at=now, last_seen_at=now,
-            expires_at=expires,
+            expires_at=expires, id_token=id_token,
         )
     )
     return NewSession(user, token, expires)
@@ -87,6 +89,13 @@ def _expiry(created_at: datetime, now: datetime) -> datetime:
     return min(created_at + MAX_LIFETIME, now + IDLE_TIMEOUT)
 
 
-def log_out(conn: Connection, token: str) -> None:
-    """End the session ``token`` names; ending an unknown or ended session is no error."""
-    conn.execute(delete(login_sessions).where(login_sessions.c.token_hash == hash_token(token)))
+def log_out(conn: Connection, token: str) -> str | None:
+    """End the session ``token`` names; ending an unknown or ended session is no error.
+
+    Returns the provider's ID token the session was started with (single sign-on), so
+    that the sign-out can end the provider's session too; None otherwise.
+    """
+    ended = conn.execute(delete(login_sessions).where(
+        login_sessions.c.token_hash == hash_token(token)).returning(login_sessions.c.id_token)
+    ).first()
+    return None if ended is None else ended.id_token

@@ -37,15 +37,16 @@ class SignedIn:
 
 
 def sign_in(conn: Connection, issuer: str, claims: Mapping[str, Any], mapping: RoleMapping,
-            roles_claim: str, now: datetime) -> SignedIn:
-    """Log in the person a validated ID token (``claims``) names."""
+            roles_claim: str, now: datetime, *, id_token: str | None = None) -> SignedIn:
+    """Log in the person a validated ID token (``claims``) names; ``id_token``, the token
+    itself, is kept with the session for signing out at the provider."""
     subject = claims.get("sub")
     if not isinstance(subject, str):
         raise InvalidInput("the provider's ID token names no subject (sub)")
     names = [v for v in (claims.get(c) for c in NAME_CLAIMS) if isinstance(v, str)]
     linked = user_for_identity(conn, issuer, subject, names, now)
     changes = apply_grants(conn, linked, mapping.grants(claim_values(claims, roles_claim)), now)
-    started = sessions.start_session(conn, changes.user, now)
+    started = sessions.start_session(conn, changes.user, now, id_token=id_token)
     _audit(conn, issuer, subject, linked.created, changes, now)
     return SignedIn(started, linked.created, changes)
 

@@ -11,6 +11,7 @@ logins never stall the event loop that serves every other request.
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit, urlunsplit
 from typing import Annotated
 
 import anyio
@@ -25,6 +26,7 @@ from accord.web.pages.errors import safe_next
 from accord.web.pages.rendering import render
 from accord.web.sessions import clear_session_cookie, session_token, set_session_cookie
 from accord.web.sources import Now
+from accord.web.sso import SingleSignOn
 
 router = APIRouter()
 
@@ -109,9 +111,30 @@ async def login(
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """End the session; after a single sign-on login, end the provider's session too
+    (``web.sso.SingleSignOn.end_session_url``), which sends the browser back to
+    ``/login``."""
     token = session_token(request)
+    id_token = None
     if token is not None:
-        await request.app.state.database.run(sessions.log_out, token)
-    response = RedirectResponse("/login", status_code=303)
+        id_token = await request.app.state.database.run(sessions.log_out, token)
+    sso = request.app.state.sso
+    target = None
+    if sso is not None and id_token:
+        target = await sso.end_session_url(id_token, _login_url(request, sso))
+    # The provider is another origin, and the pages' Content-Security-Policy allows forms
+    # to lead only to Accord (form-action 'self', which browsers apply to the redirect a
+    # form's answer makes): a page that moves on by itself goes there instead.
+    response = (RedirectResponse("/login", status_code=303) if target is None
+                else await render(request, "signing_out.html", target=target))
     clear_session_cookie(response, request)
     return response
+
+
+def _login_url(request: Request, sso: SingleSignOn) -> str:
+    """Where the provider sends the browser after signing out: Accord's login page, at the
+    address registered with the provider when ``ACCORD_OIDC_REDIRECT_URI`` says it."""
+    if sso.redirect_uri:
+        parts = urlsplit(sso.redirect_uri)
+        return urlunsplit((parts.scheme, parts.netloc, "/login", "", ""))
+    return str(request.base_url).rstrip("/") + "/login"

@@ -104,10 +104,11 @@ async def oidc_callback(request: Request, at: Now) -> Response:
         return _refused(request, 400, "The provider sent no sign-in code. Nothing was "
                                       "changed; sign in again.")
     try:
-        claims = await sso.id_token_claims(code, pending.redirect_uri, pending.code_verifier,
-                                           pending.nonce)
+        validated = await sso.id_token_claims(code, pending.redirect_uri,
+                                              pending.code_verifier, pending.nonce)
         signed_in = await request.app.state.database.run(
-            sign_in, sso.issuer, claims, sso.mapping, sso.roles_claim, at)
+            sign_in, sso.issuer, validated.claims, sso.mapping, sso.roles_claim, at,
+            id_token=validated.id_token)
     except ProviderRefused as refusal:
         return _refused(request, 400, f"{refusal} Nothing was changed; sign in again.")
     except AccordError as error:
