@@ -11,8 +11,8 @@ logins never stall the event loop that serves every other request.
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit, urlunsplit
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 from fastapi import APIRouter, Form, Request
