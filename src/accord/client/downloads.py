@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
 from pathlib import Path
@@ -26,7 +27,8 @@ AsyncOpener = Callable[[], AbstractAsyncContextManager[httpx.Response]]
 
 
 def _kind(file_name: str) -> str:
-    for suffix, kind in ((".parquet", "parquet"), (".jsonl", "jsonl"), (".md", "card")):
+    for suffix, kind in ((".parquet", "parquet"), (".jsonl", "jsonl"), (".md", "card"),
+                         (".zip", "hf")):
         if file_name.endswith(suffix):
             return kind
     return "jsonl"
@@ -64,9 +66,31 @@ def _to_pandas(path: Path, kind: str) -> Any:
     return pandas.DataFrame.from_records(list(_jsonl_rows(path)))
 
 
+def _unpacked(archive: Path, folder: Path) -> Path:
+    """Extract the ZIP of a dataset directory into ``folder`` and return the directory it
+    holds. Every entry must stay inside ``folder`` and lie under one top directory: an
+    archive that says otherwise is refused before anything is written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder.resolve()
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+        tops = {name.split("/", 1)[0] for name in names}
+        for name in names:
+            if not (base / name).resolve().is_relative_to(base):
+                raise ValueError(f"{archive.name}: entry {name!r} would land outside {folder}")
+        if len(tops) != 1:
+            raise ValueError(f"{archive.name} is not one dataset directory (it holds "
+                             f"{', '.join(sorted(tops)) or 'nothing'})")
+        opened.extractall(base)
+    return base / tops.pop()
+
+
 def _to_datasets(path: Path, kind: str) -> Any:
     import datasets  # optional: only this method needs it
 
+    if kind == "hf":  # a DatasetDict directory, read into memory before its folder goes
+        return datasets.load_from_disk(str(_unpacked(path, path.parent / "unpacked")),
+                                       keep_in_memory=True)
     cache = str(path.parent / "cache")
     if kind == "parquet":
         return datasets.Dataset.from_parquet(str(path), cache_dir=cache, keep_in_memory=True)
@@ -79,7 +103,8 @@ class Download:
     def __init__(self, open_stream: Opener, file_name: str) -> None:
         self._open, self.file_name = open_stream, file_name
         self.kind = _kind(file_name)
-        """``jsonl``, ``parquet`` or ``card`` (Markdown)."""
+        """``jsonl``, ``parquet``, ``card`` (Markdown) or ``hf`` (a ZIP of a Hugging Face
+        ``DatasetDict`` directory, from an export job with ``file_format="hf"``)."""
 
     def to_path(self, path: str | os.PathLike[str]) -> Path:
         """Write the export to ``path`` (a folder: under the server's file name) and return
@@ -117,10 +142,19 @@ class Download:
 
     def to_datasets(self) -> Any:
         """A Hugging Face ``datasets.Dataset`` of the rows, in memory (``datasets`` must be
-        installed): what TRL's trainers take."""
-        self._need_rows()
+        installed): what TRL's trainers take. For ``hf``, the ``DatasetDict`` (``train``,
+        and ``test`` for a split)."""
+        if self.kind == "card":
+            self._need_rows()
         with self._spooled() as path:
             return _to_datasets(path, self.kind)
+
+    def unpack(self, folder: str | os.PathLike[str]) -> Path:
+        """For ``hf``: download the ZIP, unpack it into ``folder`` and return the dataset
+        directory, which ``datasets.load_from_disk`` opens (memory-mapped, so it stays)."""
+        self._need_archive()
+        with self._spooled() as path:
+            return _unpacked(path, Path(folder))
 
     @contextmanager
     def _spooled(self) -> Iterator[Path]:
@@ -128,9 +162,20 @@ class Download:
             yield self.to_path(Path(folder) / self.file_name)
 
     def _need_rows(self) -> None:
-        if self.kind == "card":
-            raise ValueError(f"{self.file_name} is the data card (Markdown), not rows: "
-                             "use to_path")
+        _need_rows(self.kind, self.file_name)
+
+    def _need_archive(self) -> None:
+        if self.kind != "hf":
+            raise ValueError(f"{self.file_name} is not a dataset directory's ZIP: unpack is "
+                             'for export jobs with file_format="hf"')
+
+
+def _need_rows(kind: str, file_name: str) -> None:
+    if kind == "card":
+        raise ValueError(f"{file_name} is the data card (Markdown), not rows: use to_path")
+    if kind == "hf":
+        raise ValueError(f"{file_name} is a Hugging Face dataset directory, zipped: use "
+                         "to_datasets(), unpack(folder) or to_path(path)")
 
 
 class AsyncDownload:
@@ -171,11 +216,17 @@ class AsyncDownload:
             return _to_pandas(await self.to_path(Path(folder) / self.file_name), self.kind)
 
     async def to_datasets(self) -> Any:
-        self._need_rows()
+        if self.kind == "card":
+            self._need_rows()
         with tempfile.TemporaryDirectory(prefix="accord-export-") as folder:
             return _to_datasets(await self.to_path(Path(folder) / self.file_name), self.kind)
 
+    async def unpack(self, folder: str | os.PathLike[str]) -> Path:
+        if self.kind != "hf":
+            raise ValueError(f"{self.file_name} is not a dataset directory's ZIP: unpack is "
+                             'for export jobs with file_format="hf"')
+        with tempfile.TemporaryDirectory(prefix="accord-export-") as spool:
+            return _unpacked(await self.to_path(Path(spool) / self.file_name), Path(folder))
+
     def _need_rows(self) -> None:
-        if self.kind == "card":
-            raise ValueError(f"{self.file_name} is the data card (Markdown), not rows: "
-                             "use to_path")
+        _need_rows(self.kind, self.file_name)

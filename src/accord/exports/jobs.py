@@ -19,7 +19,8 @@ from accord.core.importing.job_records import finish, job_row, report_progress, 
 from accord.core.projects.project import get_project_by_id
 from accord.core.review import audit
 from accord.db.types import utcnow
-from accord.exports import export
+from accord.exports import ExportReport, export
+from accord.exports.archive import zip_directory
 from accord.exports.requested import ExportRequest
 
 PROGRESS_SECONDS = 1.0
@@ -27,6 +28,37 @@ INTERNAL_FAILURE = ("the export stopped because of a fault of Accord's; the serv
                     "says what went wrong. Ask for it again")
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+
+
+def _files(engine: Engine, project: str, request: ExportRequest, work: Path,
+           progress: Callable[[int], None]) -> tuple[ExportReport, list[dict]]:
+    """The export as one file, or two for a split; each listed with its rows and bytes."""
+    out = work / request.file_name(project)
+    report = export(engine, project, request.format, out,
+                    file_format=None if request.format == "card" else request.file_format,
+                    progress=progress, options=request.export_options(), split=request.split)
+    paths = ([Path(side["path"]) for side in report.splits.values()] if report.splits
+             else [out])
+    rows = ({Path(side["path"]).name: side["rows"] for side in report.splits.values()}
+            if report.splits else {out.name: report.rows})
+    return report, [{"name": path.name, "rows": rows[path.name], "bytes": path.stat().st_size}
+                    for path in paths]
+
+
+def _dataset_archive(engine: Engine, project: str, request: ExportRequest, work: Path,
+                     progress: Callable[[int], None]) -> tuple[ExportReport, list[dict]]:
+    """The export as the ``DatasetDict`` directory ``accord export --file-format hf`` writes
+    (``train``, and ``test`` with a split), zipped into one file; the directory itself is
+    removed once the archive is whole."""
+    folder = work / request.directory_name(project)
+    report = export(engine, project, request.format, folder, file_format="hf",
+                    progress=progress, options=request.export_options(), split=request.split)
+    archive = work / request.file_name(project)
+    try:
+        size = zip_directory(folder, archive)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return report, [{"name": archive.name, "rows": report.rows, "bytes": size}]
 
 
 def run_export_job(engine: Engine, job_id: int, folder: Path, clock: Clock = utcnow) -> None:
@@ -50,17 +82,10 @@ def run_export_job(engine: Engine, job_id: int, folder: Path, clock: Clock = utc
     try:
         request = ExportRequest.from_document(row.options)
         work.mkdir(parents=True, exist_ok=True)
-        out = work / request.file_name(project.name)
-        report = export(engine, project, request.format, out,
-                        file_format=None if request.format == "card" else request.file_format,
-                        progress=progress, options=request.export_options(),
-                        split=request.split)
-        paths = ([Path(side["path"]) for side in report.splits.values()] if report.splits
-                 else [out])
-        rows = ({Path(side["path"]).name: side["rows"] for side in report.splits.values()}
-                if report.splits else {out.name: report.rows})
-        files = [{"name": path.name, "rows": rows[path.name], "bytes": path.stat().st_size}
-                 for path in paths]
+        if request.is_directory:
+            report, files = _dataset_archive(engine, project.name, request, work, progress)
+        else:
+            report, files = _files(engine, project.name, request, work, progress)
         document = {key: value for key, value in report.as_dict().items() if key != "path"}
         document.pop("splits", None)
         outcome = {"status": "done", "files": files, "report": document,

@@ -18,7 +18,10 @@ from accord.exports.writers import FILE_FORMATS
 
 SPLIT_FORMATS = ("preference", "kto", "prompts", "raw", "sft")
 STREAMED_FORMATS = (*SPLIT_FORMATS, "card")
-EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "card": "md"}
+DIRECTORY = "hf"
+"""The file format of a Hugging Face ``DatasetDict`` directory: a job's file only (a ZIP of
+the directory), since a directory cannot be streamed as it is read."""
+EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "card": "md", DIRECTORY: "hf.zip"}
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,12 @@ class ExportRequest:
         if self.format not in STREAMED_FORMATS:
             raise InvalidInput(f'export format "{self.format}" is not one of '
                                f'{", ".join(STREAMED_FORMATS)}')
-        if self.file_format not in FILE_FORMATS:
-            raise InvalidInput(f'file_format must be one of {", ".join(FILE_FORMATS)}, not '
-                               f'"{self.file_format}"')
+        if self.file_format not in (*FILE_FORMATS, DIRECTORY):
+            raise InvalidInput(f'file_format must be one of {", ".join(FILE_FORMATS)} or '
+                               f'{DIRECTORY}, not "{self.file_format}"')
+        if self.file_format == DIRECTORY and self.format == "card":
+            raise InvalidInput("the data card is one Markdown document, not a dataset: "
+                               "file_format hf is for the row formats")
         if self.split is not None:
             if self.format == "card":
                 raise InvalidInput("the data card is one document: it cannot be split")
@@ -62,9 +68,19 @@ class ExportRequest:
         """``card`` for the data card, else the file format."""
         return "card" if self.format == "card" else self.file_format
 
+    @property
+    def is_directory(self) -> bool:
+        """Whether the export is a ``DatasetDict`` directory, served as a ZIP of it."""
+        return self.kind == DIRECTORY
+
     def file_name(self, project: str) -> str:
-        """``prefs.preference.jsonl``; the card: ``prefs.card.md``."""
+        """``prefs.preference.jsonl``; the card: ``prefs.card.md``; a dataset directory:
+        ``prefs.preference.hf.zip``."""
         return f"{project}.{self.format}.{EXTENSIONS[self.kind]}"
+
+    def directory_name(self, project: str) -> str:
+        """The dataset directory inside the ZIP: ``prefs.preference``."""
+        return f"{project}.{self.format}"
 
     def as_document(self) -> dict[str, Any]:
         """The request as JSON, for the job's row and the audit trail."""

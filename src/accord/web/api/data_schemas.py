@@ -33,11 +33,16 @@ class ExportJobIn(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={
         "if": {"properties": {"format": {"const": "card"}}, "required": ["format"]},
-        "then": {"properties": {"split": {"type": "null"}}}})
+        "then": {"properties": {"split": {"type": "null"},
+                                "file_format": {"enum": ["jsonl", "parquet"]}}}})
 
     format: Literal["preference", "kto", "prompts", "raw", "sft", "card"] = Field(
         examples=["preference"])
-    file_format: Literal["jsonl", "parquet"] = "jsonl"
+    file_format: Literal["jsonl", "parquet", "hf"] = Field(
+        "jsonl", description="jsonl, parquet, or hf: the Hugging Face DatasetDict directory "
+        "`accord export --file-format hf` writes, as one ZIP file (`NAME.FORMAT.hf.zip`, one "
+        "folder inside that `datasets.load_from_disk` opens; a split gives its train and "
+        "test splits); not for card")
     pairs: Literal["all", "best-vs-rest"] = "all"
     split: float | None = Field(None, gt=0, lt=1, description="test fraction: two files, "
                                 "split by prompt (near-duplicate prompts kept together)",

@@ -1,8 +1,10 @@
 """Exports over the API: streamed as the response, or written by an export job.
 
 ``GET …/exports/{format}`` streams the rows ``accord export`` would write, with the same
-filters, as JSONL or Parquet (the data card as Markdown). A large export, or one split
-into train and test files, is a job: ``POST …/exports``, then its files are downloaded.
+filters, as JSONL or Parquet (the data card as Markdown). A large export, one split
+into train and test files, or a Hugging Face ``DatasetDict`` directory (``file_format``
+``hf``, served as one ZIP of the directory) is a job: ``POST …/exports``, then its files are
+downloaded.
 A job's files are kept ``ACCORD_EXPORT_RETENTION_DAYS`` after it finished (then the job
 reads ``expired`` and its downloads answer 404 ``export_expired``), or until the job is
 deleted with ``DELETE …/exports/jobs/{job_id}``.
@@ -44,8 +46,9 @@ ROLE_ERRORS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.
 DELETE_ERRORS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
                               ErrorKind.INVALID)
 StreamedFormat = Literal["preference", "kto", "prompts", "raw", "sft", "card"]
+ZIP = "application/zip"
 FILE_MEDIA = {"jsonl": MEDIA_TYPES["jsonl"], "parquet": MEDIA_TYPES["parquet"],
-              "md": MEDIA_TYPES["card"]}
+              "md": MEDIA_TYPES["card"], "zip": ZIP}
 STREAM_ANSWER = {200: {"description": "The export, streamed: JSONL (application/x-ndjson), "
                        "Parquet (application/vnd.apache.parquet) or, for card, Markdown.",
                        "content": {media: {"schema": {"type": "string", "format": "binary"}}
@@ -108,9 +111,10 @@ async def delete_export(project: str, job_id: Int64, me: Caller, at: Now) -> Res
 @router.get("/projects/{project}/exports/jobs/{job_id}/files/{name}",
             summary="Download an export job's file", response_class=FileResponse,
             responses={**ROLE_ERRORS, 200: {
-                "description": "The file.",
+                "description": "The file: JSONL, Parquet, the data card, or (file_format hf) "
+                               "a ZIP of the dataset directory, streamed from disk.",
                 "content": {media: {"schema": {"type": "string", "format": "binary"}}
-                            for media in MEDIA_TYPES.values()}}})
+                            for media in FILE_MEDIA.values()}}})
 async def download_export_file(project: str, job_id: Int64, name: Text, request: Request,
                                me: Caller, at: Now) -> FileResponse:
     """One of the files a finished export job lists. Past the retention period the files
