@@ -132,6 +132,9 @@ OUTCOMES: dict[str, str] = {
     # invites and single sign-on: open to anyone holding the link; the app under test has
     # no OpenID Connect provider configured, so its routes say so (404) to everyone
     # (tests/web/test_sso.py signs in through a real provider)
+    # a person's own account page: anyone signed in, for themselves only
+    "GET /account":                                                   "login 200  200  200  200  200  200   200",
+    "POST /account/token":                                            "login 200  200  200  200  200  200   200",
     "GET /invite/{secret}":                                           "200   200  200  200  200  200  200   200",
     "POST /invite/{secret}":                                          "303   303  303  303  303  303  303   303",
     "GET /auth/oidc/login":                                           "404   404  404  404  404  404  404   404",

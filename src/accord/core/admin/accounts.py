@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from accord.core.admin.authority import Actor, record, require_admin
 from accord.core.admin.members import check_roles
 from accord.core.admin.paging import Page, check_page, page_of
 from accord.core.errors import InvalidInput
 from accord.core.people import users as user_rules
-from accord.core.people.users import NewUser
+from accord.core.people.users import NewUser, User
 from accord.core.projects.project import add_member, get_project
 from accord.db.tables import api_tokens, user_expertise, users
 
@@ -55,8 +55,22 @@ def create_account(
     expertise: list[str] | None = None, pay_rate_per_hour: float | None = None,
     project: str | None = None, roles: list[str] | None = None,
 ) -> NewUser:
-    """A new user with their first API token (shown once), a member of ``project`` with
-    ``roles`` (annotator unless named) when a project is given."""
+    """A new user with their first API token (shown once to whoever created them), a
+    member of ``project`` with ``roles`` (annotator unless named) when a project is given."""
+    user = add_account(conn, actor, name, now, kind=kind, password_hash=password_hash,
+                       is_admin=is_admin, expertise=expertise,
+                       pay_rate_per_hour=pay_rate_per_hour, project=project, roles=roles)
+    return NewUser(user, user_rules.issue_token(conn, user.id, label="created with user"))
+
+
+def add_account(
+    conn: Connection, actor: Actor, name: str, now: datetime, *, kind: str = "human",
+    password_hash: str | None = None, is_admin: bool = False,
+    expertise: list[str] | None = None, pay_rate_per_hour: float | None = None,
+    project: str | None = None, roles: list[str] | None = None,
+) -> User:
+    """``create_account`` without a token: for a person who creates their own on their
+    account page (an invite's), so that no token exists that nobody has seen."""
     require_admin(actor, "adding users")
     if roles and project is None:
         raise InvalidInput("roles need a project to hold them")
@@ -65,15 +79,15 @@ def create_account(
                            f"not {pay_rate_per_hour}")
     wanted = check_roles(roles or ["annotator"]) if project is not None else []
     target = get_project(conn, project) if project is not None else None
-    new = user_rules.create_user(conn, name, kind=kind, password_hash=password_hash,
-                                 is_admin=is_admin, expertise=check_expertise(expertise or []),
-                                 pay_rate_per_hour=pay_rate_per_hour)
+    user = user_rules.add_user(conn, name, kind=kind, password_hash=password_hash,
+                               is_admin=is_admin, expertise=check_expertise(expertise or []),
+                               pay_rate_per_hour=pay_rate_per_hour)
     if target is not None:
         for role in wanted:
-            add_member(conn, target, new.user, role)
+            add_member(conn, target, user, role)
     record(conn, actor, "user.created", name, now, project=target, kind=kind,
            is_admin=is_admin, roles=wanted)
-    return new
+    return user
 
 
 def list_accounts(conn: Connection, actor: Actor, *, limit: int = 100,
@@ -125,3 +139,19 @@ def reset_tokens(conn: Connection, actor: Actor, name: str, now: datetime, *,
     token = user_rules.issue_token(conn, user.id, label=label)
     record(conn, actor, "user.token_issued", name, now, revoked=revoked, label=label)
     return account(conn, name), token, revoked
+
+
+@dataclass(frozen=True)
+class TokenSummary:
+    """What a person's account page says of their API tokens (never the tokens: only
+    their hashes are kept)."""
+
+    active: int
+    newest_at: datetime | None
+
+
+def token_summary(conn: Connection, user_id: int) -> TokenSummary:
+    """How many unrevoked API tokens the user holds, and when the newest was issued."""
+    row = conn.execute(select(func.count(), func.max(api_tokens.c.created_at)).where(
+        api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))).one()
+    return TokenSummary(int(row[0]), row[1])

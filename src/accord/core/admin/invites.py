@@ -114,16 +114,17 @@ def accept_invite(conn: Connection, secret: str, name: str, password_hash: str,
         invites.c.id == invite.id, invites.c.used_at.is_(None)).values(used_at=now)).rowcount
     if not claimed:
         raise Conflict("this invite link has already been used")
-    new = accounts.create_account(
+    # No API token: the person creates their own on their account page, seen by them only.
+    user = accounts.add_account(
         conn, None, chosen, now, password_hash=password_hash, is_admin=invite.is_admin,
         expertise=invite.expertise)
     if invite.project is not None:
         target = get_project(conn, invite.project)
         for role in invite.roles:
-            add_member(conn, target, new.user, role)
+            add_member(conn, target, user, role)
     conn.execute(update(invites).where(invites.c.id == invite.id)
-                 .values(used_by=new.user.id))
-    record(conn, new.user, "invite.accepted", chosen, now,
+                 .values(used_by=user.id))
+    record(conn, user, "invite.accepted", chosen, now,
            project=None if invite.project is None else get_project(conn, invite.project),
            invite=invite.id)
-    return sessions.start_session(conn, new.user, now)
+    return sessions.start_session(conn, user, now)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from accord.core.errors import Forbidden, InvalidInput
-from accord.core.people.users import NAME_PATTERN, User, create_user
+from accord.core.people.users import NAME_PATTERN, User, add_user
 from accord.db.inserts import insert_one
 from accord.db.tables import external_identities, users
 
@@ -92,7 +92,7 @@ def user_for_identity(conn: Connection, issuer: str, subject: str, names: Iterab
 
 def _first_login(conn: Connection, issuer: str, subject: str, names: Iterable[str],
                  now: datetime) -> LinkedUser:
-    user = create_user(conn, unique_name(conn, [*names, subject])).user
+    user = add_user(conn, unique_name(conn, [*names, subject]))  # no token: made on their page
     identity_id = insert_one(conn, insert(external_identities).values(
         user_id=user.id, issuer=issuer, subject=subject, granted_admin=False, created_at=now,
         last_login_at=now,

@@ -62,8 +62,29 @@ def create_user(
     pay_rate_per_hour: float | None = None,
     password_hash: str | None = None,
 ) -> NewUser:
-    """A new user with a first API token. ``password_hash`` stands for ``password`` when the
-    caller hashed it already (the server hashes off its event loop)."""
+    """A new user with a first API token, for whoever creates them to hand over (the CLI
+    and the API show it once). ``password_hash`` stands for ``password`` when the caller
+    hashed it already (the server hashes off its event loop)."""
+    user = add_user(conn, name, kind=kind, password=password, is_admin=is_admin,
+                    expertise=expertise, languages=languages,
+                    pay_rate_per_hour=pay_rate_per_hour, password_hash=password_hash)
+    return NewUser(user, issue_token(conn, user.id, label="created with user"))
+
+
+def add_user(
+    conn: Connection,
+    name: str,
+    *,
+    kind: str = "human",
+    password: str | None = None,
+    is_admin: bool = False,
+    expertise: list[str] | None = None,
+    languages: list[str] | None = None,
+    pay_rate_per_hour: float | None = None,
+    password_hash: str | None = None,
+) -> User:
+    """A new user with no API token: someone who signs in to the pages (an invited person,
+    a single sign-on user) and creates their own token there when they need one."""
     if not NAME_PATTERN.match(name):
         raise InvalidInput(
             f'user name "{name}" must start with a letter or digit and use only letters, '
@@ -91,8 +112,7 @@ def create_user(
         )
     )
     set_expertise(conn, user_id, expertise or [])
-    token = issue_token(conn, user_id, label="created with user")
-    return NewUser(User(user_id, name, kind, is_admin), token)
+    return User(user_id, name, kind, is_admin)
 
 
 def set_expertise(conn: Connection, user_id: int, tags: list[str]) -> None:

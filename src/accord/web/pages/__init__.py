@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from accord.web.pages import (
+    account,
     auth,
     dashboard,
     digest,
@@ -30,3 +31,4 @@ router.include_router(dashboard.router)
 router.include_router(guidelines.router)
 router.include_router(digest.router)
 router.include_router(invites.router)
+router.include_router(account.router)
