@@ -175,7 +175,7 @@ class InviteIn(Strict):
 
 
 IssuerUrl = Annotated[str, StringConstraints(min_length=8, max_length=255,
-                                             pattern=r"^https?://"), STORABLE]
+                                             pattern=r"^https?://[^\x00]*$"), STORABLE]
 """A provider's issuer, exactly as its ID tokens name it (compared as is)."""
 Subject = Annotated[str, StringConstraints(min_length=1, max_length=255), STORABLE]
 
