@@ -28,7 +28,7 @@ class DraftOut(BaseModel):
 
 
 class DemonstrationOut(BaseModel):
-    """How a demonstration is authored (see docs/annotators.md)."""
+    """How a demonstration is authored (see docs/authoring.md)."""
 
     mode: str = Field(description="write (from scratch), post_edit (edit the draft) or "
                                   "multi_turn (the assistant turns of a conversation)")
