@@ -4,10 +4,13 @@ demonstration written, grown and trimmed turn by turn."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from accord.core.tasks import edits
 from accord.core.work.demonstrations import post_edit_details
 from accord.db.tables import annotations, tasks
 from tests.browser.helpers import log_in, tab_to, wait_for_workbench
@@ -131,3 +134,30 @@ def test_a_multi_turn_demonstration_is_written_turn_by_turn(site, page):
              {"role": "assistant", "content": "Yes: waterproof ones."}]
     assert stored.details == {"mode": "multi_turn", "turns": turns}
     assert stored.response_text == "Yes: waterproof ones."
+
+
+def test_the_pages_live_diff_matches_the_servers_on_varied_edits(site, page):
+    """The workbench's diff (draft-diff.js) against ``core.tasks.edits`` on seeded random
+    edits of words, spaces, punctuation and accented letters: the same segments every time,
+    so the page never shows a change the server would store differently."""
+    rng = random.Random(20261207)
+    words = ["the", "cat", "sat", " ", "  ", "\n", ",", ".", "é", "naïve", "2.1", "_x", "!"]
+    pairs = []
+    for _ in range(150):
+        draft = "".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        edited = list(draft)
+        for _ in range(rng.randint(0, 6)):
+            spot = rng.randint(0, len(edited))
+            if rng.random() < 0.5 and spot < len(edited):
+                del edited[spot:spot + rng.randint(1, 6)]
+            else:
+                edited[spot:spot] = rng.choice(words)
+        pairs.append([draft, "".join(edited)])
+    page.goto(f"{site.base}/login")
+    shown = page.evaluate("""async (pairs) => {
+        const diff = await import("/static/js/draft-diff.js");
+        return pairs.map(([a, b]) => [diff.diffSegments(a, b), diff.editDistance(a, b)]);
+    }""", pairs)
+    for (draft, final), (segments, distance) in zip(pairs, shown, strict=True):
+        assert segments == edits.diff(draft, final), (draft, final)
+        assert distance == edits.edit_distance(draft, final), (draft, final)
