@@ -11,7 +11,7 @@ import typer
 from accord.cli.context import print_json, reports_errors, transaction
 from accord.core.admin import members as admin_members
 from accord.core.admin import projects as admin_projects
-from accord.core.admin.settings import harm_categories_of
+from accord.core.admin.settings import demonstration_of, harm_categories_of
 from accord.core.projects.project import Project, parse_dimension
 from accord.db.types import utcnow
 
@@ -27,6 +27,7 @@ def settings_json(project: Project) -> dict:
             "gold_rate": project.gold_rate, "budget": project.budget,
             "harm_categories": harm_categories_of(project),
             "rules": admin_projects.rules_in_force(project),
+            "demonstration": demonstration_of(project),
             "archived": project.archived_at is not None}
 
 

@@ -98,6 +98,11 @@ def set_settings(
     budget: float | None = typer.Option(None, "--budget"),
     description: str | None = typer.Option(None, "--description"),
     harm_category: list[str] = typer.Option([], "--harm-category", help=HARM_HELP),
+    demonstration: str | None = typer.Option(
+        None, "--demonstration", help="how demonstrations are authored: write, post_edit or "
+        "multi_turn (replaces the mode and the draft rule)"),
+    draft: str | None = typer.Option(
+        None, "--draft", help="with --demonstration post_edit: the draft, first or model:NAME"),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
     """Change a project's settings (only those given), as PATCH /api/v1/projects/{project}.
@@ -114,6 +119,7 @@ def set_settings(
         "rules": None if rules is None else _parse_rules(rules),
         "dimensions": dimensions_of(dimension) or None,
         "harm_categories": list(harm_category) or None,
+        "demonstration": _demonstration(demonstration, draft),
     }
     changes = {k: v for k, v in options.items() if v is not None}
     with transaction() as conn:
@@ -166,3 +172,12 @@ def list_projects(
 
 
 register(app)
+
+
+def _demonstration(mode: str | None, draft: str | None) -> dict | None:
+    """``--demonstration`` and ``--draft`` as the ``demonstration`` setting."""
+    if mode is None and draft is None:
+        return None
+    if mode is None:
+        raise InvalidInput("--draft goes with --demonstration post_edit")
+    return {"mode": mode} if draft is None else {"mode": mode, "draft": draft}

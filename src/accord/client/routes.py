@@ -57,8 +57,9 @@ class GuidelineFields(TypedDict, total=False):
 class Judgment(TypedDict, total=False):
     """What ``submit`` sends, by task kind (``docs/sdk.md``): a comparison ``ranking`` (tie
     groups of response ids, best first), ``strength`` and ``ratings``; a demonstration
-    ``response``; red team ``attack``, ``model_response``, ``harm_categories``, ``severity``
-    and ``refusal_appropriate``; any kind ``rationale``, ``flags`` and ``active_ms``."""
+    ``response`` (multi-turn: ``turns``, ``{"role", "content"}`` each); red team
+    ``attack``, ``model_response``, ``harm_categories``, ``severity`` and
+    ``refusal_appropriate``; any kind ``rationale``, ``flags`` and ``active_ms``."""
 
     ranking: list[list[str]]
     strength: int
@@ -67,6 +68,7 @@ class Judgment(TypedDict, total=False):
     flags: list[str]
     active_ms: int
     response: str
+    turns: list[dict[str, str]]
     attack: str
     model_response: str
     harm_categories: list[str]

@@ -8,6 +8,7 @@ from html import escape
 from accord.charts import Estimate, bar_chart, interval_chart
 from accord.wire.report import QualityReport
 from accord.wire.report.annotators import AnnotatorRow
+from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.consensus import ModelRating, WinRate
 from accord.wire.report.monitors import MonitorAlert
 
@@ -76,6 +77,20 @@ def _alerts(alerts: list[MonitorAlert]) -> str:
     return f"<ul>{items}</ul>"
 
 
+def _authoring(figures: AuthoringFigures | None) -> str:
+    """Demonstrations by authoring mode and the model drafts submitted unchanged."""
+    if figures is None:
+        return ""
+    modes = ", ".join(f"{count} {escape(mode.replace('_', '-'))}"
+                      for mode, count in figures.by_mode.items())
+    text = f"<h2>Demonstrations</h2><p>{figures.demonstrations} demonstrations: {modes}."
+    if figures.by_mode.get("post_edit"):
+        text += (f" {figures.unchanged_drafts} model drafts submitted unchanged "
+                 f"({_f(figures.unchanged_share, 2)} of post-edits); mean edit distance "
+                 f"{_f(figures.mean_edit_distance, 1)} characters.")
+    return text + "</p>"
+
+
 def render_html(report: QualityReport) -> str:
     a, c, counts = report.agreement, report.consensus, report.counts
     categories = [(f.label or name, f.krippendorff_alpha) for name, f in a.by_category.items()]
@@ -106,6 +121,7 @@ def render_html(report: QualityReport) -> str:
         "<h3>Models (Bradley-Terry rating, 95% interval)</h3>",
         _models_chart(c.models),
         _win_rate_table(c.win_rates),
+        _authoring(report.authoring),
         "<h2>Alerts</h2>",
         _alerts(report.monitors.alerts),
         "<h2>Cost</h2>",

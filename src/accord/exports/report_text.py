@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accord.wire.report import QualityReport
+from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.judges import JudgesSection
 
 
@@ -24,6 +25,22 @@ def _judge_lines(judges: JudgesSection) -> list[str]:
             f"  agrees with people {_f(audit.agreement)}  kappa {_f(audit.kappa)} on "
             f"{audit.pairs} pairs  swap consistency {_f(audit.swap_consistency)}")
         lines.append(f"  {judge.name:<20} {judge.annotations:>6} annotations{figures}")
+    return lines
+
+
+def _authoring_lines(figures: AuthoringFigures | None) -> list[str]:
+    """Demonstrations by authoring mode and the model drafts submitted unchanged."""
+    if figures is None:
+        return []
+    modes = ", ".join(f"{count} {mode.replace('_', '-')}"
+                      for mode, count in figures.by_mode.items())
+    lines = ["", f"Demonstrations ({figures.demonstrations}: {modes})"]
+    if figures.by_mode.get("post_edit"):
+        lines.append(f"  unchanged drafts    {figures.unchanged_drafts} "
+                     f"({_f(figures.unchanged_share, 2)} of post-edits); mean edit distance "
+                     f"{_f(figures.mean_edit_distance, 1)} characters")
+        lines += [f"    {name:<20} {count} unchanged"
+                  for name, count in figures.unchanged_by_annotator.items()]
     return lines
 
 
@@ -67,6 +84,7 @@ def render_text(report: QualityReport) -> str:
                      f"{_f(person.agreement_with_consensus)} "
                      f"on {person.consensus_pairs or 0} pairs")
     lines += _judge_lines(report.judges)
+    lines += _authoring_lines(report.authoring)
     alerts = report.monitors.alerts
     lines += ["", f"Alerts ({len(alerts)})"]
     lines += [f"  [{x.severity}] {x.monitor}: {x.message}" for x in alerts] or ["  none"]

@@ -5,7 +5,8 @@ Fields:
 ``messages``
     The prompt's chat messages followed by ``{"role": "assistant", "content": <the
     annotator's written response>}`` — TRL's conversational language-modelling format, as
-    ``trl.SFTTrainer`` reads it.
+    ``trl.SFTTrainer`` reads it. A multi-turn demonstration continues the prompt with every
+    turn its writer wrote (assistant and user alternating, the assistant last).
 ``task_id``
     The task's external id.
 ``annotator``
@@ -45,5 +46,13 @@ def sft_rows(
     if counts is not None:
         counts.tasks += count_annotated_tasks(conn, project.id, "demonstration")
     for record in demonstration_records(conn, project.id):
-        messages = chat_messages(record.messages) + assistant_turn(record.response)
+        messages = chat_messages(record.messages) + written_turns(record.response,
+                                                                  record.details)
         yield {"messages": messages, "task_id": record.task_id, "annotator": record.annotator}
+
+
+def written_turns(response: str, details: dict | None) -> list[dict]:
+    """What the writer wrote after the prompt: a multi-turn demonstration's turns, else the
+    one assistant turn."""
+    turns = (details or {}).get("turns")
+    return chat_messages(turns) if turns else assistant_turn(response)

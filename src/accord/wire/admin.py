@@ -34,6 +34,10 @@ class ProjectSettingsOut(BaseModel):
     budget: float | None
     harm_categories: list[str] = Field(description="the project's own, else Accord's list")
     rules: dict = Field(description="the work rules in force")
+    demonstration: dict = Field(
+        default_factory=lambda: {"mode": "write", "draft": "first"},
+        description='how demonstrations are authored: {"mode": write | post_edit | '
+                    'multi_turn, "draft": "first" | "model:NAME"} (a task may say otherwise)')
     archived: bool
     archived_at: datetime | None
 

@@ -20,6 +20,24 @@ class ResponseOut(BaseModel):
                                                "the response's end is missing")
 
 
+class DraftOut(BaseModel):
+    """A model's draft for the writer to post-edit (which model wrote it is not shown)."""
+
+    id: str = Field(description="the task's response this draft is")
+    content: str
+
+
+class DemonstrationOut(BaseModel):
+    """How a demonstration is authored (see docs/authoring.md)."""
+
+    mode: str = Field(description="write (from scratch), post_edit (edit the draft) or "
+                                  "multi_turn (the assistant turns of a conversation)")
+    draft: DraftOut | None = Field(None, description="post_edit: the draft to edit; null "
+                                   "when the task has none (write from scratch)")
+    user_turns: list[str] = Field([], description="multi_turn: user messages to answer in "
+                                  "order after the prompt's, each followed by your reply")
+
+
 class TaskOut(BaseModel):
     id: str
     kind: str
@@ -29,6 +47,9 @@ class TaskOut(BaseModel):
     guideline_version: int | None
     category_label: str = Field(description="the category as its source wrote it ('Open QA' "
                                 "for the key open-qa)")
+    demonstration: DemonstrationOut | None = Field(
+        None, description="a demonstration's authoring mode, draft and user turns; null for "
+                          "other kinds")
 
 
 class NextTaskOut(BaseModel):

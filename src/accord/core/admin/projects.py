@@ -23,7 +23,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "description": "", "overlap": 3, "lease_seconds": 900, "ranking_mode": "pairwise",
     "allow_ties": False, "require_rationale": False, "dimensions": [],
     "agreement_threshold": 0.5, "gold_rate": 0.0, "budget": None, "harm_categories": None,
-    "rules": {},
+    "rules": {}, "demonstration": None,
 }
 """The defaults of ``accord project create`` and ``POST /api/v1/projects`` alike."""
 
@@ -41,9 +41,10 @@ def create(conn: Connection, actor: Actor, name: str, given: dict[str, Any],
     project = project_rules.create_project(
         conn, name, **{k: values[k] for k in project_settings.COLUMNS},
         dimensions=values["dimensions"])
-    if values["harm_categories"] is not None:
+    stored = {k: values[k] for k in project_settings.IN_SETTINGS if values[k] is not None}
+    if stored:
         conn.execute(update(projects).where(projects.c.id == project.id).values(
-            settings={**project.settings, "harm_categories": values["harm_categories"]}))
+            settings={**project.settings, **stored}))
     if values["rules"]:
         work_rules.update_rules(conn, name, changes=values["rules"])
     project = get_project(conn, name)
@@ -63,10 +64,11 @@ def change(conn: Connection, actor: Actor, name: str, changes: dict[str, Any],
     columns = {k: v for k, v in values.items() if k in project_settings.COLUMNS}
     if "dimensions" in values:
         columns["dimensions"] = [d.as_dict() for d in values["dimensions"]]
-    if "harm_categories" in values:
-        kept = {k: v for k, v in project.settings.items() if k != "harm_categories"}
-        chosen = values["harm_categories"]
-        columns["settings"] = kept if chosen is None else {**kept, "harm_categories": chosen}
+    in_settings = [k for k in project_settings.IN_SETTINGS if k in values]
+    if in_settings:
+        kept = {k: v for k, v in project.settings.items() if k not in in_settings}
+        chosen = {k: values[k] for k in in_settings if values[k] is not None}
+        columns["settings"] = {**kept, **chosen}
     if columns:
         conn.execute(update(projects).where(projects.c.id == project.id).values(**columns))
     if "rules" in values:

@@ -3,7 +3,8 @@ each must be, and how they are stored.
 
 Both ``create`` and ``update`` take settings as a dict of field → value (the API's body with
 the fields that were sent, the CLI's options that were given), so a field left out keeps its
-value and ``None`` clears the fields that may be cleared (``budget``, ``harm_categories``).
+value and ``None`` clears the fields that may be cleared (``budget``, ``harm_categories``,
+``demonstration``).
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from typing import Any
 
 from accord.core.errors import InvalidInput
 from accord.core.projects.project import RANKING_MODES, Dimension, Project
+from accord.core.tasks.authoring import FIRST_DRAFT, WRITE, check_project_setting
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
 
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
     "require_rationale", "dimensions", "agreement_threshold", "gold_rate", "budget",
-    "harm_categories", "rules",
+    "harm_categories", "rules", "demonstration",
 )
 """What ``PATCH /projects/{project}`` and ``accord project set`` may change; the name is the
 project's address and never changes."""
 COLUMNS = ("description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
            "require_rationale", "agreement_threshold", "gold_rate", "budget")
 """Settings kept in a column of ``projects`` of the same name."""
+IN_SETTINGS = ("harm_categories", "demonstration")
+"""Settings kept under their name in ``projects.settings``; None removes them."""
 MAX_OVERLAP = 1000
 MAX_LEASE_SECONDS = 7 * 24 * 3600
 MAX_DESCRIPTION = 20_000
@@ -124,6 +128,7 @@ def check(changes: dict[str, Any]) -> dict[str, Any]:
         "budget": _budget,
         "harm_categories": check_harm_categories,
         "rules": _rules,
+        "demonstration": check_project_setting,
     }
     return {name: checks[name](value) for name, value in changes.items()}
 
@@ -162,12 +167,18 @@ def harm_categories_of(project: Project) -> list[str]:
     return [str(c) for c in configured] if configured else list(HARM_CATEGORIES)
 
 
+def demonstration_of(project: Project) -> dict:
+    """How the project's demonstrations are authored, its defaults filled in."""
+    stored = project.settings.get("demonstration") or {}
+    return {"mode": stored.get("mode", WRITE), "draft": stored.get("draft", FIRST_DRAFT)}
+
+
 def current(project: Project, name: str) -> Any:
     """A setting's stored value, as the API answers it (for the audit's before/after)."""
     if name == "dimensions":
         return [d.as_dict() for d in project.dimensions]
-    if name == "harm_categories":
-        return project.settings.get("harm_categories")
+    if name in IN_SETTINGS:
+        return project.settings.get(name)
     if name == "rules":
         return {k: project.settings.get(k) for k in ("calibration", "exposure", "breaks",
                                                       "rotation") if k in project.settings}

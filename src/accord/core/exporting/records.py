@@ -62,7 +62,9 @@ def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
 def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
     """Every demonstration annotation with its prompt, by annotation id.
 
-    Columns: ``task_id`` (external), ``messages`` (the prompt's), ``annotator``, ``response``.
+    Columns: ``task_id`` (external), ``messages`` (the prompt's), ``annotator``, ``response``
+    and ``details`` (how it was authored: a multi-turn one's ``turns``, see
+    ``core.work.demonstrations``).
     """
     query = (
         select(
@@ -70,6 +72,7 @@ def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
             prompts.c.messages,
             users.c.name.label("annotator"),
             annotations.c.response_text.label("response"),
+            annotations.c.details,
         )
         .join(tasks, tasks.c.id == annotations.c.task_id)
         .join(prompts, prompts.c.id == tasks.c.prompt_id)

@@ -15,7 +15,7 @@ from enum import Enum
 from sqlalchemy import Connection, func, select
 
 from accord.core.importing.fields import InvalidItem
-from accord.core.importing.items import Item, Response
+from accord.core.importing.items import SEED_KEYS, Item, Response
 from accord.db.tables import annotations, assignments, prompts, responses, task_responses, tasks
 
 LOOKUP_CHUNK = 900  # ids per IN list: under every database's limit on bound parameters
@@ -101,7 +101,7 @@ def _kind_words(kind: str) -> str:
 
 
 def frozen_content_changed(conn: Connection, item: Item, existing: Existing) -> bool:
-    """Whether the prompt, responses, gold answer or red-team seed differ from the stored ones."""
+    """Whether the prompt, responses, gold answer or seed differ from the stored ones."""
     return item.frozen_content() != stored_frozen_content(conn, existing)
 
 
@@ -125,7 +125,7 @@ def stored_frozen_content(conn: Connection, existing: Existing) -> dict:
         "messages": prompt.messages,
         "responses": [Response(*row).frozen() for row in stored],
         "gold": task.gold_answer,
-        "seed": (prompt.metadata or {}).get("red_team"),
+        "seed": (prompt.metadata or {}).get(SEED_KEYS.get(existing.kind, "")),
     }
 
 

@@ -14,6 +14,8 @@ import orjson
 
 from accord.core.importing import fields as check
 from accord.core.importing.fields import InvalidItem
+from accord.core.tasks.authoring import METADATA_KEY as AUTHORING_KEY
+from accord.core.tasks.authoring import check_task_setting
 
 KINDS = ("comparison", "demonstration", "red_team", "prompt")
 TASK_KINDS = ("comparison", "demonstration", "red_team")
@@ -24,12 +26,15 @@ DEFAULT_CATEGORY = "uncategorized"
 _COMMON = {"id", "kind", "category", "domains", "metadata"}
 ALLOWED_FIELDS = {
     "comparison": frozenset(_COMMON | {"priority", "messages", "prompt", "responses", "gold"}),
-    "demonstration": frozenset(_COMMON | {"priority", "messages", "prompt"}),
+    "demonstration": frozenset(_COMMON | {"priority", "messages", "prompt", "responses",
+                                          "demonstration"}),
     "red_team": frozenset(_COMMON | {"priority", "topic", "model_response"}),
     "prompt": frozenset(_COMMON | {"messages", "prompt"}),
 }
 RESPONSE_FIELDS = frozenset({"id", "content", "model", "sampling", "finish_reason", "truncated"})
 GOLD_FIELDS = frozenset({"ranking", "explanation"})
+SEED_KEYS = {"red_team": "red_team", "demonstration": AUTHORING_KEY}
+"""Where each kind's seed is kept in its prompt's metadata."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,8 @@ class Response(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class Item:
     """A validated item. ``metadata`` is the task's (the prompt's for kind ``prompt``);
-    ``seed`` is what a red-team item gives (topic, model response), kept with its prompt."""
+    ``seed`` is what a red-team item gives (topic, model response), or a demonstration's own
+    authoring settings, kept with its prompt."""
 
     id: str
     kind: str
@@ -131,7 +137,29 @@ def validate_item(raw: dict, rules: ItemRules) -> Item:
         responses = _responses(raw, rules)
         gold = _gold(raw["gold"], responses, rules) if "gold" in raw else None
         return Item(item_id, kind, messages, responses, gold=gold, **common)
+    if kind == "demonstration":
+        return _demonstration(raw, item_id, messages, common)
     return Item(item_id, kind, messages, **common)
+
+
+def _demonstration(raw: dict, item_id: str, messages: list[dict], common: dict) -> Item:
+    """A demonstration task: its drafts (``responses``, 1 to 16, to post-edit) and its own
+    authoring settings (``demonstration``, kept with its prompt as the seed)."""
+    responses: tuple[Response, ...] = ()
+    if "responses" in raw:
+        listed = check.array(raw["responses"], "responses")
+        if not 1 <= len(listed) <= MAX_RESPONSES:
+            raise InvalidItem(f"has {len(listed)} responses; a demonstration takes 1 to "
+                              f"{MAX_RESPONSES} drafts")
+        responses = tuple(_response(value, index) for index, value in enumerate(listed))
+        _no_repeated_ids(responses)
+    seed = None
+    if "demonstration" in raw:
+        try:
+            seed = check_task_setting(raw["demonstration"], [r.id for r in responses])
+        except ValueError as problem:
+            raise InvalidItem(str(problem)) from None
+    return Item(item_id, "demonstration", messages, responses, seed=seed, **common)
 
 
 def _common_fields(raw: dict, kind: str) -> dict:
@@ -174,6 +202,11 @@ def _responses(raw: dict, rules: ItemRules) -> tuple[Response, ...]:
             f"{rules.max_responses}"
         )
     responses = tuple([_response(value, index) for index, value in enumerate(listed)])
+    _no_repeated_ids(responses)
+    return responses
+
+
+def _no_repeated_ids(responses: tuple[Response, ...]) -> None:
     if len({response.id for response in responses}) < len(responses):
         seen: set[str] = set()
         for index, response in enumerate(responses):
@@ -182,7 +215,6 @@ def _responses(raw: dict, rules: ItemRules) -> tuple[Response, ...]:
                     f'responses[{index}].id "{response.id}" repeats an earlier response'
                 )
             seen.add(response.id)
-    return responses
 
 
 def _response(value: Any, index: int) -> Response:

@@ -29,7 +29,7 @@ from accord.core.importing.existing import (
     judge,
 )
 from accord.core.importing.fields import InvalidItem
-from accord.core.importing.items import Item
+from accord.core.importing.items import SEED_KEYS, Item
 from accord.core.importing.label_writes import write_labels
 from accord.core.importing.records import AdaptContext, Adapter, Label
 from accord.core.importing.report import ImportReport
@@ -216,10 +216,11 @@ def _json(value: object) -> str:
 
 
 def _prompt_metadata(item: Item) -> dict:
-    """A task's prompt keeps the red-team seed; a pool prompt keeps the item's metadata."""
+    """A task's prompt keeps its seed (red team's, a demonstration's authoring); a pool
+    prompt keeps the item's metadata."""
     if item.kind == POOL_PROMPT:
         return item.metadata
-    return {"red_team": item.seed} if item.seed else {}
+    return {SEED_KEYS[item.kind]: item.seed} if item.seed else {}
 
 
 def insert_new(writer: BulkWriter, project: Project, fresh: list[Pending], source: str) -> None:

@@ -24,7 +24,16 @@ from sqlalchemy import Connection
 from accord.core.judging import judge_audit
 from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project
-from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
+from accord.core.report import (
+    agreement,
+    annotators,
+    authoring,
+    consensus,
+    gold,
+    judges,
+    monitors,
+    store,
+)
 from accord.core.report import inputs as quality_inputs
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
@@ -111,8 +120,11 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
         audits = [JudgeAudit.model_validate(audit)
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
-    return report.model_copy(update={"consensus": section, "judges": judged,
-                                     "agreement": agreement})
+    update = {"consensus": section, "judges": judged, "agreement": agreement}
+    written = authoring.section(conn, project)
+    if written is not None:
+        update["authoring"] = written
+    return report.model_copy(update=update)
 
 
 def _with_category_labels(section: AgreementSection,

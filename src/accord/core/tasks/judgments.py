@@ -44,7 +44,7 @@ COMMON_FIELDS = ("rationale", "flags", "active_ms", "severity")
 tier of the escalation an ``unsafe`` flag opens."""
 FIELDS_OF_KIND: dict[str, tuple[str, ...]] = {
     "comparison": ("ranking", "strength", "ratings"),
-    "demonstration": ("response",),
+    "demonstration": ("response", "turns"),
     "red_team": ("attack", "model_response", "harm_categories", "refusal_appropriate"),
 }
 """The fields each kind of task takes besides ``COMMON_FIELDS``; the others must be absent."""
@@ -61,6 +61,7 @@ class Judgment:
     flags: list[str] = field(default_factory=list)
     active_ms: int = 0
     response: str | None = None  # a demonstration
+    turns: list[dict] | None = None  # a multi-turn demonstration: {role, content} each
     attack: str | None = None  # red team
     model_response: str | None = None
     harm_categories: list[str] | None = None
@@ -208,9 +209,14 @@ def check_comparison(judgment: Judgment, shown: list[str], project: Project) -> 
 
 
 def check_demonstration(judgment: Judgment, project: Project) -> None:
+    """The fields every demonstration needs; what its authoring mode asks of ``response``
+    and ``turns`` is checked by ``core.work.demonstrations``, which knows the mode."""
     _check_common(judgment, project)
+    if judgment.turns is not None:
+        return
     if judgment.response is None or not judgment.response.strip():
-        raise InvalidInput("a demonstration needs the written response")
+        raise InvalidInput("a demonstration needs the written response (a multi-turn one "
+                           "its turns)")
     _check_text("response", judgment.response)
 
 

@@ -11,6 +11,9 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, select
 
+from accord.core.projects.project import Project
+from accord.core.tasks.authoring import DemonstrationView
+from accord.core.tasks.demonstration_setup import demonstration_view
 from accord.core.tasks.truncation import is_truncated
 from accord.db import raw
 from accord.db.raw import Statement
@@ -53,6 +56,8 @@ class TaskView:
     guideline_version: int | None
     category_label: str = ""
     """The category as the source wrote it (``Open QA``); the key where it wrote that."""
+    demonstration: DemonstrationView | None = None
+    """A demonstration's authoring mode, draft and scripted user turns; None otherwise."""
 
 
 _RESPONSES = Statement(
@@ -99,8 +104,10 @@ def load_view(
     task_id: int,
     display_order: list[str],
     guideline_version: int | None,
+    project: Project | None = None,
 ) -> TaskView:
-    """The task as shown in ``display_order``."""
+    """The task as shown in ``display_order``; a demonstration's authoring with it when
+    ``project`` is given."""
     task = conn.execute(_TASK, {"task_id": task_id}).one()
     return TaskView(
         id=task.external_id,
@@ -110,4 +117,6 @@ def load_view(
         category=task.category,
         guideline_version=guideline_version,
         category_label=task.label,
+        demonstration=(demonstration_view(conn, project, task_id)
+                       if project is not None and task.kind == "demonstration" else None),
     )

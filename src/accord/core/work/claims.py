@@ -21,6 +21,7 @@ from accord.core.errors import Forbidden
 from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project
+from accord.core.tasks.demonstration_setup import demonstration_view
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import TaskView, shown_in_order, stored_responses
 from accord.core.work import breaks_and_rotation as fatigue_rules
@@ -276,5 +277,7 @@ def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
         category=category,
         guideline_version=project.guideline[1] if project.guideline else None,
         category_label=label,
+        demonstration=(demonstration_view(conn, project, task_id)
+                       if kind == "demonstration" else None),
     )
     return Claim(assignment_id, expires, view, position)

@@ -21,8 +21,9 @@ from accord.core.tasks import judgments
 from accord.core.tasks.judgments import Judgment
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import response_ids
-from accord.core.work import calibration
+from accord.core.work import calibration, demonstrations
 from accord.core.work.calibration import Feedback
+from accord.core.work.demonstrations import Authored
 from accord.core.work.loop_project import project_by_id
 from accord.db import raw
 from accord.db.raw import Statement
@@ -69,7 +70,7 @@ _ANNOTATION_COLUMNS = (
     "assignment_id", "task_id", "annotator_id", "project_id", "guideline_version_id", "kind",
     "ranking", "strength", "ratings", "rationale", "flags", "active_ms", "response_text",
     "attack", "model_response", "harm_categories", "severity", "refusal_appropriate", "late",
-    "created_at",
+    "created_at", "details",
 )
 _JSON_COLUMNS = ("ranking", "ratings", "flags", "harm_categories")
 _INSERT_ANNOTATION = Statement(
@@ -132,8 +133,8 @@ def _load_assignment(conn: Connection, assignment_id: int, user: User) -> _Assig
 def _stored(conn: Connection, assignment) -> Submission:
     row = conn.execute(_STORED, {"assignment_id": assignment.id}).one()
     echo = {name: row._mapping[name] for name in STORED_FIELDS}
-    if row.response_text is not None:
-        echo["response"] = row.response_text
+    if row.kind == "demonstration":
+        echo.update(demonstrations.stored_echo(row.response_text, row.details))
     echo = {k: v for k, v in echo.items() if v is not None}
     return Submission(row.id, assignment.id, assignment.external_id, bool(row.late),
                       row.created_at, echo, replayed=True)
@@ -169,6 +170,8 @@ def submit(
         )
     project = project_by_id(conn, assignment.project_id)
     judgments.check(assignment.kind, judgment, list(assignment.display_order), project)
+    written = (demonstrations.authored(conn, project, assignment.task_id, judgment)
+               if assignment.kind == "demonstration" else None)
     late = assignment.status == "expired" or assignment.lease_expires_at < now
     # Gold tasks hold no slots (everyone may answer each once), so they are never full.
     if (assignment.status == "expired" and not assignment.is_gold
@@ -179,7 +182,7 @@ def submit(
             "your annotation is returned unsaved",
             details={"annotation": _echo(judgment)},
         )
-    annotation_id = _insert_annotation(conn, assignment, project, judgment, late, now)
+    annotation_id = _insert_annotation(conn, assignment, project, judgment, late, now, written)
     if assignment.kind == "comparison":
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
     at = raw.time_param(conn, now)
@@ -196,8 +199,11 @@ def submit(
             raised_by=assignment.annotator_id, severity=judgment.severity,
             reason=judgment.rationale, now=now,
         )
+    echo = _echo(judgment)
+    if written is not None:
+        echo["authoring"] = written.details
     return Submission(annotation_id, assignment.id, assignment.external_id, late, now,
-                      _echo(judgment), calibration=_feedback(conn, assignment, now, project))
+                      echo, calibration=_feedback(conn, assignment, now, project))
 
 
 def _feedback(conn: Connection, assignment: _Assignment, now: datetime,
@@ -210,7 +216,8 @@ def _feedback(conn: Connection, assignment: _Assignment, now: datetime,
                                     assignment.task_id, assignment.leased_at, now)
 
 
-def _insert_annotation(conn, assignment, project, judgment: Judgment, late, now) -> int:
+def _insert_annotation(conn, assignment, project, judgment: Judgment, late, now,
+                       written: Authored | None) -> int:
     values = {name: getattr(judgment, name) for name in STORED_FIELDS}
     for name in _JSON_COLUMNS:
         values[name] = raw.json_param(values[name])
@@ -221,7 +228,8 @@ def _insert_annotation(conn, assignment, project, judgment: Judgment, late, now)
         project_id=project.id,
         guideline_version_id=project.guideline[0] if project.guideline else None,
         kind=assignment.kind,
-        response_text=judgment.response,
+        response_text=judgment.response if written is None else written.response_text,
+        details=None if written is None else raw.json_param(written.details),
         late=late,
         created_at=raw.time_param(conn, now),
     )

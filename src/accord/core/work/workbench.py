@@ -74,7 +74,7 @@ def _held_lease(conn: Connection, project: Project, user: User, now: datetime) -
     if row is None:
         return None
     version = project.guideline[1] if project.guideline else None
-    view = load_view(conn, row.task_id, list(row.display_order), version)
+    view = load_view(conn, row.task_id, list(row.display_order), version, project)
     return Claim(row.id, row.lease_expires_at, view,
                  calibration.round_position_of(conn, project, user.id, row.id))
 

@@ -74,6 +74,15 @@ SETTINGS_EXAMPLE = {
 }
 
 
+class DemonstrationSettingIn(Strict):
+    """How the project's demonstrations are authored (a task's import may say otherwise)."""
+
+    mode: Literal["write", "post_edit", "multi_turn"] | None = Field(
+        None, description="write from scratch, post-edit a model draft, or multi-turn")
+    draft: Annotated[str, StringConstraints(max_length=300), STORABLE] | None = Field(
+        None, description='post_edit: which response is the draft: "first" or "model:NAME"')
+
+
 class ProjectSettingsIn(Strict):
     """Settings to change; fields left out keep their value. ``dimensions`` replaces the
     whole list (priority order); ``budget`` and ``harm_categories`` take null to clear;
@@ -100,6 +109,8 @@ class ProjectSettingsIn(Strict):
         description="red-team categories; null for Accord's own list")
     rules: Document | None = Field(None, description="calibration, exposure, breaks, rotation "
                                                      "(see docs/calibration.md)")
+    demonstration: DemonstrationSettingIn | None = Field(
+        None, description="how demonstrations are authored; null restores write from scratch")
 
 
 class ProjectCreateIn(ProjectSettingsIn):

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from accord.core.tasks.authoring import MAX_TURNS
 from accord.core.tasks.judgments import (
     FLAGS,
     MAX_DIMENSIONS,
@@ -40,9 +41,24 @@ from accord.wire.work import (
 )
 
 __all__ = [
-    "AnnotationIn", "CalibrationFeedbackOut", "CalibrationRoundIn", "CalibrationRoundOut",
-    "DimensionOut", "Message", "NextTaskOut", "ProgressOut", "ProjectOut", "ResponseOut",
-    "SkipIn", "SkipOut", "Strict", "SubmissionOut", "TaskOut", "UserOut", "WorkRulesIn",
+    "AnnotationIn",
+    "CalibrationFeedbackOut",
+    "CalibrationRoundIn",
+    "CalibrationRoundOut",
+    "DimensionOut",
+    "Message",
+    "NextTaskOut",
+    "ProgressOut",
+    "ProjectOut",
+    "ResponseOut",
+    "SkipIn",
+    "SkipOut",
+    "Strict",
+    "SubmissionOut",
+    "TaskOut",
+    "TurnIn",
+    "UserOut",
+    "WorkRulesIn",
     "WorkRulesOut",
 ]
 
@@ -58,6 +74,14 @@ Label = Annotated[str, StringConstraints(max_length=MAX_LABEL), STORABLE]
 """A dimension's or a harm category's name."""
 TieGroup = Annotated[list[ResponseId], Field(max_length=MAX_RANKED)]
 Scores = Annotated[dict[Label, Int64], Field(max_length=MAX_DIMENSIONS)]
+
+
+class TurnIn(Strict):
+    """One turn of a multi-turn demonstration."""
+
+    role: Annotated[str, StringConstraints(max_length=16), STORABLE] = Field(
+        description="assistant or user: the assistant first, then alternating")
+    content: LongText
 
 
 class AnnotationIn(Strict):
@@ -77,7 +101,13 @@ class AnnotationIn(Strict):
     rationale: LongText = ""
     flags: list[Text] = Field([], max_length=len(FLAGS), description=", ".join(FLAGS))
     active_ms: Int64 = Field(0, description="time actively spent, in milliseconds")
-    response: LongText | None = Field(None, description="demonstration: the written response")
+    response: LongText | None = Field(
+        None, description="demonstration (write, post_edit): the written or edited response")
+    turns: list[TurnIn] | None = Field(
+        None, max_length=MAX_TURNS,
+        description="demonstration (multi_turn): the conversation's continuation, "
+                    '[{"role": "assistant", "content": "…"}, {"role": "user", …}, …], '
+                    "ending with the assistant")
     attack: LongText | None = Field(None, description="red team: the attack prompt")
     model_response: LongText | None = Field(
         None, description="red team: what the model answered")

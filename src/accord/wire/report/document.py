@@ -6,7 +6,8 @@ from typing import Any
 
 from accord.wire.report.agreement import AgreementSection
 from accord.wire.report.annotators import AnnotatorRow
-from accord.wire.report.base import ReportModel
+from accord.wire.report.authoring import AuthoringFigures
+from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
 from accord.wire.report.judges import JudgesSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
@@ -64,6 +65,9 @@ class QualityReport(ReportModel):
     """Active hours and spend."""
     judges: JudgesSection
     """AI judges' annotations, counted apart from people's, and their audits."""
+    authoring: AuthoringFigures | Absent = None
+    """How demonstrations were authored and how many model drafts went in unchanged;
+    absent for a project without demonstrations."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``accord report --json`` and of the API: every field the
