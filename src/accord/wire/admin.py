@@ -34,6 +34,8 @@ class ProjectSettingsOut(BaseModel):
     budget: float | None
     harm_categories: list[str] = Field(description="the project's own, else Accord's list")
     rules: dict = Field(description="the work rules in force")
+    prelabel: dict | None = Field(None, description="pre-labelling: judge, show_rate, seed "
+                                  "(null: off)")
     archived: bool
     archived_at: datetime | None
 

@@ -20,6 +20,13 @@ class ResponseOut(BaseModel):
                                                "the response's end is missing")
 
 
+class SuggestionOut(BaseModel):
+    """What the project's AI judge ranked; always shown to people as the AI's."""
+
+    judge: str = Field(description="the AI judge whose ranking this is")
+    ranking: list[list[str]] = Field(description="tie groups of response ids, best first")
+
+
 class TaskOut(BaseModel):
     id: str
     kind: str
@@ -29,6 +36,9 @@ class TaskOut(BaseModel):
     guideline_version: int | None
     category_label: str = Field(description="the category as its source wrote it ('Open QA' "
                                 "for the key open-qa)")
+    suggestion: SuggestionOut | None = Field(
+        None, description="an AI judge's ranking offered as a suggestion (pre-labelling); "
+                          "null on assignments drawn to show none")
 
 
 class NextTaskOut(BaseModel):

@@ -15,11 +15,12 @@ from typing import Any
 from accord.core.errors import InvalidInput
 from accord.core.projects.project import RANKING_MODES, Dimension, Project
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
+from accord.core.work import prelabel
 
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
     "require_rationale", "dimensions", "agreement_threshold", "gold_rate", "budget",
-    "harm_categories", "rules",
+    "harm_categories", "rules", "prelabel",
 )
 """What ``PATCH /projects/{project}`` and ``accord project set`` may change; the name is the
 project's address and never changes."""
@@ -124,6 +125,7 @@ def check(changes: dict[str, Any]) -> dict[str, Any]:
         "budget": _budget,
         "harm_categories": check_harm_categories,
         "rules": _rules,
+        "prelabel": prelabel.check_setting,
     }
     return {name: checks[name](value) for name, value in changes.items()}
 
@@ -168,6 +170,8 @@ def current(project: Project, name: str) -> Any:
         return [d.as_dict() for d in project.dimensions]
     if name == "harm_categories":
         return project.settings.get("harm_categories")
+    if name == "prelabel":
+        return project.settings.get("prelabel")
     if name == "rules":
         return {k: project.settings.get(k) for k in ("calibration", "exposure", "breaks",
                                                       "rotation") if k in project.settings}

@@ -38,6 +38,15 @@ class StoredResponse(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """An AI judge's ranking offered to the annotator (pre-labelling, ``core.work.prelabel``):
+    tie groups of response ids, best first, always shown as the AI's."""
+
+    judge: str
+    ranking: list[list[str]]
+
+
+@dataclass(frozen=True)
 class TaskView:
     """A task as one annotator sees it, in their order.
 
@@ -53,6 +62,8 @@ class TaskView:
     guideline_version: int | None
     category_label: str = ""
     """The category as the source wrote it (``Open QA``); the key where it wrote that."""
+    suggestion: Suggestion | None = None
+    """The AI judge's ranking, on an assignment drawn to be shown one."""
 
 
 _RESPONSES = Statement(

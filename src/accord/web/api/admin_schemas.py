@@ -72,6 +72,16 @@ SETTINGS_EXAMPLE = {
 }
 
 
+class PrelabelIn(Strict):
+    """Pre-labelling with a control arm: ``judge`` names an AI judge of the project."""
+
+    judge: Annotated[str, StringConstraints(max_length=120), STORABLE]
+    show_rate: float = Field(ge=0, le=1, description="share of assignments shown the "
+                                                      "judge's ranking")
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1), WHOLE] = Field(
+        0, description="seeds each assignment's draw")
+
+
 class ProjectSettingsIn(Strict):
     """Settings to change; fields left out keep their value. ``dimensions`` replaces the
     whole list (priority order); ``budget`` and ``harm_categories`` take null to clear;
@@ -98,6 +108,9 @@ class ProjectSettingsIn(Strict):
         description="red-team categories; null for Accord's own list")
     rules: Document | None = Field(None, description="calibration, exposure, breaks, rotation "
                                                      "(see docs/calibration.md)")
+    prelabel: PrelabelIn | None = Field(
+        None, description="show an AI judge's ranking as a suggestion on a seeded share of "
+                          "assignments; null turns it off (see docs/ai-judge.md)")
 
 
 class ProjectCreateIn(ProjectSettingsIn):

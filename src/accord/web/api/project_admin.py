@@ -39,7 +39,7 @@ def settings_out(project: Project) -> ProjectSettingsOut:
         agreement_threshold=project.agreement_threshold, gold_rate=project.gold_rate,
         budget=project.budget, harm_categories=harm_categories_of(project),
         rules=admin_projects.rules_in_force(project), archived=project.archived_at is not None,
-        archived_at=project.archived_at,
+        archived_at=project.archived_at, prelabel=project.settings.get("prelabel"),
     )
 
 
