@@ -10,7 +10,7 @@ from accord.core.work import prelabel
 from accord.db.tables import prelabel_draws
 from tests.factories import add_comparisons, make_project, make_user
 from tests.prelabel_helpers import judge_tasks
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, log_in
 
 B_FIRST = [["b"], ["a"]]
 
@@ -19,7 +19,8 @@ def test_a_manager_turns_prelabelling_on_and_claims_carry_the_suggestion(api, en
     project = make_project(engine, overlap=1)
     add_comparisons(engine, project, 12)
     judge_tasks(engine, project, "judge-x", {f"item-{i}": B_FIRST for i in range(12)})
-    boss = bearer(make_user(engine, "boss", project=project, roles=("manager",)).token)
+    boss = bearer(make_user(engine, "boss", project=project, roles=("manager",),
+                            password="pw").token)
     ann = make_user(engine, "ann", project=project, roles=("annotator",))
 
     wrong = api.patch("/api/v1/projects/prefs", headers=boss,
@@ -57,3 +58,12 @@ def test_a_manager_turns_prelabelling_on_and_claims_carry_the_suggestion(api, en
         rows = conn.execute(select(prelabel_draws.c.arm, prelabel_draws.c.accepted,
                                    prelabel_draws.c.matches_suggestion)).all()
     assert sorted(set(map(tuple, rows))) == [("control", False, False), ("shown", True, True)]
+
+    report = api.get("/api/v1/projects/prefs/report", headers=boss).json()["prelabel"]
+    assert report["judge"] == "judge-x"
+    assert report["shown"]["assignments"] == seen["shown"]
+    assert report["accepted_per_annotator"] == {"ann": seen["shown"]}
+    log_in(api, "boss", "pw")
+    page = api.get("/projects/prefs/dashboard")
+    assert page.status_code == 200
+    assert "Pre-labelling" in page.text and "AI suggestion shown" in page.text

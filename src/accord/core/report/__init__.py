@@ -26,6 +26,7 @@ from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report import inputs as quality_inputs
+from accord.core.report import prelabel as prelabel_report
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
 from accord.core.report.pairs import pair_items
@@ -111,8 +112,11 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
         audits = [JudgeAudit.model_validate(audit)
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
-    return report.model_copy(update={"consensus": section, "judges": judged,
-                                     "agreement": agreement})
+    update = {"consensus": section, "judges": judged, "agreement": agreement}
+    if prelabel_report.has_experiment(conn, project):
+        counted = select_annotations(arrays, scope, kept_versions).counted
+        update["prelabel"] = prelabel_report.section(conn, project, counted)
+    return report.model_copy(update=update)
 
 
 def _with_category_labels(section: AgreementSection,
