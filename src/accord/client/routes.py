@@ -58,7 +58,9 @@ class Judgment(TypedDict, total=False):
     """What ``submit`` sends, by task kind (``docs/sdk.md``): a comparison ``ranking`` (tie
     groups of response ids, best first), ``strength`` and ``ratings``; a demonstration
     ``response``; red team ``attack``, ``model_response``, ``harm_categories``, ``severity``
-    and ``refusal_appropriate``; any kind ``rationale``, ``flags`` and ``active_ms``."""
+    and ``refusal_appropriate``; any kind ``rationale``, ``flags`` and ``active_ms``; a
+    comparison whose ranking is the task's AI ``suggestion`` taken as it is,
+    ``suggestion_accepted``."""
 
     ranking: list[list[str]]
     strength: int
@@ -72,6 +74,7 @@ class Judgment(TypedDict, total=False):
     harm_categories: list[str]
     severity: int
     refusal_appropriate: bool
+    suggestion_accepted: bool
 
 
 def _project(project: str) -> str:
