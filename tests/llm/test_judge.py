@@ -251,21 +251,6 @@ def test_a_name_held_by_a_person_or_another_model_is_refused(engine, fake_openai
     assert count(engine, annotations) == 1
 
 
-def test_tasks_of_more_than_two_responses_are_passed_over_and_counted(engine, fake_openai):
-    project = make_project(engine)
-    add_comparisons(engine, project, 2)
-    with engine.begin() as conn:
-        add_comparison(conn, project, "three-way",
-                       contents={"a": "one", "b": "two words", "c": "three words here"})
-    fake_openai.fake.reply = judge_replies.longer
-
-    run = run_judge(engine, project.name, "judge-k", pair_judge(fake_openai))
-
-    assert (run.pending, run.judged, run.passed_over) == (3, 2, ["three-way"])
-    assert "1 task of more than two responses passed over" in run.summary()
-    assert {row.external_id for row in stored(engine)} == {"item-0", "item-1"}
-
-
 @pytest.mark.parametrize(("shape", "first_token"), [
     ("{v}: The answer is {v}, which says more.", True),
     ("**{v}**\n{v} says more.", True),

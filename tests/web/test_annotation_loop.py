@@ -38,8 +38,10 @@ def test_next_task_follows_the_contract(api, engine):
     body = got.json()
     assert set(body) == {"assignment_id", "lease_expires_at", "task"}
     assert set(body["task"]) == {"id", "kind", "messages", "responses", "category",
-                                 "guideline_version", "category_label", "demonstration"}
+                                 "guideline_version", "category_label", "demonstration",
+                                 "suggestion"}
     assert body["task"]["demonstration"] is None  # only a demonstration has an authoring mode
+    assert body["task"]["suggestion"] is None  # pre-labelling is off
     assert body["task"]["category"] == body["task"]["category_label"] == "qa"
     assert body["task"]["id"] == "item-0" and body["task"]["kind"] == "comparison"
     assert sorted(r["id"] for r in body["task"]["responses"]) == ["a", "b"]

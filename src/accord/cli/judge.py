@@ -112,6 +112,9 @@ def judge_command(
 ):
     """Judge a project's pairs with an AI judge, in both orders each.
 
+    A task of more than two responses is judged on every pair and ranked by Bradley-Terry
+    over the pairs' soft preferences (a K-way judgment).
+
     Running the same command again judges only the tasks this judge has not judged. A task
     that fails is reported on stderr and left for the next run, and the exit status is 1.
     When the project lets this judge settle tasks (accord judge-route), it routes them after.

@@ -59,7 +59,9 @@ class Judgment(TypedDict, total=False):
     groups of response ids, best first), ``strength`` and ``ratings``; a demonstration
     ``response`` (multi-turn: ``turns``, ``{"role", "content"}`` each); red team
     ``attack``, ``model_response``, ``harm_categories``, ``severity`` and
-    ``refusal_appropriate``; any kind ``rationale``, ``flags`` and ``active_ms``."""
+    ``refusal_appropriate``; any kind ``rationale``, ``flags`` and ``active_ms``; a
+    comparison whose ranking is the task's AI ``suggestion`` taken as it is,
+    ``suggestion_accepted``."""
 
     ranking: list[list[str]]
     strength: int
@@ -74,6 +76,7 @@ class Judgment(TypedDict, total=False):
     harm_categories: list[str]
     severity: int
     refusal_appropriate: bool
+    suggestion_accepted: bool
 
 
 def _project(project: str) -> str:

@@ -582,3 +582,24 @@ data_jobs = Table(
     Index(None, "project_id", "kind", "id"),
     Index(None, "status"),
 )
+
+# ── pre-labelling (migration 0018) ────────────────────────────────────────────────────────
+
+prelabel_draws = Table(
+    "prelabel_draws",
+    metadata,
+    # One draw per assignment, made when the claim leased it: the arm is fixed before the
+    # annotator sees anything, so the control arm is a true control.
+    Column("assignment_id", Id, ForeignKey("assignments.id", ondelete="CASCADE"),
+           primary_key=True),
+    _fk("project_id", "projects.id"),
+    _fk("judge_id", "users.id"),
+    Column("draw", Float, nullable=False),  # the seeded uniform draw, recomputable
+    Column("arm", String(16), nullable=False),  # shown, control, unavailable
+    Column("suggestion", Document),  # the judge's ranking (shown or withheld); NULL: none
+    Column("matches_suggestion", Boolean),  # set at submit: the ranking equals it
+    Column("accepted", Boolean),  # set at submit: taken by the one-key accept, unchanged
+    CheckConstraint("arm IN ('shown', 'control', 'unavailable')", name="arm"),
+    CheckConstraint("draw >= 0 AND draw < 1", name="draw"),
+    Index(None, "project_id", "arm"),
+)

@@ -11,6 +11,7 @@ from accord.wire.report.annotators import AnnotatorRow
 from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.consensus import ModelRating, WinRate
 from accord.wire.report.monitors import MonitorAlert
+from accord.wire.report.prelabel import PrelabelSection
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2430;margin:2rem auto;
@@ -91,6 +92,45 @@ def _authoring(figures: AuthoringFigures | None) -> str:
     return text + "</p>"
 
 
+def _seconds(ms: float | None) -> float | None:
+    return None if ms is None else ms / 1000
+
+
+def _prelabel(section: PrelabelSection | None) -> str:
+    """Pre-labelling's experiment: both arms, the anchoring effect and acceptance."""
+    if section is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{name}</td><td class=num>{arm.assignments}</td>"
+        f"<td class=num>{_f(_seconds(arm.median_active_ms), 1)}</td>"
+        f"<td class=num>{_f(arm.agreement_with_ai)}</td>"
+        f"<td class=num>{_f(arm.agreement_with_consensus)}</td></tr>"
+        for name, arm in (("shown", section.shown), ("control", section.control)))
+    people = "".join(
+        f"<tr><td>{escape(name)}</td><td class=num>{count}</td>"
+        f"<td class=num>{section.accepted_per_annotator[name]}</td>"
+        f"<td class=num>{_f(section.acceptance_rate[name])}</td>"
+        f"<td class=num>{_f(section.rubber_stamping_p_value[name])}</td></tr>"
+        for name, count in section.shown_per_annotator.items())
+    low, high = section.follow_rate_interval
+    return "".join([
+        "<h2>Pre-labelling</h2>",
+        f"<p>AI judge {escape(section.judge or 'off now')}, suggestions on "
+        f"{_f(section.show_rate, 2)} of assignments ({section.unavailable} had no judgment).</p>",
+        "<table><tr><th>arm</th><th class=num>assignments</th><th class=num>median s</th>"
+        "<th class=num>agrees with AI</th><th class=num>agrees with consensus</th></tr>",
+        rows, "</table>",
+        f"<p>Anchoring: agreement with the AI {_f(section.anchoring)} higher when shown "
+        f"(95% CI {' to '.join(_f(x) for x in section.anchoring_interval)}); followed because "
+        f"shown on {_f(section.follow_rate)} of shown assignments (95% CI {_f(low)} to "
+        f"{_f(high)}). Saved {_f(section.cost_saved_per_accepted_pair, 4)} per accepted "
+        "pair.</p>",
+        "<table><tr><th>annotator</th><th class=num>shown</th><th class=num>accepted</th>"
+        "<th class=num>acceptance rate</th><th class=num>rubber-stamping p</th></tr>",
+        people, "</table>", _alerts(section.alerts),
+    ])
+
+
 def render_html(report: QualityReport) -> str:
     a, c, counts = report.agreement, report.consensus, report.counts
     categories = [(f.label or name, f.krippendorff_alpha) for name, f in a.by_category.items()]
@@ -124,6 +164,7 @@ def render_html(report: QualityReport) -> str:
         _authoring(report.authoring),
         "<h2>Alerts</h2>",
         _alerts(report.monitors.alerts),
+        _prelabel(report.prelabel),
         "<h2>Cost</h2>",
         f"<p>{_f(report.cost.total_spend, 2)} spent; "
         f"{_f(report.cost.per_accepted_pair, 4)} per accepted pair.</p>",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from accord.wire.report import QualityReport
 from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.judges import JudgesSection
+from accord.wire.report.prelabel import PrelabelSection
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -41,6 +42,39 @@ def _authoring_lines(figures: AuthoringFigures | None) -> list[str]:
                      f"{_f(figures.mean_edit_distance, 1)} characters")
         lines += [f"    {name:<20} {count} unchanged"
                   for name, count in figures.unchanged_by_annotator.items()]
+    return lines
+
+
+def _interval(bounds: list[float | None]) -> str:
+    return "..".join(_f(x) for x in bounds)
+
+
+def _prelabel_lines(section: PrelabelSection | None) -> list[str]:
+    """Pre-labelling's experiment: each arm, the anchoring effect, who accepts what."""
+    if section is None:
+        return []
+    shown, control = section.shown, section.control
+    lines = ["", f"Pre-labelling (AI judge {section.judge or 'off now'}, shown on "
+             f"{_f(section.show_rate, 2)} of assignments; {section.unavailable} with no "
+             "judgment)",
+             "  arm        assignments  median s  agrees with AI  agrees with consensus"]
+    for name, arm in (("shown", shown), ("control", control)):
+        seconds = None if arm.median_active_ms is None else arm.median_active_ms / 1000
+        lines.append(f"  {name:<10} {arm.assignments:>11}  {_f(seconds, 1):>8}  "
+                     f"{_f(arm.agreement_with_ai):>14}  {_f(arm.agreement_with_consensus):>21}")
+    lines += [f"  anchoring (shown - control, agrees with AI) {_f(section.anchoring)}  95% CI "
+              f"{_interval(section.anchoring_interval)}",
+              f"  followed because shown {_f(section.follow_rate)}  95% CI "
+              f"{_interval(section.follow_rate_interval)}",
+              f"  consensus difference {_f(section.consensus_difference)}  95% CI "
+              f"{_interval(section.consensus_difference_interval)}",
+              f"  saved per accepted pair {_f(section.cost_saved_per_accepted_pair, 4)} "
+              f"({_f(section.cost_saved, 2)} in all)"]
+    for name, shown_count in section.shown_per_annotator.items():
+        lines.append(f"    {name:<20} accepted {section.accepted_per_annotator[name]:>5} of "
+                     f"{shown_count:<5} ({_f(section.acceptance_rate[name], 2)})")
+    lines += [f"  [{x.severity}] {x.monitor}.{x.check}: "
+              f"{(x.annotator + ' ') if x.annotator else ''}{x.message}" for x in section.alerts]
     return lines
 
 
@@ -85,6 +119,7 @@ def render_text(report: QualityReport) -> str:
                      f"on {person.consensus_pairs or 0} pairs")
     lines += _judge_lines(report.judges)
     lines += _authoring_lines(report.authoring)
+    lines += _prelabel_lines(report.prelabel)
     alerts = report.monitors.alerts
     lines += ["", f"Alerts ({len(alerts)})"]
     lines += [f"  [{x.severity}] {x.monitor}: {x.message}" for x in alerts] or ["  none"]

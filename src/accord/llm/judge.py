@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from accord.core.errors import InvalidInput
-from accord.core.judging.ai_judges import AiVerdict, PairTask
+from accord.core.judging.ai_judges import AiVerdict, ComparisonTask
 from accord.core.judging.model_calls import ModelCall
 from accord.llm.chat import BackendError, ChatBackend, ChatRequest, ChatResult, Sampling
 from accord.llm.constitution import Constitution, Principle
@@ -132,17 +132,17 @@ class PairJudge:
         self.setup = setup
         self.model_name = readable_name(backend.model) if model_name is None else model_name
 
-    def principle_for(self, task: PairTask) -> Principle:
+    def principle_for(self, task: ComparisonTask) -> Principle:
         return self.setup.constitution.principle_for(task.external_id, self.setup.seed)
 
-    def orders(self, task: PairTask) -> tuple[tuple[str, str], tuple[str, str]]:
+    def orders(self, task: ComparisonTask) -> tuple[tuple[str, str], tuple[str, str]]:
         """The two display orders, the first drawn per task so that neither response is
         systematically shown first in the stored display order."""
         a, b = (rid for rid, _ in task.responses)
         first = (a, b) if _draw(self.setup.seed, task.external_id) == 0 else (b, a)
         return first, (first[1], first[0])
 
-    def judge(self, task: PairTask) -> JudgedPair:
+    def judge(self, task: ComparisonTask) -> JudgedPair:
         principle = self.principle_for(task)
         calls: list[ModelCall] = []
         contents = dict(task.responses)
@@ -171,7 +171,7 @@ class PairJudge:
         )
         return JudgedPair(verdict, decision.consistent, decision.confidence, calls)
 
-    def _read(self, task: PairTask, shown: tuple[str, str], contents: dict[str, str],
+    def _read(self, task: ComparisonTask, shown: tuple[str, str], contents: dict[str, str],
               principle: Principle, calls: list[ModelCall]) -> Reading:
         """One order's verdict, asking again while the reply cannot be read."""
         asked = judge_messages(task.messages, contents[shown[0]], contents[shown[1]],

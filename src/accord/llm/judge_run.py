@@ -1,4 +1,7 @@
-"""``accord judge``'s engine: every pair the judge has not judged, judged and stored.
+"""``accord judge``'s engine: every comparison the judge has not judged, judged and stored.
+
+A task of two responses is one pair; a task of K is judged pair by pair and aggregated
+into a ranking (``llm.judge_ranking``).
 
 Resumable by construction: the work list is the project's comparison tasks on which the
 judge has no assignment, and each verdict is committed in a transaction of its own as soon
@@ -18,12 +21,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from accord.core.judging import ai_judges
-from accord.core.judging.ai_judges import PairTask
+from accord.core.judging.ai_judges import ComparisonTask
 from accord.core.judging.model_calls import record_calls
 from accord.core.people.users import User
 from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.llm.judge import JudgedPair, JudgeFailure, PairJudge
+from accord.llm.judge_ranking import RankingJudge
 from accord.llm.pool import JobsDone, check_concurrency, run_bounded
 
 MAX_REPORTED_FAILURES = 100
@@ -44,23 +48,28 @@ class JudgeRun:
     already_judged: int = 0
     failed: int = 0
     failures: list[dict] = field(default_factory=list)
+    ranked: int = 0
+    """Of ``judged``, tasks of more than two responses (judged pair by pair)."""
     passed_over: list[str] = field(default_factory=list)
-    """Comparison tasks of more than two responses: the judge compares pairs."""
+    """Comparison tasks of fewer than two responses: nothing to compare."""
 
     def as_dict(self) -> dict:
         return {"project": self.project, "judge": self.judge, "model": self.model,
                 "pending": self.pending, "judged": self.judged, "wins": self.wins,
                 "ties": self.ties, "inconsistent": self.inconsistent,
                 "already_judged": self.already_judged, "failed": self.failed,
-                "failures": self.failures, "passed_over": len(self.passed_over)}
+                "failures": self.failures, "ranked": self.ranked,
+                "passed_over": len(self.passed_over)}
 
     def summary(self) -> str:
         text = (f"judge {self.judge} ({self.model}) on {self.project}: {self.judged} judged "
                 f"({self.wins} wins, {self.ties} ties, {self.inconsistent} inconsistent "
                 f"across orders), {self.failed} failed")
+        if self.ranked:
+            text += f"; {self.ranked} of more than two responses ranked pair by pair"
         if self.passed_over:
             count = len(self.passed_over)
-            text += (f", {count} task{'s' if count > 1 else ''} of more than two responses "
+            text += (f", {count} task{'s' if count > 1 else ''} of fewer than two responses "
                      "passed over")
         return text
 
@@ -78,7 +87,8 @@ def start(engine: Engine, project_name: str, judge_name: str, settings: dict
 def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: PairJudge, *,
               concurrency: int = 4, limit: int | None = None, progress: JobsDone | None = None,
               clock: Callable[[], datetime] = utcnow) -> JudgeRun:
-    """Judge the project's unjudged pairs (at most ``limit``) and store each verdict."""
+    """Judge the project's unjudged comparisons (at most ``limit``) and store each verdict;
+    tasks of more than two responses are judged on every pair by ``pair_judge``."""
     check_concurrency(concurrency)  # before anything is written
     model = pair_judge.model_name
     project, judge, pending = start(
@@ -88,7 +98,8 @@ def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: Pa
     total = pending if limit is None else min(pending, limit)
     jobs = ai_judges.walk_pending(engine.begin, project.id, judge.id, run.passed_over,
                                   limit=limit)
-    for done, outcome in enumerate(run_bounded(jobs, pair_judge.judge, concurrency), 1):
+    judge_task = RankingJudge(pair_judge).judge
+    for done, outcome in enumerate(run_bounded(jobs, judge_task, concurrency), 1):
         if outcome.error is None:
             _store(engine, project, judge, outcome.job, outcome.result, run, clock())
         else:
@@ -98,7 +109,7 @@ def run_judge(engine: Engine, project_name: str, judge_name: str, pair_judge: Pa
     return run
 
 
-def _store(engine: Engine, project: Project, judge: User, task: PairTask, judged: JudgedPair,
+def _store(engine: Engine, project: Project, judge: User, task: ComparisonTask, judged: JudgedPair,
            run: JudgeRun, now: datetime) -> None:
     try:
         with engine.begin() as conn:
@@ -110,6 +121,7 @@ def _store(engine: Engine, project: Project, judge: User, task: PairTask, judged
         run.already_judged += 1
         return
     run.judged += 1
+    run.ranked += len(task.responses) > 2
     if len(judged.verdict.ranking) == 1:
         run.ties += 1
     else:
@@ -117,7 +129,7 @@ def _store(engine: Engine, project: Project, judge: User, task: PairTask, judged
     run.inconsistent += not judged.consistent
 
 
-def _fail(engine: Engine, project: Project, task: PairTask, error: Exception,
+def _fail(engine: Engine, project: Project, task: ComparisonTask, error: Exception,
           run: JudgeRun) -> None:
     run.failed += 1
     if len(run.failures) < MAX_REPORTED_FAILURES:

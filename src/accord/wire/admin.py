@@ -38,6 +38,8 @@ class ProjectSettingsOut(BaseModel):
         default_factory=lambda: {"mode": "write", "draft": "first"},
         description='how demonstrations are authored: {"mode": write | post_edit | '
                     'multi_turn, "draft": "first" | "model:NAME"} (a task may say otherwise)')
+    prelabel: dict | None = Field(None, description="pre-labelling: judge, show_rate, seed "
+                                  "(null: off)")
     archived: bool
     archived_at: datetime | None
 

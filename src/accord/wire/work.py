@@ -38,6 +38,13 @@ class DemonstrationOut(BaseModel):
                                   "order after the prompt's, each followed by your reply")
 
 
+class SuggestionOut(BaseModel):
+    """What the project's AI judge ranked; always shown to people as the AI's."""
+
+    judge: str = Field(description="the AI judge whose ranking this is")
+    ranking: list[list[str]] = Field(description="tie groups of response ids, best first")
+
+
 class TaskOut(BaseModel):
     id: str
     kind: str
@@ -50,6 +57,9 @@ class TaskOut(BaseModel):
     demonstration: DemonstrationOut | None = Field(
         None, description="a demonstration's authoring mode, draft and user turns; null for "
                           "other kinds")
+    suggestion: SuggestionOut | None = Field(
+        None, description="an AI judge's ranking offered as a suggestion (pre-labelling); "
+                          "null on assignments drawn to show none")
 
 
 class NextTaskOut(BaseModel):

@@ -16,6 +16,7 @@ from accord.core.errors import Conflict
 from accord.core.projects import project as project_rules
 from accord.core.projects.project import Project, get_project
 from accord.core.tasks.queue import queue_after
+from accord.core.work import prelabel
 from accord.core.work import rules as work_rules
 from accord.db.tables import projects, tasks
 
@@ -23,7 +24,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "description": "", "overlap": 3, "lease_seconds": 900, "ranking_mode": "pairwise",
     "allow_ties": False, "require_rationale": False, "dimensions": [],
     "agreement_threshold": 0.5, "gold_rate": 0.0, "budget": None, "harm_categories": None,
-    "rules": {}, "demonstration": None,
+    "rules": {}, "demonstration": None, "prelabel": None,
 }
 """The defaults of ``accord project create`` and ``POST /api/v1/projects`` alike."""
 
@@ -47,6 +48,8 @@ def create(conn: Connection, actor: Actor, name: str, given: dict[str, Any],
             settings={**project.settings, **stored}))
     if values["rules"]:
         work_rules.update_rules(conn, name, changes=values["rules"])
+    if values["prelabel"] is not None:
+        _set_prelabel(conn, get_project(conn, name), values["prelabel"])
     project = get_project(conn, name)
     record(conn, actor, "project.created", name, now, project=project,
            settings={k: project_settings.current(project, k)
@@ -73,6 +76,8 @@ def change(conn: Connection, actor: Actor, name: str, changes: dict[str, Any],
         conn.execute(update(projects).where(projects.c.id == project.id).values(**columns))
     if "rules" in values:
         work_rules.update_rules(conn, name, changes=values["rules"])
+    if "prelabel" in values:
+        _set_prelabel(conn, get_project(conn, name), values["prelabel"])
     if values.get("overlap", project.overlap) > project.overlap:
         _widen_open_tasks(conn, project, values["overlap"])
     changed = get_project(conn, name)
@@ -80,6 +85,14 @@ def change(conn: Connection, actor: Actor, name: str, changes: dict[str, Any],
            before={k: project_settings.current(project, k) for k in values},
            after={k: project_settings.current(changed, k) for k in values})
     return changed
+
+
+def _set_prelabel(conn: Connection, project: Project, setting: dict | None) -> None:
+    """Store the pre-labelling setting (None turns it off); its judge must judge here."""
+    prelabel.check_judge(conn, project, setting)
+    kept = {k: v for k, v in project.settings.items() if k != prelabel.SETTING}
+    conn.execute(update(projects).where(projects.c.id == project.id).values(
+        settings=kept if setting is None else {**kept, prelabel.SETTING: setting}))
 
 
 def _widen_open_tasks(conn: Connection, project: Project, overlap: int) -> None:

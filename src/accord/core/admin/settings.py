@@ -17,18 +17,19 @@ from accord.core.errors import InvalidInput
 from accord.core.projects.project import RANKING_MODES, Dimension, Project
 from accord.core.tasks.authoring import FIRST_DRAFT, WRITE, check_project_setting
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
+from accord.core.work import prelabel
 
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
     "require_rationale", "dimensions", "agreement_threshold", "gold_rate", "budget",
-    "harm_categories", "rules", "demonstration",
+    "harm_categories", "rules", "demonstration", "prelabel",
 )
 """What ``PATCH /projects/{project}`` and ``accord project set`` may change; the name is the
 project's address and never changes."""
 COLUMNS = ("description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
            "require_rationale", "agreement_threshold", "gold_rate", "budget")
 """Settings kept in a column of ``projects`` of the same name."""
-IN_SETTINGS = ("harm_categories", "demonstration")
+IN_SETTINGS = ("harm_categories", "demonstration", "prelabel")
 """Settings kept under their name in ``projects.settings``; None removes them."""
 MAX_OVERLAP = 1000
 MAX_LEASE_SECONDS = 7 * 24 * 3600
@@ -129,6 +130,7 @@ def check(changes: dict[str, Any]) -> dict[str, Any]:
         "harm_categories": check_harm_categories,
         "rules": _rules,
         "demonstration": check_project_setting,
+        "prelabel": prelabel.check_setting,
     }
     return {name: checks[name](value) for name, value in changes.items()}
 

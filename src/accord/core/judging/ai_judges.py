@@ -55,17 +55,25 @@ MAX_REASONS = 20_000
 
 
 @dataclass(frozen=True)
-class PairTask:
-    """A comparison of two responses, as the judge is shown it."""
+class ComparisonTask:
+    """A comparison task as the judge is shown it: two responses, or K (the judge then
+    compares every pair and aggregates, ``llm.judge_ranking``)."""
 
     id: int
     external_id: str
     category: str
     messages: list[dict]
-    responses: tuple[tuple[str, str], tuple[str, str]]
-    """(external id, content) of the two responses, in imported order."""
+    responses: tuple[tuple[str, str], ...]
+    """(external id, content) of the responses, in imported order."""
     response_ids: dict[str, int]
-    """External id → database id of the two responses (for the pairwise outcomes)."""
+    """External id → database id of the responses (for the pairwise outcomes)."""
+
+    def pair(self, first: str, second: str) -> ComparisonTask:
+        """The same task narrowed to two of its responses, as one pair is judged."""
+        contents = dict(self.responses)
+        return ComparisonTask(self.id, self.external_id, self.category, self.messages,
+                              ((first, contents[first]), (second, contents[second])),
+                              {rid: self.response_ids[rid] for rid in (first, second)})
 
 
 @dataclass(frozen=True)
@@ -172,11 +180,11 @@ def count_judged(conn: Connection, project_id: int, judge_id: int) -> int:
 
 
 def pending_pairs(conn: Connection, project_id: int, judge_id: int, *, after: int = 0,
-                  limit: int = PENDING_CHUNK) -> tuple[list[PairTask], list[str], int]:
+                  limit: int = PENDING_CHUNK) -> tuple[list[ComparisonTask], list[str], int]:
     """The next ``limit`` unjudged comparison tasks after task id ``after``, in id order.
 
-    Returns the pairs, the external ids of tasks passed over because they compare more than
-    two responses (the judge compares pairs), and the last task id read (0 when none).
+    Returns the tasks, the external ids of tasks passed over because they hold fewer than
+    two responses (nothing to compare), and the last task id read (0 when none).
     """
     rows = conn.execute(
         select(tasks.c.id, tasks.c.external_id, prompts.c.category, prompts.c.messages)
@@ -198,21 +206,22 @@ def pending_pairs(conn: Connection, project_id: int, judge_id: int, *, after: in
     pairs, passed = [], []
     for row in rows:
         found = shown[row.id]
-        if len(found) != 2:
+        if len(found) < 2:
             passed.append(row.external_id)
             continue
-        pairs.append(PairTask(row.id, row.external_id, row.category, list(row.messages),
-                              (found[0][:2], found[1][:2]),
-                              {rid: response_id for rid, _, response_id in found}))
+        pairs.append(ComparisonTask(
+            row.id, row.external_id, row.category, list(row.messages),
+            tuple((rid, content) for rid, content, _ in found),
+            {rid: response_id for rid, _, response_id in found}))
     return pairs, passed, rows[-1].id
 
 
 def walk_pending(conn_factory: Callable[[], AbstractContextManager[Connection]],
                  project_id: int, judge_id: int, passed: list[str], *,
-                 limit: int | None = None) -> Iterator[PairTask]:
-    """Every unjudged pair of the project, read a chunk at a time, each chunk in a short
-    transaction of its own (``conn_factory()`` opens one), so no read stays open while the
-    model works. Tasks of more than two responses are appended to ``passed``."""
+                 limit: int | None = None) -> Iterator[ComparisonTask]:
+    """Every unjudged comparison task of the project, read a chunk at a time, each chunk in a
+    short transaction of its own (``conn_factory()`` opens one), so no read stays open while
+    the model works. Tasks of fewer than two responses are appended to ``passed``."""
     after, given = 0, 0
     while limit is None or given < limit:
         with conn_factory() as conn:
@@ -234,7 +243,7 @@ def already_judged(conn: Connection, task_id: int, judge_id: int) -> bool:
         is not None
 
 
-def record_verdict(conn: Connection, project: Project, judge: User, task: PairTask,
+def record_verdict(conn: Connection, project: Project, judge: User, task: ComparisonTask,
                    verdict: AiVerdict, now: datetime) -> int | None:
     """Store the judge's verdict on ``task`` in the caller's transaction; returns the
     annotation id, or None when the judge had already judged the task (a rerun)."""

@@ -35,6 +35,7 @@ from accord.core.report import (
     store,
 )
 from accord.core.report import inputs as quality_inputs
+from accord.core.report import prelabel as prelabel_report
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
 from accord.core.report.pairs import pair_items
@@ -124,6 +125,9 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
     written = authoring.section(conn, project)
     if written is not None:
         update["authoring"] = written
+    if prelabel_report.has_experiment(conn, project):
+        counted = select_annotations(arrays, scope, kept_versions).counted
+        update["prelabel"] = prelabel_report.section(conn, project, counted)
     return report.model_copy(update=update)
 
 

@@ -41,6 +41,15 @@ class StoredResponse(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """An AI judge's ranking offered to the annotator (pre-labelling, ``core.work.prelabel``):
+    tie groups of response ids, best first, always shown as the AI's."""
+
+    judge: str
+    ranking: list[list[str]]
+
+
+@dataclass(frozen=True)
 class TaskView:
     """A task as one annotator sees it, in their order.
 
@@ -58,6 +67,8 @@ class TaskView:
     """The category as the source wrote it (``Open QA``); the key where it wrote that."""
     demonstration: DemonstrationView | None = None
     """A demonstration's authoring mode, draft and scripted user turns; None otherwise."""
+    suggestion: Suggestion | None = None
+    """The AI judge's ranking, on an assignment drawn to be shown one."""
 
 
 _RESPONSES = Statement(

@@ -25,7 +25,7 @@ from accord.core.tasks.demonstration_setup import demonstration_view
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import TaskView, shown_in_order, stored_responses
 from accord.core.work import breaks_and_rotation as fatigue_rules
-from accord.core.work import calibration, exposure
+from accord.core.work import calibration, exposure, prelabel
 from accord.core.work import rules as work_rules
 from accord.core.work.calibration import RoundPosition
 from accord.core.work.loop_project import project_for_member
@@ -279,5 +279,17 @@ def _lease(conn: Connection, project: Project, user: User, task, now: datetime,
         category_label=label,
         demonstration=(demonstration_view(conn, project, task_id)
                        if kind == "demonstration" else None),
+        suggestion=_suggestion(conn, project, user, assignment_id, task, position),
     )
     return Claim(assignment_id, expires, view, position)
+
+
+def _suggestion(conn: Connection, project: Project, user: User, assignment_id: int, task,
+                position: RoundPosition | None) -> prelabel.Suggestion | None:
+    """Pre-labelling's draw for a production comparison (gold measures the person alone)."""
+    rule = prelabel.rule_of(project)
+    task_id, external_id, kind, _, _, is_gold, _, _ = task
+    if rule is None or kind != "comparison" or is_gold or position is not None:
+        return None
+    return prelabel.on_claim(conn, project, rule, assignment_id, task_id, external_id,
+                             user.id)

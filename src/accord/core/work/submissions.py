@@ -21,7 +21,7 @@ from accord.core.tasks import judgments
 from accord.core.tasks.judgments import Judgment
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import response_ids
-from accord.core.work import calibration, demonstrations
+from accord.core.work import calibration, demonstrations, prelabel
 from accord.core.work.calibration import Feedback
 from accord.core.work.demonstrations import Authored
 from accord.core.work.loop_project import project_by_id
@@ -156,9 +156,13 @@ def _take_slot_back(conn: Connection, task_id: int) -> bool:
 
 
 def submit(
-    conn: Connection, user: User, assignment_id: int, judgment: Judgment, now: datetime
+    conn: Connection, user: User, assignment_id: int, judgment: Judgment, now: datetime,
+    suggestion_accepted: bool = False,
 ) -> Submission:
-    """Store ``judgment`` for the caller's assignment, or return the one already stored."""
+    """Store ``judgment`` for the caller's assignment, or return the one already stored.
+
+    ``suggestion_accepted``: the annotator took the AI's suggested ranking with the one-key
+    accept (pre-labelling, ``core.work.prelabel``)."""
     assignment = _load_assignment(conn, assignment_id, user)
     if assignment.status == "submitted":
         stored = _stored(conn, assignment)
@@ -185,6 +189,8 @@ def submit(
     annotation_id = _insert_annotation(conn, assignment, project, judgment, late, now, written)
     if assignment.kind == "comparison":
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
+        if prelabel.rule_of(project) is not None:
+            prelabel.on_submit(conn, assignment.id, judgment.ranking, suggestion_accepted)
     at = raw.time_param(conn, now)
     raw.execute(
         conn,

@@ -9,7 +9,7 @@ one's slot blocked until its lease runs out.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -20,7 +20,7 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.tasks.view import load_view
-from accord.core.work import calibration, claims
+from accord.core.work import calibration, claims, prelabel
 from accord.core.work.claims import Claim, Wait
 from accord.core.work.rules import rules_of
 from accord.db.tables import assignments, prompts, tasks
@@ -75,6 +75,8 @@ def _held_lease(conn: Connection, project: Project, user: User, now: datetime) -
         return None
     version = project.guideline[1] if project.guideline else None
     view = load_view(conn, row.task_id, list(row.display_order), version, project)
+    if prelabel.rule_of(project) is not None:
+        view = replace(view, suggestion=prelabel.shown_suggestion(conn, row.id))
     return Claim(row.id, row.lease_expires_at, view,
                  calibration.round_position_of(conn, project, user.id, row.id))
 

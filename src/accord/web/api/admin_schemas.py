@@ -83,6 +83,16 @@ class DemonstrationSettingIn(Strict):
         None, description='post_edit: which response is the draft: "first" or "model:NAME"')
 
 
+class PrelabelIn(Strict):
+    """Pre-labelling with a control arm: ``judge`` names an AI judge of the project."""
+
+    judge: Annotated[str, StringConstraints(max_length=120), STORABLE]
+    show_rate: float = Field(ge=0, le=1, description="share of assignments shown the "
+                                                      "judge's ranking")
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1), WHOLE] = Field(
+        0, description="seeds each assignment's draw")
+
+
 class ProjectSettingsIn(Strict):
     """Settings to change; fields left out keep their value. ``dimensions`` replaces the
     whole list (priority order); ``budget`` and ``harm_categories`` take null to clear;
@@ -111,6 +121,9 @@ class ProjectSettingsIn(Strict):
                                                      "(see docs/calibration.md)")
     demonstration: DemonstrationSettingIn | None = Field(
         None, description="how demonstrations are authored; null restores write from scratch")
+    prelabel: PrelabelIn | None = Field(
+        None, description="show an AI judge's ranking as a suggestion on a seeded share of "
+                          "assignments; null turns it off (see docs/ai-judge.md)")
 
 
 class ProjectCreateIn(ProjectSettingsIn):

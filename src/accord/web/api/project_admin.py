@@ -40,7 +40,7 @@ def settings_out(project: Project) -> ProjectSettingsOut:
         budget=project.budget, harm_categories=harm_categories_of(project),
         rules=admin_projects.rules_in_force(project),
         demonstration=demonstration_of(project), archived=project.archived_at is not None,
-        archived_at=project.archived_at,
+        archived_at=project.archived_at, prelabel=project.settings.get("prelabel"),
     )
 
 

@@ -119,6 +119,9 @@ class AnnotationIn(Strict):
                           "kind, the tier of the escalation an unsafe flag opens")
     refusal_appropriate: bool | None = Field(
         None, description="red team: whether a refusal was the right answer")
+    suggestion_accepted: bool = Field(
+        False, description="comparison: the ranking is the AI suggestion taken with the "
+                           "one-key accept (pre-labelling); recorded with the assignment")
 
 
 class WorkRulesIn(Strict):

@@ -95,8 +95,9 @@ async def next_task(project: str, me: Caller, at: Now, request: Request) -> Resp
 async def submit(assignment_id: Int64, body: AnnotationIn, me: Caller, at: Now) -> Response:
     """Store the judgment for the caller's assignment; submitting it again returns the stored
     one (``Idempotent-Replayed: true``); a late one is kept while the task has a free slot."""
-    judgment = Judgment(**body.model_dump())
-    stored = await me.run(submissions.submit, assignment_id, judgment, at)
+    judgment = Judgment(**body.model_dump(exclude={"suggestion_accepted"}))
+    stored = await me.run(submissions.submit, assignment_id, judgment, at,
+                          body.suggestion_accepted)
     feedback = stored.calibration
     return as_json(
         SubmissionOut(

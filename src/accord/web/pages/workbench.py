@@ -77,7 +77,17 @@ def _script_data(bench: Workbench) -> dict:
         "requireRationale": bench.project.require_rationale,
         "dimensions": [d.as_dict() for d in bench.project.dimensions],
         "breakAfterMinutes": break_after_minutes(bench.project),
+        "suggestion": claim.task.suggestion.ranking if claim.task.suggestion else None,
     }
+
+
+def _suggested_positions(bench: Workbench) -> list[list[int]]:
+    """The AI's ranking as the response numbers this annotator sees (1 = shown first)."""
+    claim = bench.claim
+    if claim is None or claim.task.suggestion is None:
+        return []
+    number = {r.id: i for i, r in enumerate(claim.task.responses, 1)}
+    return [sorted(number[rid] for rid in group) for group in claim.task.suggestion.ranking]
 
 
 @router.get("/projects/{project}/annotate")
@@ -99,6 +109,7 @@ async def annotate(request: Request, project: str, viewer: Viewer, at: Now) -> R
         flags=[(f, FLAG_LABELS[f]) for f in judgments.FLAGS],
         skip_reasons=[(r, SKIP_LABELS[r]) for r in judgments.SKIP_REASONS],
         harm_categories=judgments.harm_categories(bench.project),
+        suggested=_suggested_positions(bench),
     )
 
 

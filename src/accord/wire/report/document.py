@@ -11,6 +11,7 @@ from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
 from accord.wire.report.judges import JudgesSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
+from accord.wire.report.prelabel import PrelabelSection
 
 
 class ReportScope(ReportModel):
@@ -68,6 +69,8 @@ class QualityReport(ReportModel):
     authoring: AuthoringFigures | Absent = None
     """How demonstrations were authored and how many model drafts went in unchanged;
     absent for a project without demonstrations."""
+    prelabel: PrelabelSection | Absent = None
+    """Pre-labelling's experiment, in a project that shows an AI judge's suggestions."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``accord report --json`` and of the API: every field the

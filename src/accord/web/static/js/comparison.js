@@ -5,6 +5,12 @@ import { Ranking, RankingBoard } from "./ranking.js";
 import { FormProblem, checkedValue, checkedValues, setStatus } from "./form.js";
 import { digitOf, usesArrows } from "./keys.js";
 
+/** Whether two rankings hold the same tie groups in the same order. */
+function sameRanking(one, other) {
+  const key = (groups) => JSON.stringify(groups.map((group) => [...group].sort()));
+  return key(one) === key(other);
+}
+
 export function setUp(form, data) {
   const ids = data.responses;
   const ranking = new Ranking(ids, { allowTies: data.allowTies });
@@ -13,6 +19,8 @@ export function setUp(form, data) {
   const strength = document.getElementById("strength");
   const rationale = document.getElementById("rationale");
   let prefix = null; // "=" (tie) or "s" (strength) waiting for its digit
+  const suggestion = data.suggestion; // the AI judge's ranking, on assignments drawn to show it
+  let acceptedSuggestion = false; // the one-key accept put it on the board
 
   const badges = () => {
     for (const badge of document.querySelectorAll("[data-rank-badge]")) {
@@ -30,6 +38,16 @@ export function setUp(form, data) {
   badges();
 
   const changed = () => board.changed();
+
+  function acceptSuggestion() {
+    ranking.groups = suggestion.map((group) => [...group]);
+    ranking.selected = null;
+    acceptedSuggestion = true;
+    changed();
+    setStatus(rankingStatus, "The AI's ranking is on the board. Change it with the usual keys, or submit.");
+  }
+  const acceptButton = document.getElementById("accept-suggestion");
+  if (suggestion && acceptButton) acceptButton.addEventListener("click", acceptSuggestion);
 
   function keydown(event) {
     const digit = digitOf(event);
@@ -50,6 +68,11 @@ export function setUp(form, data) {
       }
       prefix = "=";
       setStatus(rankingStatus, "Tie: press the number of the response to tie with the rank above.");
+      return;
+    }
+    if (event.key === "a" && suggestion) {
+      event.preventDefault();
+      acceptSuggestion();
       return;
     }
     if (event.key === "s" && strength) {
@@ -101,6 +124,9 @@ export function setUp(form, data) {
     }
     if (Object.keys(ratings).length) body.ratings = ratings;
     body.rationale = rationale.value;
+    // Accepted, and still the AI's ranking when sent: a change after the accept is the
+    // annotator's own ranking.
+    if (suggestion && acceptedSuggestion) body.suggestion_accepted = sameRanking(ranking.toJSON(), suggestion);
     if (data.requireRationale && !rationale.value.trim()) {
       throw new FormProblem("This project asks for a rationale.", rationale);
     }
