@@ -583,7 +583,7 @@ data_jobs = Table(
     Index(None, "status"),
 )
 
-# ── pre-labelling (migration 0018) ────────────────────────────────────────────────────────
+# ── pre-labelling (migration 0015) ────────────────────────────────────────────────────────
 
 prelabel_draws = Table(
     "prelabel_draws",

@@ -1,6 +1,6 @@
 """session id tokens: a login through single sign-on keeps the provider's ID token
 
-Revision ID: 0019
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-07 23:00:00.000000
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None

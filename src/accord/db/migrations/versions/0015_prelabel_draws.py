@@ -1,7 +1,7 @@
 """prelabel draws: which arm of the pre-labelling experiment each assignment was in
 
-Revision ID: 0018
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 23:00:00.000000
 
 A project with a ``prelabel`` setting shows an AI judge's ranking as a suggestion on a
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0018"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
