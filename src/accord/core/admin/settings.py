@@ -15,6 +15,7 @@ from typing import Any
 from accord.core.errors import InvalidInput
 from accord.core.projects.project import RANKING_MODES, Dimension, Project
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
+from accord.core.work import rules as work_rules
 
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
@@ -169,6 +170,6 @@ def current(project: Project, name: str) -> Any:
     if name == "harm_categories":
         return project.settings.get("harm_categories")
     if name == "rules":
-        return {k: project.settings.get(k) for k in ("calibration", "exposure", "breaks",
-                                                      "rotation") if k in project.settings}
+        return {k: project.settings.get(k) for k in work_rules.SECTIONS
+                if k in project.settings}
     return getattr(project, name)
