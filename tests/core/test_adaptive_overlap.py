@@ -182,3 +182,57 @@ def test_a_wrong_rule_is_refused_naming_its_field_and_nothing_changes(engine, ru
         work_rules.update_rules(conn, project.name, changes={"overlap": rule})
     with engine.connect() as conn:
         assert "overlap" not in get_project(conn, project.name).settings
+
+
+def test_a_grown_sensitive_task_is_held_back_from_someone_at_their_exposure_limit(engine):
+    project = make_project(engine, overlap=3)
+    with engine.begin() as conn:
+        add_comparison(conn, project, "s-1", category="safety", priority=9)
+        add_comparison(conn, project, "s-2", category="safety", priority=5)
+        add_comparison(conn, project, "q-1", category="qa")
+        work_rules.update_rules(conn, project.name, changes={
+            "overlap": UNANIMOUS, "exposure": {"per_day": 2}})
+        project = get_project(conn, project.name)
+    first, second, sheltered, fresh = people(engine, project, 4)
+    for task in ("s-1", "s-2"):  # seen, so counted, though skipped
+        with engine.begin() as conn:
+            seen = claims.claim_next(conn, project, sheltered, utcnow())
+            assert seen.task.id == task
+            submissions.skip(conn, sheltered, seen.assignment_id, "unclear", utcnow())
+    with engine.begin() as conn:
+        add_comparison(conn, project, "s-3", category="safety", priority=10)
+    assert judge(engine, project, first, A_FIRST) == "s-3"
+    assert judge(engine, project, second, B_FIRST) == "s-3"
+    assert task_row(engine, "s-3")[:4] == (3, 2, 2, QUEUE_STARTED)
+    assert judge(engine, project, sheltered, A_FIRST) == "q-1"
+    assert judge(engine, project, fresh, A_FIRST) == "s-3"
+
+
+def test_a_grown_task_waits_until_a_newcomer_passes_calibration(engine):
+    project = make_project(engine, overlap=3)
+    import_lines(engine, project, item("g-1", gold=[["a"], ["b"]]), item("q-1"))
+    with engine.begin() as conn:
+        project = work_rules.update_rules(conn, project.name, changes={
+            "overlap": UNANIMOUS, "calibration": {"tasks": 1, "pass_threshold": 1.0}})
+    first, second, newcomer = people(engine, project, 3)
+    for person, ranking in ((first, A_FIRST), (second, B_FIRST)):
+        assert judge(engine, project, person, A_FIRST) == "g-1"  # calibration passed
+        assert judge(engine, project, person, ranking) == "q-1"
+    assert task_row(engine, "q-1")[:2] == (3, 2)
+    assert judge(engine, project, newcomer, A_FIRST) == "g-1"
+    assert judge(engine, project, newcomer, A_FIRST) == "q-1"
+    assert task_row(engine, "q-1") == (4, 3, 3, QUEUE_STARTED, "open")  # still split
+
+
+def test_a_demonstration_closes_at_its_target(engine):
+    project = make_project(engine, overlap=3)
+    with engine.begin() as conn:
+        add_comparison(conn, project, "d-1", contents={}, kind="demonstration")
+        project = work_rules.update_rules(conn, project.name, changes={"overlap": UNANIMOUS})
+    for person in people(engine, project, 2):
+        with engine.begin() as conn:
+            got = claims.claim_next(conn, project, person, utcnow())
+            submissions.submit(conn, person, got.assignment_id,
+                               Judgment(response="a written answer"), utcnow())
+    assert task_row(engine, "d-1") == (2, 2, 2, QUEUE_FULL, "complete")
+    assert settlement(engine) is None
