@@ -26,6 +26,7 @@ from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report import inputs as quality_inputs
+from accord.core.report import overlap as adaptive_overlap
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
 from accord.core.report.pairs import pair_items
@@ -111,8 +112,12 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
         audits = [JudgeAudit.model_validate(audit)
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
-    return report.model_copy(update={"consensus": section, "judges": judged,
-                                     "agreement": agreement})
+    updates = {"consensus": section, "judges": judged, "agreement": agreement}
+    overlap = adaptive_overlap.section(conn, project)
+    if overlap is not None:
+        # Set only with the rule on, so as_json() leaves the section out otherwise.
+        updates["overlap"] = overlap
+    return report.model_copy(update=updates)
 
 
 def _with_category_labels(section: AgreementSection,

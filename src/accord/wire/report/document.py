@@ -6,10 +6,11 @@ from typing import Any
 
 from accord.wire.report.agreement import AgreementSection
 from accord.wire.report.annotators import AnnotatorRow
-from accord.wire.report.base import ReportModel
+from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
 from accord.wire.report.judges import JudgesSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
+from accord.wire.report.overlap import OverlapSection
 
 
 class ReportScope(ReportModel):
@@ -64,6 +65,8 @@ class QualityReport(ReportModel):
     """Active hours and spend."""
     judges: JudgesSection
     """AI judges' annotations, counted apart from people's, and their audits."""
+    overlap: OverlapSection | Absent = None
+    """Adaptive overlap's spending and estimated accuracy; absent without the rule."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``accord report --json`` and of the API: every field the
