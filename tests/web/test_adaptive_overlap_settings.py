@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from accord.core.projects.project import get_project
 from accord.db.tables import tasks
+from tests.core.test_adaptive_overlap import A_FIRST, B_FIRST, judge, people
 from tests.factories import add_comparisons, make_project, make_user
 from tests.web.conftest import bearer
 
@@ -52,3 +53,22 @@ def test_a_manager_turns_the_rule_on_changes_it_and_turns_it_off(api, engine):
     assert off.status_code == 200, off.text
     assert off.json()["overlap"] == 4 and off.json()["rules"] == {}
     assert overlaps(engine) == [4, 4, 4]
+
+
+def test_turning_the_rule_off_never_lowers_a_grown_task_below_its_judgments(api, engine):
+    project = make_project(engine, overlap=3)
+    add_comparisons(engine, project, 2)
+    boss = bearer(make_user(engine, "boss", project=project, roles=("manager",)).token)
+    unanimous = {"min": 2, "max": 5, "stop": "unanimous"}
+    assert api.patch("/api/v1/projects/prefs", headers=boss,
+                     json={"rules": {"overlap": unanimous}}).status_code == 200
+    with engine.connect() as conn:
+        project = get_project(conn, "prefs")
+    crowd = people(engine, project, 3)
+    for person, ranking in zip(crowd, (A_FIRST, B_FIRST, A_FIRST), strict=True):
+        assert judge(engine, project, person, ranking) == "item-0"
+    assert overlaps(engine) == [2, 4]  # item-1 fresh at min; item-0 split twice
+    off = api.patch("/api/v1/projects/prefs", headers=boss,
+                    json={"overlap": 3, "rules": {"overlap": None}})
+    assert off.status_code == 200, off.text
+    assert overlaps(engine) == [3, 4]

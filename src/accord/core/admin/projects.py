@@ -85,11 +85,12 @@ def change(conn: Connection, actor: Actor, name: str, changes: dict[str, Any],
 
 
 def _widen_open_tasks(conn: Connection, project: Project, overlap: int) -> None:
-    """Open tasks want the new overlap too; a full one goes back to the queue."""
+    """Open tasks want the new overlap too; a full one goes back to the queue. A task that
+    adaptive overlap already took past it keeps its larger target."""
     conn.execute(
         update(tasks)
         .where(tasks.c.project_id == project.id, tasks.c.status == "open",
-               tasks.c.is_gold.is_(False))
+               tasks.c.is_gold.is_(False), tasks.c.overlap < overlap)
         .values(overlap=overlap)
     )
     conn.execute(text(f"UPDATE tasks SET queue = {queue_after('taken')} "
