@@ -33,7 +33,9 @@ HARM_HELP = "a red-team harm category of the project (repeatable; Accord's list 
 @reports_errors
 def create(
     name: str,
-    overlap: int = typer.Option(3, "--overlap", help="annotations wanted per task"),
+    overlap: int | None = typer.Option(
+        None, "--overlap", help="annotations wanted per task (default 3; with an adaptive "
+        "overlap rule in --rules, its min)"),
     allow_ties: bool = typer.Option(False, "--allow-ties", help="rankings may tie responses"),
     ranking: str = typer.Option("pairwise", "--ranking", help="pairwise or kway"),
     lease_minutes: float = typer.Option(15, "--lease-minutes", help="how long a claim holds"),
@@ -52,13 +54,15 @@ def create(
 ):
     """Create a project (the same function as POST /api/v1/projects)."""
     given = {
-        "overlap": overlap, "allow_ties": allow_ties, "ranking_mode": ranking,
+        "allow_ties": allow_ties, "ranking_mode": ranking,
         "lease_seconds": max(1, round(lease_minutes * 60)),
         "require_rationale": require_rationale, "dimensions": dimensions_of(dimension),
         "agreement_threshold": agreement_threshold, "budget": budget,
         "description": description, "gold_rate": gold_rate, "rules": _parse_rules(rules),
         "harm_categories": list(harm_category) or None,
     }
+    if overlap is not None:
+        given["overlap"] = overlap
     with transaction() as conn:
         project = admin_projects.create(conn, None, name, given, utcnow())
     if json_output:

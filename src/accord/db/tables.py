@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Table,
@@ -602,4 +603,36 @@ prelabel_draws = Table(
     CheckConstraint("arm IN ('shown', 'control', 'unavailable')", name="arm"),
     CheckConstraint("draw >= 0 AND draw < 1", name="draw"),
     Index(None, "project_id", "arm"),
+)
+
+# ── adaptive overlap (migration 0016) ─────────────────────────────────────────────────────────────
+
+# One row per task that a project's adaptive overlap rule decided (``core.work.
+# adaptive_overlap``): how many judgments it took, the posterior confidence of its consensus
+# label at that moment, and whether the rule was met (``settled``) or ``max`` was reached.
+task_settlements = Table(
+    "task_settlements",
+    metadata,
+    Column("task_id", Id, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    _fk("project_id", "projects.id"),
+    Column("judgments", Integer, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("settled", Boolean, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_share"),
+    Index(None, "project_id"),
+)
+
+# The running reliability of each annotator of a project under adaptive overlap: over the
+# tasks the rule decided, how many they judged and how often they agreed with the others'
+# plurality (fractional on ties). Kept current in the submission that decides a task.
+overlap_reliability = Table(
+    "overlap_reliability",
+    metadata,
+    _fk("project_id", "projects.id"),
+    _fk("annotator_id", "users.id"),
+    Column("judged", Integer, nullable=False, server_default="0"),
+    Column("agreed", Float, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("project_id", "annotator_id"),
+    CheckConstraint("agreed >= 0 AND agreed <= judged", name="agreed_within_judged"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
+from accord.exports import report_overlap
 from accord.wire.report import QualityReport
 from accord.wire.report.annotators import AnnotatorRow
 from accord.wire.report.authoring import AuthoringFigures
@@ -162,6 +163,7 @@ def render_html(report: QualityReport) -> str:
         _models_chart(c.models),
         _win_rate_table(c.win_rates),
         _authoring(report.authoring),
+        report_overlap.html(report.overlap),
         "<h2>Alerts</h2>",
         _alerts(report.monitors.alerts),
         _prelabel(report.prelabel),

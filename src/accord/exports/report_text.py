@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accord.exports import report_overlap
 from accord.wire.report import QualityReport
 from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.judges import JudgesSection
@@ -120,6 +121,7 @@ def render_text(report: QualityReport) -> str:
     lines += _judge_lines(report.judges)
     lines += _authoring_lines(report.authoring)
     lines += _prelabel_lines(report.prelabel)
+    lines += report_overlap.text_lines(report.overlap)
     alerts = report.monitors.alerts
     lines += ["", f"Alerts ({len(alerts)})"]
     lines += [f"  [{x.severity}] {x.monitor}: {x.message}" for x in alerts] or ["  none"]

@@ -110,4 +110,4 @@ class CalibrationRoundOut(BaseModel):
 class WorkRulesOut(BaseModel):
     gold_rate: float
     rules: dict = Field(description="the rules in force: calibration, exposure, breaks, "
-                                    "rotation (see docs/calibration.md)")
+                                    "rotation, overlap (see docs/calibration.md)")

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, func, select
 from accord.core.errors import Conflict
 from accord.core.projects.project import Dimension, Project
 from accord.core.tasks.judgments import HARM_CATEGORIES
+from accord.core.work import rules as work_rules
+from accord.core.work.overlap_rule import SECTION as OVERLAP_SECTION
 from accord.db.tables import annotations, tasks
 
 CHUNK = 1000
@@ -25,6 +27,8 @@ CHUNK = 1000
 
 def check(conn: Connection, project: Project, changes: dict[str, Any]) -> None:
     """Raise Conflict naming the first change that stored work forbids; else nothing."""
+    if "overlap" in changes:
+        _overlap_under_rule(project, changes)
     if "overlap" in changes and changes["overlap"] < project.overlap:
         _lowered_overlap(conn, project, changes["overlap"])
     if "ranking_mode" in changes and changes["ranking_mode"] != project.ranking_mode:
@@ -38,6 +42,21 @@ def check(conn: Connection, project: Project, changes: dict[str, Any]) -> None:
         _ratings_fit(conn, project, changes["dimensions"])
     if "harm_categories" in changes:
         _categories_in_use(conn, project, changes["harm_categories"])
+
+
+def _overlap_under_rule(project: Project, changes: dict[str, Any]) -> None:
+    """Under adaptive overlap each task's target is the rule's; a fixed overlap would fight
+    it. Turning the rule off in the same change (``rules.overlap`` null) frees it."""
+    rules = changes.get("rules") or {}
+    if OVERLAP_SECTION in rules:
+        if rules[OVERLAP_SECTION] is None:
+            return
+        raise Conflict("overlap and rules.overlap cannot both be set: under adaptive overlap "
+                       "the rule's min is the project's overlap")
+    if work_rules.rules_of(project).overlap is not None:
+        raise Conflict(f'the overlap of "{project.name}" is set by its adaptive overlap rule '
+                       "(rules.overlap: min, max, stop); change the rule, or turn it off "
+                       "with rules.overlap null")
 
 
 def _annotation_count(conn: Connection, project: Project) -> int:

@@ -12,12 +12,13 @@ from sqlalchemy import Connection, text, update
 from accord.core.admin import conflicts
 from accord.core.admin import settings as project_settings
 from accord.core.admin.authority import Actor, managed_project, record, require_admin
-from accord.core.errors import Conflict
+from accord.core.errors import Conflict, InvalidInput
 from accord.core.projects import project as project_rules
 from accord.core.projects.project import Project, get_project
 from accord.core.tasks.queue import queue_after
 from accord.core.work import prelabel
 from accord.core.work import rules as work_rules
+from accord.core.work.overlap_rule import SECTION as OVERLAP_SECTION
 from accord.db.tables import projects, tasks
 
 CREATE_DEFAULTS: dict[str, Any] = {
@@ -38,6 +39,9 @@ def create(conn: Connection, actor: Actor, name: str, given: dict[str, Any],
            now: datetime) -> Project:
     """A new project with ``given`` settings over the defaults (administrators only)."""
     require_admin(actor, "creating a project")
+    if "overlap" in given and (given.get("rules") or {}).get(OVERLAP_SECTION) is not None:
+        raise InvalidInput("overlap and rules.overlap cannot both be given: under adaptive "
+                           "overlap the rule's min is the project's overlap")
     values = project_settings.check({**CREATE_DEFAULTS, **given})
     project = project_rules.create_project(
         conn, name, **{k: values[k] for k in project_settings.COLUMNS},
@@ -96,11 +100,12 @@ def _set_prelabel(conn: Connection, project: Project, setting: dict | None) -> N
 
 
 def _widen_open_tasks(conn: Connection, project: Project, overlap: int) -> None:
-    """Open tasks want the new overlap too; a full one goes back to the queue."""
+    """Open tasks want the new overlap too; a full one goes back to the queue. A task that
+    adaptive overlap already took past it keeps its larger target."""
     conn.execute(
         update(tasks)
         .where(tasks.c.project_id == project.id, tasks.c.status == "open",
-               tasks.c.is_gold.is_(False))
+               tasks.c.is_gold.is_(False), tasks.c.overlap < overlap)
         .values(overlap=overlap)
     )
     conn.execute(text(f"UPDATE tasks SET queue = {queue_after('taken')} "

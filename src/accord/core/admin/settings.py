@@ -18,6 +18,7 @@ from accord.core.projects.project import RANKING_MODES, Dimension, Project
 from accord.core.tasks.authoring import FIRST_DRAFT, WRITE, check_project_setting
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
 from accord.core.work import prelabel
+from accord.core.work import rules as work_rules
 
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
@@ -182,6 +183,6 @@ def current(project: Project, name: str) -> Any:
     if name in IN_SETTINGS:
         return project.settings.get(name)
     if name == "rules":
-        return {k: project.settings.get(k) for k in ("calibration", "exposure", "breaks",
-                                                      "rotation") if k in project.settings}
+        return {k: project.settings.get(k) for k in work_rules.SECTIONS
+                if k in project.settings}
     return getattr(project, name)

@@ -35,6 +35,7 @@ from accord.core.report import (
     store,
 )
 from accord.core.report import inputs as quality_inputs
+from accord.core.report import overlap as adaptive_overlap
 from accord.core.report import prelabel as prelabel_report
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
@@ -128,6 +129,10 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
     if prelabel_report.has_experiment(conn, project):
         counted = select_annotations(arrays, scope, kept_versions).counted
         update["prelabel"] = prelabel_report.section(conn, project, counted)
+    overlap = adaptive_overlap.section(conn, project)
+    if overlap is not None:
+        # Set only with the rule on, so as_json() leaves the section out otherwise.
+        update["overlap"] = overlap
     return report.model_copy(update=update)
 
 

@@ -4,14 +4,16 @@
 {"calibration": {"tasks": 5, "pass_threshold": 0.8},
  "exposure": {"per_day": 20},
  "breaks": {"work_minutes": 90, "break_minutes": 10},
- "rotation": {"after": 20}}
+ "rotation": {"after": 20},
+ "overlap": {"min": 2, "max": 5, "stop": {"confidence": 0.9}}}
 ```
 
 Every section is optional; a missing section means the rule is off. Settings are checked
 when they are written (``update_rules``), so an error names the section and field before
 anything is stored; the claim parses them again (a few dictionary look-ups) and refuses a
 project whose stored settings were edited by hand into something invalid, rather than
-guessing. Other keys in ``settings`` belong to other features and are left alone.
+guessing. Other keys in ``settings`` belong to other features and are left alone. The
+``overlap`` section (adaptive overlap) has its own module, ``core.work.overlap_rule``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from accord.core.errors import Forbidden, InvalidInput
 from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, get_project, project_for_member
+from accord.core.work import overlap_rule
+from accord.core.work.overlap_rule import OverlapRule
 from accord.db.tables import projects
 
 
@@ -66,6 +70,7 @@ class WorkRules:
     exposure: ExposureRule | None = None
     breaks: BreakRule | None = None
     rotation: RotationRule | None = None
+    overlap: OverlapRule | None = None
 
 
 SECTIONS = tuple(f.name for f in fields(WorkRules))
@@ -73,7 +78,7 @@ NO_RULES = WorkRules()
 _FIELDS = {
     name: tuple(f.name for f in fields(rule))
     for name, rule in zip(SECTIONS, (CalibrationRule, ExposureRule, BreakRule, RotationRule),
-                          strict=True)
+                          strict=False)
 }
 MAX_COUNT = 10_000
 MAX_MINUTES = 24 * 60
@@ -143,6 +148,7 @@ def parse(settings: dict) -> WorkRules:
             _minutes(breaks, "break_minutes", "settings.breaks")),
         rotation=None if rotation is None else RotationRule(
             _whole(rotation, "after", "settings.rotation")),
+        overlap=overlap_rule.parse(settings.get(overlap_rule.SECTION)),
     )
 
 
@@ -170,8 +176,8 @@ def rules_of(project: Project) -> WorkRules:
 
 def as_settings(rules: WorkRules) -> dict:
     """The rules back as the JSON sections they are stored as (rules that are off omitted)."""
-    return {name: asdict(rule) for name in SECTIONS
-            if (rule := getattr(rules, name)) is not None}
+    return {name: rule.as_setting() if isinstance(rule, OverlapRule) else asdict(rule)
+            for name in SECTIONS if (rule := getattr(rules, name)) is not None}
 
 
 def update_rules(
@@ -205,6 +211,8 @@ def update_rules(
             raise InvalidInput(f"gold rate must be between 0 and 1, not {gold_rate!r}")
         values["gold_rate"] = float(gold_rate)
     conn.execute(update(projects).where(projects.c.id == project.id).values(**values))
+    if parsed.overlap is not None and overlap_rule.SECTION in changes:
+        overlap_rule.apply_targets(conn, project.id, parsed.overlap)
     return get_project(conn, project_name)
 
 

@@ -21,7 +21,8 @@ from accord.core.tasks import judgments
 from accord.core.tasks.judgments import Judgment
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import response_ids
-from accord.core.work import calibration, demonstrations, prelabel
+from accord.core.work import adaptive_overlap, calibration, demonstrations, prelabel
+from accord.core.work import rules as work_rules
 from accord.core.work.calibration import Feedback
 from accord.core.work.demonstrations import Authored
 from accord.core.work.loop_project import project_by_id
@@ -198,7 +199,7 @@ def submit(
         {"assignment_id": assignment.id, "status": "submitted", "now": at, "skip_reason": None},
     )
     if not assignment.is_gold:
-        raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
+        _count_submission(conn, project, assignment, at, now)
     if escalation.FLAG in judgment.flags:
         escalation.escalate_flagged(
             conn, task_id=assignment.task_id, annotation_id=annotation_id,
@@ -210,6 +211,19 @@ def submit(
         echo["authoring"] = written.details
     return Submission(annotation_id, assignment.id, assignment.external_id, late, now,
                       echo, calibration=_feedback(conn, assignment, now, project))
+
+
+def _count_submission(conn: Connection, project: Project, assignment: _Assignment, at,
+                      now: datetime) -> None:
+    """Count the judgment on its task, closing the task at its overlap; under adaptive
+    overlap the rule decides at the target instead (``core.work.adaptive_overlap``)."""
+    rule = work_rules.rules_of(project).overlap
+    if rule is None:
+        raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
+        return
+    adaptive_overlap.count_submission(
+        conn, project.id, rule, assignment.task_id, assignment.kind,
+        len(assignment.display_order), project.allow_ties, now)
 
 
 def _feedback(conn: Connection, assignment: _Assignment, now: datetime,

@@ -117,7 +117,8 @@ class ProjectSettingsIn(Strict):
     harm_categories: list[Category] | None = Field(
         None, min_length=1, max_length=MAX_HARM_CATEGORIES,
         description="red-team categories; null for Accord's own list")
-    rules: Document | None = Field(None, description="calibration, exposure, breaks, rotation "
+    rules: Document | None = Field(None, description="calibration, exposure, breaks, rotation, "
+                                                     "overlap "
                                                      "(see docs/calibration.md)")
     demonstration: DemonstrationSettingIn | None = Field(
         None, description="how demonstrations are authored; null restores write from scratch")

@@ -11,6 +11,7 @@ from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
 from accord.wire.report.judges import JudgesSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
+from accord.wire.report.overlap import OverlapSection
 from accord.wire.report.prelabel import PrelabelSection
 
 
@@ -71,6 +72,8 @@ class QualityReport(ReportModel):
     absent for a project without demonstrations."""
     prelabel: PrelabelSection | Absent = None
     """Pre-labelling's experiment, in a project that shows an AI judge's suggestions."""
+    overlap: OverlapSection | Absent = None
+    """Adaptive overlap's spending and estimated accuracy; absent without the rule."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``accord report --json`` and of the API: every field the
