@@ -3,8 +3,8 @@ the review queue with their own reason, and can be left out of exports."""
 
 from __future__ import annotations
 
-import orjson
 import numpy as np
+import orjson
 import pytest
 from cleanlab.filter import find_label_issues
 from sqlalchemy import select
