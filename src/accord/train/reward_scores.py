@@ -39,6 +39,10 @@ class RewardModelSignal:
     path: Path
     _loaded: tuple[Any, Any] | None = field(default=None, init=False, repr=False)
 
+    def __post_init__(self) -> None:
+        # A wrong folder is one clear error before any work, not after the pairs are read.
+        model_dir(Path(self.path), "reward-model")
+
     @property
     def name(self) -> str:
         return f"reward-model:{self.path}"
