@@ -15,7 +15,7 @@ DOCS = ROOT / "docs"
 
 CORE_ORDER = (
     "people", "projects", "tasks", "review", "guidelines", "work", "admin",
-    "importing", "judging", "report", "exporting",
+    "importing", "judging", "report", "curation", "exporting",
 )
 """The packages of ``accord.core`` from the bottom up: each may import only those before it.
 The one list that the import test and the architecture table's order are both held to."""

@@ -24,6 +24,7 @@ from accord.db.types import utcnow
 from tests.web.route_world import ACTORS, World, publish_the_draft
 from tests.web.route_world_jobs import (
     IMPORTED_LINES,
+    add_an_ai_judge,
     archive_the_project,
     deactivate_a_former_member,
 )
@@ -72,6 +73,9 @@ OUTCOMES: dict[str, str] = {
     "GET /api/v1/projects/{project}/audit":                           "401   403  404  403  403  200  200   404",
     "GET /api/v1/projects/{project}/digest":                          "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/judges/{judge}/audit":            "401   403  404  200  403  200  200   404",
+    # curation: suspect labels and active selection, for managers
+    "POST /api/v1/projects/{project}/suspects":                       "401   403  404  403  403  200  200   404",
+    "POST /api/v1/projects/{project}/priorities":                     "401   403  404  403  403  200  200   404",
     # project administration: administrators create projects; a project's managers (and
     # administrators) read and change its settings, archive it and manage its members
     "POST /api/v1/projects":                                          "401   403  403  403  403  403  201   403",
@@ -192,6 +196,9 @@ REQUESTS: dict[str, RequestSpec] = {
     "POST /api/v1/projects/{project}/escalations/{escalation_id}": RequestSpec(
         json={"status": "in_review", "note": "taking a look", "severity": 3}),
     "POST /api/v1/projects/{project}/calibrations": RequestSpec(json={"user": "ann"}),
+    "POST /api/v1/projects/{project}/suspects": RequestSpec(
+        json={"judge": "judge-1", "top": 10}, prepare=add_an_ai_judge),
+    "POST /api/v1/projects/{project}/priorities": RequestSpec(json={"by": "disagreement"}),
     "PUT /api/v1/projects/{project}/rules": RequestSpec(json={"gold_rate": 0.1}),
     "POST /api/v1/projects/{project}/guidelines": RequestSpec(
         json={"text": "A third version.", "change_note": "clearer ties"},

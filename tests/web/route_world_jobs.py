@@ -91,3 +91,12 @@ def deactivate_a_former_member(engine: Engine, world: object) -> None:
     make_user(engine, "former", project=project, roles=("annotator",))
     with engine.begin() as conn:
         deactivation.deactivate(conn, None, "former", utcnow())
+
+
+def add_an_ai_judge(engine: Engine, world: object) -> None:
+    """For suspect labels: the project has an AI judge, ``judge-1`` (it judged nothing yet)."""
+    from accord.core.judging import ai_judges
+
+    with engine.begin() as conn:
+        ai_judges.ensure_judge(conn, get_project(conn, "prefs"), "judge-1",
+                               {"model": "m", "backend": "test"})

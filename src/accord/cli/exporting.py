@@ -81,6 +81,10 @@ def export_command(
         help="Keep pairs whose chosen or rejected response was cut off at the length limit "
              "(marked in chosen_truncated, rejected_truncated). Default: left out and counted, "
              "since a trainer would learn to stop mid-answer."),
+    exclude_suspect: bool = typer.Option(
+        False, "--exclude-suspect",
+        help="Leave out tasks with an open suspect label (see accord suspects): doubted by an "
+             "AI judge or a reward model and not yet confirmed by a reviewer."),
     since: str | None = typer.Option(None, "--since", help="Tasks completed at or after."),
     until: str | None = typer.Option(None, "--until", help="Tasks completed before."),
     max_tokens: int | None = typer.Option(
@@ -104,7 +108,7 @@ def export_command(
         pairs=pairs, min_agreement=min_agreement, sources=tuple(source),
         categories=tuple(category), guideline_versions=tuple(guideline_version),
         since=_moment(since, "--since"), until=_moment(until, "--until"),
-        include_truncated=include_truncated,
+        include_truncated=include_truncated, exclude_suspect=exclude_suspect,
     )
     progress = _show_progress if sys.stderr.isatty() and not json_output else None
     targets = ExportTargets(project, out, export_format=format, file_format=file_format,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from accord.cli import calibration, database, guidelines, projects, server, train, users
+from accord.cli.curation import prioritize_command, suspects_command
 from accord.cli.exporting import export_command
 from accord.cli.generate import generate_command
 from accord.cli.importing import import_command
@@ -32,6 +33,8 @@ app.command("report")(report_command)
 app.command("judge")(judge_command)
 app.command("judge-audit")(judge_audit_command)
 app.command("judge-route")(judge_route_command)
+app.command("suspects")(suspects_command)
+app.command("prioritize")(prioritize_command)
 app.add_typer(train.app, name="train")
 app.command("serve")(server.serve_command)
 app.command("demo")(server.demo_command)

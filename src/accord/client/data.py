@@ -66,7 +66,8 @@ class Exports:
         ``.rows()``, ``.to_pandas()`` or ``.to_datasets()``. ``format``: preference, kto,
         prompts, raw, sft or card; ``filters`` are ``accord export``'s: ``file_format``
         (jsonl, parquet), ``pairs``, ``min_agreement``, ``source``, ``category``,
-        ``guideline_version``, ``include_truncated``, ``since``, ``until``."""
+        ``guideline_version``, ``include_truncated``, ``exclude_suspect``, ``since``,
+        ``until``."""
         call = routes.stream_export(project, format, filters)
         return Download(lambda: self._transport.stream(call),
                         file_name_of(format, project, filters))

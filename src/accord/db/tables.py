@@ -636,3 +636,46 @@ overlap_reliability = Table(
     PrimaryKeyConstraint("project_id", "annotator_id"),
     CheckConstraint("agreed >= 0 AND agreed <= judged", name="agreed_within_judged"),
 )
+
+# ── curation (migration 0017) ───────────────────────────────────────────────────────────────
+# Settled labels that an independent signal doubts (``accord suspects``), and every change of
+# a task's priority by active selection (``accord prioritize``), each with its run.
+
+suspect_labels = Table(
+    "suspect_labels",
+    metadata,
+    _pk(),
+    Column("run_id", String(32), nullable=False),
+    _fk("project_id", "projects.id"),
+    _fk("task_id", "tasks.id"),
+    Column("chosen", String(255), nullable=False),  # the consensus' winner (response external id)
+    Column("rejected", String(255), nullable=False),
+    Column("signal", String(300), nullable=False),  # judge:NAME or reward-model:PATH
+    Column("signal_probability", Float, nullable=False),  # signal's P(chosen is better)
+    Column("consensus_confidence", Float),  # the reliability-weighted consensus' own confidence
+    Column("score", Float, nullable=False),  # probability that the consensus label is wrong
+    Column("rank", Integer, nullable=False),  # 1 = most suspect of the run
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    CheckConstraint("status IN ('open', 'superseded', 'reviewed')", name="status"),
+    Index(None, "project_id", "status", "task_id"),
+    Index(None, "run_id"),
+)
+
+priority_changes = Table(
+    "priority_changes",
+    metadata,
+    _pk(),
+    Column("run_id", String(32), nullable=False),
+    _fk("project_id", "projects.id"),
+    _fk("task_id", "tasks.id"),
+    Column("strategy", String(32), nullable=False),
+    Column("old_priority", Integer, nullable=False),
+    Column("new_priority", Integer, nullable=False),
+    Column("score", Float),  # the strategy's informativeness, 0..1; None without a signal
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "project_id", "at"),
+    Index(None, "task_id"),
+)

@@ -36,6 +36,9 @@ class ExportOptions:
     out by default: a trainer appends an end-of-sequence token to every response, so a cut-off
     ``chosen`` teaches a model to stop mid-answer, and a cut-off ``rejected`` teaches it that
     "finished" wins rather than what the annotators preferred."""
+    exclude_suspect: bool = False
+    """Leave out tasks whose label is an open suspect (``accord suspects``): doubted by an AI
+    judge or a reward model and not yet confirmed by a reviewer."""
 
     def __post_init__(self) -> None:
         if self.pairs not in PAIRS:
@@ -50,7 +53,7 @@ class ExportOptions:
 
     def task_filter(self) -> TaskFilter:
         """The part of the options that the database applies."""
-        return TaskFilter(self.categories, self.since, self.until)
+        return TaskFilter(self.categories, self.since, self.until, self.exclude_suspect)
 
     def applied(self) -> dict:
         """The options that narrow (or, for ``include_truncated``, widen) the export, by
@@ -68,4 +71,6 @@ class ExportOptions:
                 found[name] = value.isoformat()
         if self.include_truncated:
             found["include_truncated"] = True
+        if self.exclude_suspect:
+            found["exclude_suspect"] = True
         return found

@@ -35,6 +35,7 @@ class ExportRequest:
     category: list[str] = field(default_factory=list)
     guideline_version: list[int] = field(default_factory=list)
     include_truncated: bool = False
+    exclude_suspect: bool = False
     since: datetime | None = None
     until: datetime | None = None
 
@@ -61,7 +62,8 @@ class ExportRequest:
             pairs=self.pairs, min_agreement=self.min_agreement, sources=tuple(self.source),
             categories=tuple(self.category),
             guideline_versions=tuple(self.guideline_version), since=self.since,
-            until=self.until, include_truncated=self.include_truncated)
+            until=self.until, include_truncated=self.include_truncated,
+            exclude_suspect=self.exclude_suspect)
 
     @property
     def kind(self) -> str:
@@ -86,6 +88,8 @@ class ExportRequest:
         """The request as JSON, for the job's row and the audit trail."""
         found: dict[str, Any] = {"format": self.format, "file_format": self.file_format,
                                  "pairs": self.pairs, "include_truncated": self.include_truncated}
+        if self.exclude_suspect:
+            found["exclude_suspect"] = True
         for name in ("split", "min_agreement"):
             if getattr(self, name) is not None:
                 found[name] = getattr(self, name)

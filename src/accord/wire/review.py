@@ -14,6 +14,14 @@ class QueueItemOut(BaseModel):
     annotations: int
     agreement: float | None
     completed_at: datetime | None
+    reason: str = Field("split", description='Why the task waits: "split" (its annotators '
+                        'disagreed) or "suspect label" (an AI judge or a reward model doubts '
+                        "its settled label; see `accord suspects`).")
+    signal: str | None = Field(None, description="For a suspect label: the signal that doubts "
+                               "it, `judge:NAME` or `reward-model:PATH`.")
+    signal_probability: float | None = Field(
+        None, description="For a suspect label: the signal's probability that the consensus' "
+                          "chosen response is the better one.")
 
 
 class AdjudicationOut(BaseModel):

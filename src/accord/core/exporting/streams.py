@@ -52,6 +52,7 @@ from accord.db.tables import (
     pairwise_outcomes,
     prompts,
     responses,
+    suspect_labels,
     task_consensus,
     task_responses,
     tasks,
@@ -96,6 +97,9 @@ class TaskFilter:
     categories: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    exclude_suspect: bool = False
+    """Leave out tasks with an open suspect label (``accord suspects``): a label an AI judge
+    or a reward model doubts and no reviewer has confirmed yet."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,9 @@ def _exported(project_id: int, chosen: TaskFilter | None = None
         conditions.append(tasks.c.completed_at >= chosen.since)
     if chosen is not None and chosen.until is not None:
         conditions.append(tasks.c.completed_at < chosen.until)
+    if chosen is not None and chosen.exclude_suspect:
+        conditions.append(~exists().where(suspect_labels.c.task_id == tasks.c.id,
+                                          suspect_labels.c.status == "open"))
     return tuple(conditions)
 
 

@@ -22,7 +22,7 @@ from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
-from accord.core.review import audit
+from accord.core.review import audit, suspicion
 from accord.core.tasks.judgments import check_ranking, pairs_from_ranking
 from accord.core.tasks.view import task_responses_of
 from accord.db.tables import (
@@ -48,6 +48,14 @@ class QueueItem:
     annotations: int
     agreement: float | None
     completed_at: datetime | None
+    reason: str = suspicion.SPLIT
+    """``split`` (the annotators disagreed) or ``suspect label`` (a signal doubts the
+    settled label: see :mod:`accord.core.review.suspicion`)."""
+    signal: str | None = None
+    """For a suspect label: the signal that doubts it (``judge:NAME``, ``reward-model:…``)."""
+    signal_probability: float | None = None
+    """For a suspect label: the signal's probability that the consensus' chosen response is
+    the better one."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,8 @@ def _reviewer_project(conn: Connection, project_name: str, user: User) -> tuple[
 
 
 def queue(conn: Connection, user: User, project_name: str, limit: int = 200) -> list[QueueItem]:
-    """Split tasks waiting for a decision, leaving out the ones the caller annotated."""
+    """Split tasks and suspect labels waiting for a decision, leaving out the tasks the
+    caller annotated."""
     project, _ = _reviewer_project(conn, project_name, user)
     mine = select(annotations.c.task_id).where(
         annotations.c.project_id == project.id, annotations.c.annotator_id == user.id)
@@ -124,26 +133,36 @@ def queue(conn: Connection, user: User, project_name: str, limit: int = 200) -> 
               .group_by(annotations.c.task_id).subquery())
     rows = conn.execute(
         select(tasks.c.external_id, prompts.c.category, counts.c.n,
-               task_consensus.c.agreement, tasks.c.completed_at)
+               task_consensus.c.agreement, tasks.c.completed_at, tasks.c.id, tasks.c.status)
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .outerjoin(counts, counts.c.task_id == tasks.c.id)
         .outerjoin(task_consensus, task_consensus.c.task_id == tasks.c.id)
-        .where(tasks.c.project_id == project.id, tasks.c.status == QUEUE_STATUS,
+        .where(tasks.c.project_id == project.id, suspicion.awaiting_review(),
                tasks.c.id.not_in(mine))
         .order_by(tasks.c.priority.desc(), tasks.c.id)
         .limit(limit)
     ).all()
-    return [QueueItem(r[0], r[1], r[2] or 0, r[3], r[4]) for r in rows]
+    doubted = suspicion.most_doubtful(
+        conn, [r[5] for r in rows if r[6] == suspicion.SUSPECT_STATUS])
+    items = []
+    for r in rows:
+        signal, probability = doubted.get(r[5], (None, None))
+        reason = suspicion.SPLIT if r[6] == QUEUE_STATUS else suspicion.SUSPECT
+        items.append(QueueItem(r[0], r[1], r[2] or 0, r[3], r[4], reason, signal, probability))
+    return items
 
 
 def _task_row(conn: Connection, project: Project, task_id: str):
     row = conn.execute(
-        select(tasks.c.id, tasks.c.status, tasks.c.kind, prompts.c.category, prompts.c.messages)
+        select(tasks.c.id, tasks.c.status, tasks.c.kind, prompts.c.category, prompts.c.messages,
+               suspicion.open_suspect(tasks.c.id).label("suspect"))
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .where(tasks.c.project_id == project.id, tasks.c.external_id == task_id)
     ).first()
     # Tasks still being annotated (or escalated) are as invisible to a reviewer as missing ones.
-    if row is None or row.status not in VISIBLE_STATUSES or row.kind != "comparison":
+    visible = row is not None and (row.status in VISIBLE_STATUSES or (
+        row.status == suspicion.SUSPECT_STATUS and row.suspect))
+    if row is None or not visible or row.kind != "comparison":
         raise NotFound(f'task "{task_id}" is not waiting for adjudication')
     return row
 
@@ -200,8 +219,14 @@ def split_task(conn: Connection, user: User, project_name: str, task_id: str) ->
         matrix=disagreement_matrix([rid for rid, _ in responses], [v.ranking for v in views]),
         agreement=stored[0] if stored else None, margin=stored[1] if stored else None,
         decision=_decision(conn, task.id),
-        can_decide=task.status == QUEUE_STATUS and access.can_adjudicate(user, roles, annotated),
+        can_decide=_awaiting(task) and access.can_adjudicate(user, roles, annotated),
     )
+
+
+def _awaiting(task) -> bool:
+    """Whether the task (a ``_task_row``) waits for a reviewer's decision now."""
+    return task.status == QUEUE_STATUS or (
+        task.status == suspicion.SUSPECT_STATUS and bool(task.suspect))
 
 
 def _decidable(conn: Connection, reviewer: User, project_name: str, task_id: str):
@@ -210,7 +235,7 @@ def _decidable(conn: Connection, reviewer: User, project_name: str, task_id: str
     task = _task_row(conn, project, task_id)
     if not access.can_adjudicate(reviewer, roles, _annotated(conn, task.id, reviewer)):
         raise Forbidden(f'you annotated task "{task_id}", so another reviewer settles it')
-    if task.status != QUEUE_STATUS:
+    if not _awaiting(task):
         raise Conflict(f'task "{task_id}" was already resolved')
     return project, task, [rid for rid, _, _ in task_responses_of(conn, task.id)]
 
@@ -233,11 +258,12 @@ def _record(conn: Connection, reviewer: User, project: Project, task, task_id: s
     check_ranking(ranking, ids, project)
     # Only one reviewer settles a task: the status check is in the UPDATE itself.
     moved = conn.execute(
-        update(tasks).where(tasks.c.id == task.id, tasks.c.status == QUEUE_STATUS)
+        update(tasks).where(tasks.c.id == task.id, suspicion.awaiting_review())
         .values(status="resolved")
     ).rowcount
     if moved != 1:
         raise Conflict(f'task "{task_id}" was already resolved')
+    suspects_closed = suspicion.close_reviewed(conn, task.id, now)
     stored = conn.execute(
         select(task_consensus.c.agreement, task_consensus.c.margin, task_consensus.c.method,
                task_consensus.c.ranking)
@@ -259,6 +285,7 @@ def _record(conn: Connection, reviewer: User, project: Project, task, task_id: s
                      "ranking": ranking, "rationale": rationale,
                      "previous": None if stored is None else
                      {"method": stored.method, "ranking": stored.ranking},
+                     "suspects_reviewed": suspects_closed,
                  })
     return Decision(reviewer.name, ranking, rationale, now)
 

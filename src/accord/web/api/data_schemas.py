@@ -53,6 +53,8 @@ class ExportJobIn(BaseModel):
     category: list[CategoryFilter] = Field(default_factory=list, max_length=100)
     guideline_version: list[Int64] = Field(default_factory=list, max_length=100)
     include_truncated: bool = False
+    exclude_suspect: bool = Field(False, description="leave out tasks with an open suspect "
+                                  "label (`accord suspects`)")
     since: datetime | None = Field(None, description="tasks completed at or after")
     until: datetime | None = Field(None, description="tasks completed before")
 

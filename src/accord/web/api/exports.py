@@ -146,6 +146,8 @@ async def stream_export(
     ] = None,
     include_truncated: Annotated[bool, Query(
         description="Keep pairs whose chosen or rejected response was cut off.")] = False,
+    exclude_suspect: Annotated[bool, Query(
+        description="Leave out tasks with an open suspect label (`accord suspects`).")] = False,
     since: Annotated[datetime | None, Query(description="Tasks completed at or after.")] = None,
     until: Annotated[datetime | None, Query(description="Tasks completed before.")] = None,
 ) -> StreamingResponse:
@@ -157,7 +159,8 @@ async def stream_export(
         format=format, file_format=file_format, pairs=pairs, min_agreement=min_agreement,
         source=list(source or []), category=list(category or []),
         guideline_version=list(guideline_version or []),
-        include_truncated=include_truncated, since=since, until=until)
+        include_truncated=include_truncated, exclude_suspect=exclude_suspect, since=since,
+        until=until)
     found = await me.run(export_jobs.start_download, project, wanted.as_document(), at)
     engine = request.app.state.database.engine
     name = wanted.file_name(found.name)
