@@ -7,7 +7,7 @@ import json
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.cli.project_admin import dimensions_of, register, settings_json
+from accord.cli.project_admin import MIX_HELP, dimensions_of, mix_targets, register, settings_json
 from accord.core.admin import projects as admin_projects
 from accord.core.errors import InvalidInput
 from accord.core.people import users as user_rules
@@ -48,6 +48,7 @@ def create(
         0.0, "--gold-rate", help=GOLD_RATE_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
     harm_category: list[str] = typer.Option([], "--harm-category", help=HARM_HELP),
+    mix: str | None = typer.Option(None, "--mix", help=MIX_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
     """Create a project (the same function as POST /api/v1/projects)."""
@@ -57,7 +58,7 @@ def create(
         "require_rationale": require_rationale, "dimensions": dimensions_of(dimension),
         "agreement_threshold": agreement_threshold, "budget": budget,
         "description": description, "gold_rate": gold_rate, "rules": _parse_rules(rules),
-        "harm_categories": list(harm_category) or None,
+        "harm_categories": list(harm_category) or None, "mix": mix_targets(mix) or {},
     }
     with transaction() as conn:
         project = admin_projects.create(conn, None, name, given, utcnow())
@@ -98,6 +99,7 @@ def set_settings(
     budget: float | None = typer.Option(None, "--budget"),
     description: str | None = typer.Option(None, "--description"),
     harm_category: list[str] = typer.Option([], "--harm-category", help=HARM_HELP),
+    mix: str | None = typer.Option(None, "--mix", help=MIX_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
     """Change a project's settings (only those given), as PATCH /api/v1/projects/{project}.
@@ -114,6 +116,7 @@ def set_settings(
         "rules": None if rules is None else _parse_rules(rules),
         "dimensions": dimensions_of(dimension) or None,
         "harm_categories": list(harm_category) or None,
+        "mix": mix_targets(mix),
     }
     changes = {k: v for k, v in options.items() if v is not None}
     with transaction() as conn:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
+from accord.exports.report_mix import mix_html
 from accord.wire.report import QualityReport
 from accord.wire.report.annotators import AnnotatorRow
 from accord.wire.report.consensus import ModelRating, WinRate
@@ -106,6 +107,7 @@ def render_html(report: QualityReport) -> str:
         "<h3>Models (Bradley-Terry rating, 95% interval)</h3>",
         _models_chart(c.models),
         _win_rate_table(c.win_rates),
+        mix_html(report.mix),
         "<h2>Alerts</h2>",
         _alerts(report.monitors.alerts),
         "<h2>Cost</h2>",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accord.exports.report_mix import mix_lines
 from accord.wire.report import QualityReport
 from accord.wire.report.judges import JudgesSection
 
@@ -67,6 +68,7 @@ def render_text(report: QualityReport) -> str:
                      f"{_f(person.agreement_with_consensus)} "
                      f"on {person.consensus_pairs or 0} pairs")
     lines += _judge_lines(report.judges)
+    lines += mix_lines(report.mix)
     alerts = report.monitors.alerts
     lines += ["", f"Alerts ({len(alerts)})"]
     lines += [f"  [{x.severity}] {x.monitor}: {x.message}" for x in alerts] or ["  none"]

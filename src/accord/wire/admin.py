@@ -34,6 +34,8 @@ class ProjectSettingsOut(BaseModel):
     budget: float | None
     harm_categories: list[str] = Field(description="the project's own, else Accord's list")
     rules: dict = Field(description="the work rules in force")
+    mix: dict[str, float] = Field(default_factory=dict,
+                                  description="prompt-mix targets: category key → share")
     archived: bool
     archived_at: datetime | None
 

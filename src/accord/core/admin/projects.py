@@ -14,6 +14,7 @@ from accord.core.admin import settings as project_settings
 from accord.core.admin.authority import Actor, managed_project, record, require_admin
 from accord.core.errors import Conflict
 from accord.core.projects import project as project_rules
+from accord.core.projects.mix import with_mix
 from accord.core.projects.project import Project, get_project
 from accord.core.tasks.queue import queue_after
 from accord.core.work import rules as work_rules
@@ -23,7 +24,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "description": "", "overlap": 3, "lease_seconds": 900, "ranking_mode": "pairwise",
     "allow_ties": False, "require_rationale": False, "dimensions": [],
     "agreement_threshold": 0.5, "gold_rate": 0.0, "budget": None, "harm_categories": None,
-    "rules": {},
+    "rules": {}, "mix": {},
 }
 """The defaults of ``accord project create`` and ``POST /api/v1/projects`` alike."""
 
@@ -41,9 +42,12 @@ def create(conn: Connection, actor: Actor, name: str, given: dict[str, Any],
     project = project_rules.create_project(
         conn, name, **{k: values[k] for k in project_settings.COLUMNS},
         dimensions=values["dimensions"])
-    if values["harm_categories"] is not None:
+    if values["harm_categories"] is not None or values["mix"]:
+        settings = with_mix(project.settings, values["mix"])
+        if values["harm_categories"] is not None:
+            settings["harm_categories"] = values["harm_categories"]
         conn.execute(update(projects).where(projects.c.id == project.id).values(
-            settings={**project.settings, "harm_categories": values["harm_categories"]}))
+            settings=settings))
     if values["rules"]:
         work_rules.update_rules(conn, name, changes=values["rules"])
     project = get_project(conn, name)
@@ -67,6 +71,9 @@ def change(conn: Connection, actor: Actor, name: str, changes: dict[str, Any],
         kept = {k: v for k, v in project.settings.items() if k != "harm_categories"}
         chosen = values["harm_categories"]
         columns["settings"] = kept if chosen is None else {**kept, "harm_categories": chosen}
+    if "mix" in values:
+        columns["settings"] = with_mix(columns.get("settings", project.settings),
+                                       values["mix"])
     if columns:
         conn.execute(update(projects).where(projects.c.id == project.id).values(**columns))
     if "rules" in values:

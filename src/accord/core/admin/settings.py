@@ -3,7 +3,8 @@ each must be, and how they are stored.
 
 Both ``create`` and ``update`` take settings as a dict of field → value (the API's body with
 the fields that were sent, the CLI's options that were given), so a field left out keeps its
-value and ``None`` clears the fields that may be cleared (``budget``, ``harm_categories``).
+value and ``None`` clears the fields that may be cleared (``budget``, ``harm_categories``,
+``mix``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import re
 from typing import Any
 
 from accord.core.errors import InvalidInput
+from accord.core.projects.mix import check_mix, mix_of
 from accord.core.projects.project import RANKING_MODES, Dimension, Project
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
 
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
     "require_rationale", "dimensions", "agreement_threshold", "gold_rate", "budget",
-    "harm_categories", "rules",
+    "harm_categories", "rules", "mix",
 )
 """What ``PATCH /projects/{project}`` and ``accord project set`` may change; the name is the
 project's address and never changes."""
@@ -124,6 +126,7 @@ def check(changes: dict[str, Any]) -> dict[str, Any]:
         "budget": _budget,
         "harm_categories": check_harm_categories,
         "rules": _rules,
+        "mix": check_mix,
     }
     return {name: checks[name](value) for name, value in changes.items()}
 
@@ -168,6 +171,8 @@ def current(project: Project, name: str) -> Any:
         return [d.as_dict() for d in project.dimensions]
     if name == "harm_categories":
         return project.settings.get("harm_categories")
+    if name == "mix":
+        return mix_of(project)
     if name == "rules":
         return {k: project.settings.get(k) for k in ("calibration", "exposure", "breaks",
                                                       "rotation") if k in project.settings}

@@ -26,8 +26,10 @@ from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project
 from accord.core.report import agreement, annotators, consensus, gold, judges, monitors, store
 from accord.core.report import inputs as quality_inputs
+from accord.core.report.accepted import accepted_examples
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
+from accord.core.report.mix import build_mix
 from accord.core.report.pairs import pair_items
 from accord.core.report.scope import Scope, select_annotations, version_ids
 from accord.wire.report import Counts, QualityReport
@@ -101,6 +103,7 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
                                     gold.reference(conn, arrays, project.id), scope,
                                     kept_versions)
     section, judged = report.consensus, report.judges
+    accepted = accepted_examples(conn, project.id, arrays, agreed)
     agreement = _with_category_labels(report.agreement, shown_labels(conn, project.id))
     if store_consensus and not scope.is_cut:
         stored = store.store(conn, arrays, agreed, project.agreement_threshold, now)
@@ -112,7 +115,8 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
     return report.model_copy(update={"consensus": section, "judges": judged,
-                                     "agreement": agreement})
+                                     "agreement": agreement,
+                                     "mix": build_mix(conn, project, accepted)})
 
 
 def _with_category_labels(section: AgreementSection,

@@ -9,9 +9,11 @@ page needs no script and no network.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from accord.core.report.dashboard import dashboard
+from accord.exports.report_mix import mix_chart
 from accord.web.deps import Viewer
 from accord.web.pages import charts
 from accord.web.pages.rendering import render
@@ -33,4 +35,5 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now
         agreement_chart=charts.agreement_chart(board.agreement_by_day),
         reliability_chart=charts.reliability_chart(report.annotators),
         models_chart=charts.models_chart(report.consensus.models),
+        mix_chart=Markup(mix_chart(report.mix)) if report.mix and report.mix.categories else None,
     )

@@ -6,9 +6,10 @@ from typing import Any
 
 from accord.wire.report.agreement import AgreementSection
 from accord.wire.report.annotators import AnnotatorRow
-from accord.wire.report.base import ReportModel
+from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
 from accord.wire.report.judges import JudgesSection
+from accord.wire.report.mix import MixSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
 
 
@@ -64,6 +65,9 @@ class QualityReport(ReportModel):
     """Active hours and spend."""
     judges: JudgesSection
     """AI judges' annotations, counted apart from people's, and their audits."""
+    mix: MixSection | Absent = None
+    """Prompt-mix targets against what each stage holds (read from the database: absent
+    from a report computed from arrays alone)."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``accord report --json`` and of the API: every field the
