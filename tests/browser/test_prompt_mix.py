@@ -38,3 +38,19 @@ def test_a_manager_reads_target_against_actual(site, page):
     expect(chart).to_contain_text("50.0% of 50.0%")
     expect(chart).to_contain_text("50.0% of 30.0%")
     expect(chart.locator("line")).to_have_count(2)  # one target tick per targeted category
+
+
+def test_the_dashboard_shows_the_complete_cost(site, page):
+    project = build_mixed(site.engine)
+    make_user(site.engine, "boss", project=project, roles=("manager",), password="pw")
+    log_in(page, site.base, "boss", "pw")
+    page.goto(f"{site.base}/projects/mixed/dashboard")
+    page.get_by_role("link", name="Cost").click()
+    section = page.get_by_role("region", name="Cost")
+    # nobody has a pay rate and no model was called: the work is counted, and costs nothing
+    expect(section).to_contain_text("0.00 spent (0.00 annotators, 0.00 reviewers, 0.00 model "
+                                    "calls), no budget")
+    kinds = {row.locator("th").inner_text(): row.locator("td").all_inner_texts()
+             for row in section.locator(".cost-kind-table tbody tr").all()}
+    assert kinds == {"comparison": ["0.00", "3", "3", "0.00", "0.00"],
+                     "demonstration": ["0.00", "1", "0", "0.00", "0.00"]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
+from accord.exports.report_cost import cost_html
 from accord.exports.report_mix import mix_html
 from accord.wire.report import QualityReport
 from accord.wire.report.annotators import AnnotatorRow
@@ -113,5 +114,6 @@ def render_html(report: QualityReport) -> str:
         "<h2>Cost</h2>",
         f"<p>{_f(report.cost.total_spend, 2)} spent; "
         f"{_f(report.cost.per_accepted_pair, 4)} per accepted pair.</p>",
+        cost_html(report.cost.complete),
         "</body></html>",
     ])

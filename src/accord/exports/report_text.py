@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accord.exports.report_cost import cost_lines
 from accord.exports.report_mix import mix_lines
 from accord.wire.report import QualityReport
 from accord.wire.report.judges import JudgesSection
@@ -75,4 +76,5 @@ def render_text(report: QualityReport) -> str:
     cost = report.cost
     lines += ["", f"Cost: {_f(cost.total_spend, 2)} spent, "
               f"{_f(cost.per_accepted_pair, 4)} per accepted pair"]
+    lines += cost_lines(cost.complete)
     return "\n".join(lines) + "\n"

@@ -29,6 +29,8 @@ from accord.core.report import inputs as quality_inputs
 from accord.core.report.accepted import accepted_examples
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
+from accord.core.report.cost import complete_cost
+from accord.core.report.cost_inputs import cost_inputs
 from accord.core.report.mix import build_mix
 from accord.core.report.pairs import pair_items
 from accord.core.report.scope import Scope, select_annotations, version_ids
@@ -114,9 +116,12 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
         audits = [JudgeAudit.model_validate(audit)
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
-    return report.model_copy(update={"consensus": section, "judges": judged,
-                                     "agreement": agreement,
-                                     "mix": build_mix(conn, project, accepted)})
+    # What "accepted" means is decided once (core.report.accepted) for the mix and the cost.
+    complete = complete_cost(cost_inputs(conn, project.id), accepted, project.budget)
+    return report.model_copy(update={
+        "consensus": section, "judges": judged, "agreement": agreement,
+        "mix": build_mix(conn, project, accepted),
+        "cost": report.cost.model_copy(update={"complete": complete})})
 
 
 def _with_category_labels(section: AgreementSection,

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from accord.core.report.dashboard import dashboard
+from accord.exports.report_cost import summary
 from accord.exports.report_mix import mix_chart
 from accord.web.deps import Viewer
 from accord.web.pages import charts
@@ -36,4 +37,5 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now
         reliability_chart=charts.reliability_chart(report.annotators),
         models_chart=charts.models_chart(report.consensus.models),
         mix_chart=Markup(mix_chart(report.mix)) if report.mix and report.mix.categories else None,
+        cost_summary=summary(report.cost.complete) if report.cost.complete else "",
     )
