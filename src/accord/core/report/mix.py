@@ -24,15 +24,25 @@ StageCounts = dict[str, dict[str, int]]
 """Stage → category key → items."""
 
 
-def stage_counts(conn: Connection, project_id: int, accepted: AcceptedExamples) -> StageCounts:
-    """Items per category at each stage of ``project_id``."""
-    imported = select(prompts.c.category, func.count()).where(
-        prompts.c.project_id == project_id).group_by(prompts.c.category)
-    generated = (
+def _generated(project_id: int):
+    return (
         select(prompts.c.category, func.count(func.distinct(prompts.c.id)))
         .join(responses, responses.c.prompt_id == prompts.c.id)
         .where(prompts.c.project_id == project_id, responses.c.origin == "generated")
         .group_by(prompts.c.category))
+
+
+def generated_by_category(conn: Connection, project_id: int) -> dict[str, int]:
+    """Per category key, the prompts with at least one generated response (what
+    ``accord generate`` weighs the gap against)."""
+    return {category: int(count) for category, count in conn.execute(_generated(project_id))}
+
+
+def stage_counts(conn: Connection, project_id: int, accepted: AcceptedExamples) -> StageCounts:
+    """Items per category at each stage of ``project_id``."""
+    imported = select(prompts.c.category, func.count()).where(
+        prompts.c.project_id == project_id).group_by(prompts.c.category)
+    generated = _generated(project_id)
     annotated = (
         select(prompts.c.category, func.count())
         .select_from(tasks).join(prompts, prompts.c.id == tasks.c.prompt_id)
