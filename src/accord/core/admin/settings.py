@@ -175,5 +175,6 @@ def current(project: Project, name: str) -> Any:
         return mix_of(project)
     if name == "rules":
         return {k: project.settings.get(k) for k in ("calibration", "exposure", "breaks",
-                                                      "rotation") if k in project.settings}
+                                                      "rotation", "favour_underfilled")
+                if k in project.settings}
     return getattr(project, name)
