@@ -28,7 +28,7 @@ from accord.core.work import calibration, exposure
 from accord.core.work import rules as work_rules
 from accord.core.work.calibration import RoundPosition
 from accord.core.work.loop_project import project_for_member
-from accord.core.work.underfilled import underfilled_categories
+from accord.core.work.underfilled import note_claim, underfilled_categories
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.db.tables import QUEUE_FRESH, QUEUE_FULL
@@ -198,12 +198,14 @@ def claim_or_wait(
             task = _select(conn, {**params, "avoid_category": avoid}, gold=False,
                            sheltered=sheltered, rotate=True)
     if task is None and rules.favour_underfilled is not None:
-        task = _underfilled_first(conn, project, params, sheltered)
+        task = _underfilled_first(conn, project, params, sheltered, now)
     task = task or _select(conn, params, gold=False, sheltered=sheltered)
     if task is None:
         return None  # gold is mixed into production work, never handed out alone
     if project.gold_rate > 0 and rng.random() < project.gold_rate:
         task = _select(conn, params, gold=True, sheltered=sheltered) or task
+    if rules.favour_underfilled is not None and not task[5]:  # gold holds no slot
+        note_claim(conn, project, task[4])
     return _lease(conn, project, user, task, now, rng)
 
 
@@ -254,11 +256,12 @@ def _select(conn: Connection, params: dict, *, gold: bool, sheltered: bool,
     return raw.execute(conn, statement, params).fetchone()
 
 
-def _underfilled_first(conn: Connection, project: Project, params: dict, sheltered: bool):
+def _underfilled_first(conn: Connection, project: Project, params: dict, sheltered: bool,
+                       now: datetime):
     """A started task if there is one, else a fresh task of the category furthest below its
     mix target that has one for the caller; None leaves the choice to the usual order. Each
     try is the claim's own locking SELECT, so the claim stays one atomic step."""
-    for category in underfilled_categories(conn, project):
+    for category in underfilled_categories(conn, project, now):
         task = _select(conn, {**params, "prefer_category": category}, gold=False,
                        sheltered=sheltered, prefer=True)
         if task is not None:
