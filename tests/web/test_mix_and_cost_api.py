@@ -1,5 +1,6 @@
-"""Prompt-mix targets over the API: a manager sets and clears them with PATCH, a bad target
-answers 422 naming it and changes nothing, and the report carries the ``mix`` section."""
+"""Prompt-mix targets and the complete cost over the API: a manager sets and clears the
+targets with PATCH, a bad target answers 422 naming it and changes nothing, the report
+carries the ``mix`` section, and a reviewer's adjudication time is paid in the cost."""
 
 from __future__ import annotations
 
@@ -38,3 +39,29 @@ def test_the_report_carries_the_mix_section(api, engine):
     coding = report.json()["mix"]["categories"]["coding"]
     assert (coding["target"], coding["accepted"]) == (0.5, {"count": 2, "share": 0.5,
                                                             "gap": 0.0})
+
+
+def test_a_reviewers_adjudication_time_is_paid_in_the_complete_cost(api, engine):
+    from sqlalchemy import update
+
+    from accord.db.tables import profiles
+    from tests.review_helpers import split_task
+
+    project = make_project(engine, "prefs")
+    split_task(engine, project)
+    made = make_user(engine, "rev", project=project, roles=("reviewer",))
+    with engine.begin() as conn:
+        conn.execute(update(profiles).where(profiles.c.user_id == made.user.id)
+                     .values(pay_rate_per_hour=40.0))
+    rev = bearer(made.token)
+    body = {"ranking": [["a"], ["b"]], "rationale": "a is right"}
+    refused = api.post("/api/v1/projects/prefs/tasks/split-1/adjudicate", headers=rev,
+                       json={**body, "active_ms": -1})
+    assert refused.status_code == 422 and "active_ms" in refused.text
+    done = api.post("/api/v1/projects/prefs/tasks/split-1/adjudicate", headers=rev,
+                    json={**body, "active_ms": 90_000})
+    assert done.status_code == 200, done.text
+    report = api.get("/api/v1/projects/prefs/report", headers=rev).json()
+    complete = report["cost"]["complete"]
+    # 90 s at 40 an hour: 1.00; nobody else has a pay rate
+    assert (complete["reviewer_hours"], complete["reviewer_spend"]) == (0.025, 1.0)
