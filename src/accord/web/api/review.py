@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 
 from accord.core.errors import ErrorKind
 from accord.core.review import adjudication, escalation
-from accord.core.tasks.judgments import MAX_ACTIVE_MS, MAX_RANKED
+from accord.core.tasks.judgments import MAX_RANKED
 from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import Strict, TieGroup
 from accord.web.deps import Caller
@@ -28,9 +28,9 @@ class AdjudicationIn(Strict):
     ranking: list[TieGroup] = Field(max_length=MAX_RANKED,
                                     description='tie groups of response ids: [["b"], ["a"]]')
     rationale: Annotated[str, StringConstraints(max_length=adjudication.MAX_RATIONALE), STORABLE]
-    active_ms: Int64 | None = Field(None, ge=0, le=MAX_ACTIVE_MS,
-                                    description="time the reviewer actively spent, in "
-                                    "milliseconds (counted in the report's complete cost)")
+    active_ms: Int64 | None = Field(None, description="time the reviewer actively spent, in "
+                                    "milliseconds, at most a day (counted in the report's "
+                                    "complete cost)")
 
 
 @router.get("/projects/{project}/adjudication", summary="Split decisions to adjudicate",
