@@ -28,12 +28,20 @@ from sqlalchemy import insert, update  # noqa: E402
 
 from accord.core.people import users as user_rules  # noqa: E402
 from accord.core.projects import project as project_rules  # noqa: E402
+from accord.core.projects.mix import with_mix  # noqa: E402
 from accord.core.tasks.judgments import Judgment  # noqa: E402
 from accord.core.work import claims, submissions  # noqa: E402
 from accord.core.work.rules import update_rules  # noqa: E402
 from accord.db import migrate  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
-from accord.db.tables import calibrations, prompts, responses, task_responses, tasks  # noqa: E402
+from accord.db.tables import (  # noqa: E402
+    calibrations,
+    projects,
+    prompts,
+    responses,
+    task_responses,
+    tasks,
+)
 
 TASKS, GOLD, ANNOTATORS = 20_000, 500, 20
 STEP_S = 1.5  # between pairs: each annotator claims every 30 s, never pausing
@@ -44,6 +52,9 @@ CONFIGURATIONS = {
     "exposure": ({"exposure": {"per_day": 1000}}, 0.0),
     "breaks": ({"breaks": {"work_minutes": 90, "break_minutes": 10}}, 0.0),
     "rotation": ({"rotation": {"after": 20}}, 0.0),
+    # targets against the four categories of _items, each a quarter of the tasks
+    "favour under-filled": ({"favour_underfilled": True,
+                             "mix": {"qa": 0.4, "coding": 0.3, "safety": 0.2}}, 0.0),
     "all rules, gold 5 %": ({"calibration": {"tasks": 3}, "exposure": {"per_day": 1000},
                              "breaks": {"work_minutes": 90, "break_minutes": 10},
                              "rotation": {"after": 20}}, 0.05),
@@ -89,6 +100,11 @@ def measure(path: Path, rules: dict, gold_rate: float, pairs: int) -> float:
                 created_at=start, finished_at=start))
             people.append(user)
         _items(conn, project)
+        rules = dict(rules)
+        targets = rules.pop("mix", {})
+        if targets:
+            conn.execute(update(projects).where(projects.c.id == project.id)
+                         .values(settings=with_mix(project.settings, targets)))
         project = update_rules(conn, "bench", changes=rules or None)
         conn.execute(update(calibrations).values(guideline_version_id=None))
         if gold_rate:

@@ -65,3 +65,35 @@ def interval_chart(rows: Sequence[Estimate], *, title: str) -> str:
                      f'stroke-width="2"/><circle cx="{x:.1f}" cy="{y}" r="4" fill="#5b7db1"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+class TargetShare(NamedTuple):
+    """A share with the target it should reach (None: no target), both in [0, 1]."""
+
+    label: str
+    share: float | None
+    target: float | None
+
+
+def target_chart(rows: Sequence[TargetShare], *, title: str) -> str:
+    """Each share as a bar with its target marked by a dark tick, values written beside it
+    (``25.0% of 30.0%``) so that the chart reads without colour or a mouse."""
+    height = BAR_HEIGHT * len(rows) + 10
+    span = WIDTH - LABEL_WIDTH - 130
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{WIDTH}" height="{height}" '
+             f'viewBox="0 0 {WIDTH} {height}">']
+    for i, row in enumerate(rows):
+        y = i * BAR_HEIGHT + 5
+        parts.append(f'<text x="0" y="{y + 15}">{escape(row.label[:LABEL_CHARACTERS])}</text>')
+        share = min(max(row.share or 0.0, 0.0), 1.0)
+        parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{share * span:.1f}" '
+                     'height="14" fill="#5b7db1" rx="2"/>')
+        said = "—" if row.share is None else f"{row.share:.1%}"
+        if row.target is not None:
+            x = LABEL_WIDTH + min(max(row.target, 0.0), 1.0) * span
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 20}" '
+                         'stroke="#1d2430" stroke-width="3"/>')
+            said += f" of {row.target:.1%}"
+        parts.append(f'<text x="{LABEL_WIDTH + span + 8}" y="{y + 15}">{escape(said)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -11,6 +11,7 @@ FIRST_ANNOTATION = {
     "annotation_id": 1,
     "task_id": "split",
     "task_kind": "comparison",
+    "prompt": [{"role": "user", "content": "question split"}],
     "annotator": "ann0",
     "annotator_kind": "human",
     "ranking": [["a"], ["b"]],

@@ -62,8 +62,9 @@ def generate_command(
                              "backend honours seeds)."),
     mix: str | None = typer.Option(
         None, "--mix",
-        help="Target share of prompts per category, e.g. coding=0.3,qa=0.7; default: the "
-             "pool's own proportions.",
+        help="Target share of prompts per category, e.g. coding=0.3,qa=0.7; default: toward "
+             "the project's mix targets (accord project set --mix), else the pool's own "
+             "proportions.",
     ),
     limit: int | None = typer.Option(
         None, "--limit", help="Prompts to take from the pool; default: as many as the mix "

@@ -12,6 +12,8 @@ from accord.cli.context import print_json, reports_errors, transaction
 from accord.core.admin import members as admin_members
 from accord.core.admin import projects as admin_projects
 from accord.core.admin.settings import demonstration_of, harm_categories_of
+from accord.core.errors import InvalidInput
+from accord.core.projects.mix import mix_of
 from accord.core.projects.project import Project, parse_dimension
 from accord.db.types import utcnow
 
@@ -26,9 +28,33 @@ def settings_json(project: Project) -> dict:
             "agreement_threshold": project.agreement_threshold,
             "gold_rate": project.gold_rate, "budget": project.budget,
             "harm_categories": harm_categories_of(project),
-            "rules": admin_projects.rules_in_force(project),
+            "rules": admin_projects.rules_in_force(project), "mix": mix_of(project),
             "demonstration": demonstration_of(project),
             "archived": project.archived_at is not None}
+
+
+MIX_HELP = ("prompt-mix targets as category=share, comma-separated (coding=0.3,qa=0.4): "
+            "shares in (0, 1] summing to at most 1; replaces the targets, none clears them")
+
+
+def mix_targets(text: str | None) -> dict[str, float] | None:
+    """``--mix coding=0.3,qa=0.4`` → ``{"coding": 0.3, "qa": 0.4}`` (checked by core);
+    ``none`` → ``{}`` (no targets); not given → None (unchanged)."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("", "none"):
+        return {}
+    found: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.strip().partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput(f'--mix: "{part.strip()}" must look like category=share')
+        try:
+            found[name.strip()] = float(value)
+        except ValueError:
+            raise InvalidInput(f'--mix: the share of {name.strip()} must be a number, '
+                               f'not "{value}"') from None
+    return found
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ import json
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.cli.project_admin import dimensions_of, register, settings_json
+from accord.cli.project_admin import MIX_HELP, dimensions_of, mix_targets, register, settings_json
 from accord.core.admin import projects as admin_projects
 from accord.core.errors import InvalidInput
 from accord.core.people import users as user_rules
@@ -50,6 +50,7 @@ def create(
         0.0, "--gold-rate", help=GOLD_RATE_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
     harm_category: list[str] = typer.Option([], "--harm-category", help=HARM_HELP),
+    mix: str | None = typer.Option(None, "--mix", help=MIX_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
     """Create a project (the same function as POST /api/v1/projects)."""
@@ -59,7 +60,7 @@ def create(
         "require_rationale": require_rationale, "dimensions": dimensions_of(dimension),
         "agreement_threshold": agreement_threshold, "budget": budget,
         "description": description, "gold_rate": gold_rate, "rules": _parse_rules(rules),
-        "harm_categories": list(harm_category) or None,
+        "harm_categories": list(harm_category) or None, "mix": mix_targets(mix) or {},
     }
     if overlap is not None:
         given["overlap"] = overlap
@@ -107,6 +108,7 @@ def set_settings(
         "multi_turn (replaces the mode and the draft rule)"),
     draft: str | None = typer.Option(
         None, "--draft", help="with --demonstration post_edit: the draft, first or model:NAME"),
+    mix: str | None = typer.Option(None, "--mix", help=MIX_HELP),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
     """Change a project's settings (only those given), as PATCH /api/v1/projects/{project}.
@@ -124,6 +126,7 @@ def set_settings(
         "dimensions": dimensions_of(dimension) or None,
         "harm_categories": list(harm_category) or None,
         "demonstration": _demonstration(demonstration, draft),
+        "mix": mix_targets(mix),
     }
     changes = {k: v for k, v in options.items() if v is not None}
     with transaction() as conn:

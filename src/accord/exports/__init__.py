@@ -30,7 +30,7 @@ from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
 from accord.exports.card import data_card
 from accord.exports.hf import save_dataset_dict
-from accord.exports.hygiene import SPLITS, TokenCheck, side_of, split_path
+from accord.exports.hygiene import SPLITS, TokenCheck, row_prompt, side_of, split_path
 from accord.exports.kto import KTO_SCHEMA, kto_rows
 from accord.exports.options import ExportOptions
 from accord.exports.preference import PREFERENCE_SCHEMA, preference_rows
@@ -166,13 +166,15 @@ def export(
     if split is not None and not 0 < split < 1:
         raise InvalidInput("--split must lie strictly between 0 and 1 (the test fraction)")
     if fmt == "card":
+        if split is not None:
+            raise InvalidInput("the data card is one document: it cannot be split")
         return _write_card(engine, project, out, options)
     if fmt == "hf":
         fmt, file_format = "preference", "hf"
     spec = export_format(fmt)
     chosen = "hf" if file_format == "hf" else file_format_for(out, file_format)
     check = TokenCheck(max_tokens, tokenizer) if max_tokens is not None else None
-    side_of_row = (lambda row: side_of(row["prompt"], split)) if split is not None else None
+    side_of_row = (lambda row: side_of(row_prompt(row), split)) if split is not None else None
     counts = ExportCounts()
     with cycle_collector_paused(), snapshot(engine) as conn:
         resolved = project if isinstance(project, Project) else get_project(conn, project)

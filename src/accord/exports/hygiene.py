@@ -40,6 +40,16 @@ def prompt_position(key: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
+def row_prompt(row: dict) -> list[dict]:
+    """The prompt a row of any row format was made on, the key of its split: ``prompt`` where
+    the row has one (preference, KTO, prompts, raw), else every message of ``messages`` but the
+    last (SFT: the written turn follows its prompt), the prompt ``accord train sft`` holds out.
+    """
+    if "prompt" in row:
+        return row["prompt"]
+    return row["messages"][:-1]
+
+
 def side_of(messages: list[dict], test_fraction: float) -> str:
     """``test`` or ``train`` for a prompt, by a stable hash of its normalised text."""
     return "test" if prompt_position(prompt_key(messages)) < test_fraction else "train"
@@ -64,12 +74,21 @@ class TokenCheck:
     def watch(self, rows: Iterable[dict]) -> Iterator[dict]:
         """The same rows, counted as they pass."""
         for row in rows:
-            prompt = _text(row["prompt"])
-            longest = max(self._count(prompt + "\n" + _text(row[side]))
-                          for side in ("chosen", "rejected", "completion") if side in row)
+            prompt = _text(row_prompt(row))
+            longest = max(self._count(prompt + "\n" + _text(completion))
+                          for completion in _completions(row))
             if longest > self.max_tokens:
                 self.over += 1
             yield row
+
+
+def _completions(row: dict) -> list[list[dict]]:
+    """What follows the prompt in a row: each completion of a preference or KTO row, the
+    written turn of an SFT row; a row without one (prompts, raw) counts its prompt alone."""
+    found = [row[side] for side in ("chosen", "rejected", "completion") if side in row]
+    if "messages" in row and "prompt" not in row:
+        found.append(row["messages"][-1:])
+    return found or [[]]
 
 
 def _text(messages: list[dict]) -> str:

@@ -10,6 +10,8 @@ Fields:
     The annotation's id in this Accord database.
 ``task_id``, ``task_kind``
     The task's external id and kind (``comparison``, ``demonstration``, ``red_team``).
+``prompt``
+    The task's prompt as chat messages (what ``--split`` splits by).
 ``annotator``, ``annotator_kind``
     The annotator's name and kind (``human``, ``ai``, ``imported``).
 ``display_order``
@@ -49,6 +51,7 @@ from sqlalchemy import Connection, Row
 from accord.core.exporting.records import annotation_records, count_annotated_tasks
 from accord.core.exporting.streams import ExportCounts
 from accord.core.projects.project import Project
+from accord.exports.messages import MESSAGES, chat_messages
 
 RATING = pa.struct([("response", pa.string()), ("dimension", pa.string()), ("value", pa.int64())])
 
@@ -56,6 +59,7 @@ RAW_SCHEMA = pa.schema([
     ("annotation_id", pa.int64()),
     ("task_id", pa.string()),
     ("task_kind", pa.string()),
+    ("prompt", MESSAGES),
     ("annotator", pa.string()),
     ("annotator_kind", pa.string()),
     ("display_order", pa.list_(pa.string())),
@@ -102,6 +106,7 @@ def _row(record: Row) -> dict:
         "annotation_id": record.id,
         "task_id": record.task_id,
         "task_kind": record.task_kind,
+        "prompt": chat_messages(record.messages),
         "annotator": record.annotator,
         "annotator_kind": record.annotator_kind,
         "display_order": record.display_order,

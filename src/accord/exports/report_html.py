@@ -7,6 +7,8 @@ from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
 from accord.exports import report_overlap
+from accord.exports.report_cost import cost_html
+from accord.exports.report_mix import mix_html
 from accord.wire.report import QualityReport
 from accord.wire.report.annotators import AnnotatorRow
 from accord.wire.report.authoring import AuthoringFigures
@@ -164,11 +166,13 @@ def render_html(report: QualityReport) -> str:
         _win_rate_table(c.win_rates),
         _authoring(report.authoring),
         report_overlap.html(report.overlap),
+        mix_html(report.mix),
         "<h2>Alerts</h2>",
         _alerts(report.monitors.alerts),
         _prelabel(report.prelabel),
         "<h2>Cost</h2>",
         f"<p>{_f(report.cost.total_spend, 2)} spent; "
         f"{_f(report.cost.per_accepted_pair, 4)} per accepted pair.</p>",
+        cost_html(report.cost.complete),
         "</body></html>",
     ])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from accord.exports import report_overlap
+from accord.exports.report_cost import cost_lines
+from accord.exports.report_mix import mix_lines
 from accord.wire.report import QualityReport
 from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.judges import JudgesSection
@@ -122,10 +124,12 @@ def render_text(report: QualityReport) -> str:
     lines += _authoring_lines(report.authoring)
     lines += _prelabel_lines(report.prelabel)
     lines += report_overlap.text_lines(report.overlap)
+    lines += mix_lines(report.mix)
     alerts = report.monitors.alerts
     lines += ["", f"Alerts ({len(alerts)})"]
     lines += [f"  [{x.severity}] {x.monitor}: {x.message}" for x in alerts] or ["  none"]
     cost = report.cost
     lines += ["", f"Cost: {_f(cost.total_spend, 2)} spent, "
               f"{_f(cost.per_accepted_pair, 4)} per accepted pair"]
+    lines += cost_lines(cost.complete)
     return "\n".join(lines) + "\n"

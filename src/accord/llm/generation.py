@@ -24,13 +24,15 @@ from accord.core.judging.generated import (
     stored_candidates,
     stored_tasks,
 )
+from accord.core.projects.mix import mix_of
 from accord.core.projects.project import Project, get_project
+from accord.core.report.mix import generated_by_category
 from accord.llm.chat import ChatBackend, ChatRequest, ChatResult
 from accord.llm.costs import Prices, answered_call, failed_call
 from accord.llm.generation_plan import Plan, make_plan
 from accord.llm.generation_writer import CandidateWriter, Job, OpenPrompt, Written
 from accord.llm.pool import JobsDone, Outcome, run_bounded
-from accord.llm.prompt_sample import choose
+from accord.llm.prompt_sample import choose, gap_mix
 
 __all__ = ["GenerationReport", "Plan", "generate_candidates", "make_plan"]
 
@@ -50,6 +52,9 @@ class GenerationReport(Written):
     already_stored: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # prompt id -> first error
     short: dict[str, int] = field(default_factory=dict)  # category -> prompts missing
+    # The weights the sample followed toward the project's mix targets (none: --mix or no
+    # targets)
+    toward_targets: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -61,7 +66,7 @@ class GenerationReport(Written):
             "calls": self.calls, "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens, "cost": self.cost,
             "failed_prompts": [{"prompt": p, "error": e} for p, e in self.failed.items()],
-            "short": self.short,
+            "short": self.short, "toward_targets": self.toward_targets,
         }
 
     def summary(self) -> str:
@@ -104,8 +109,15 @@ def generate_candidates(
     with engine.connect() as conn:
         target = get_project(conn, project)
         _check_fits(target, plan)
-        selection = choose(pool_prompts(conn, target.id), mix, limit, sample_seed)
+        pool = pool_prompts(conn, target.id)
+        toward: dict[str, float] = {}
+        if mix is None and mix_of(target):
+            # Toward the project's targets by default; an explicit mix wins.
+            mix = gap_mix(mix_of(target), generated_by_category(conn, target.id), pool, limit)
+            toward = {name: round(weight, 6) for name, weight in (mix or {}).items()}
+        selection = choose(pool, mix, limit, sample_seed)
     report = GenerationReport(project=target.name, prompts=len(selection.prompts),
+                              toward_targets=toward,
                               wanted=len(selection.prompts) * len(plan.slots),
                               short=selection.short)
     writer = CandidateWriter(engine, target, plan, report, drop_truncated=drop_truncated)

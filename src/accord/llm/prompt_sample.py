@@ -54,6 +54,43 @@ def parse_mix(spec: str | None) -> dict[str, float] | None:
     return mix
 
 
+def gap_mix(targets: dict[str, float], generated: dict[str, int],
+            pool: Sequence[PoolPrompt], limit: int | None) -> dict[str, float] | None:
+    """Weights that sample toward a project's mix targets, from the gap as it stands.
+
+    Each category's weight is what it lacks of its target share once the sample is added:
+    ``target * (generated + sample) - generated``, never below zero, where ``generated`` is
+    the category's prompts that already have generated candidates and the sample is
+    ``limit`` (the whole pool without one). Categories without a target share the rest
+    (``1 - sum of targets``) the same way, each in proportion to its prompts in the pool. Only
+    categories the pool holds are weighed. When no category lacks anything, the targets
+    themselves are the weights; None when the pool is empty.
+    """
+    in_pool: dict[str, int] = defaultdict(int)
+    for prompt in pool:
+        in_pool[prompt.category] += 1
+    if not in_pool:
+        return None
+    after = sum(generated.values()) + (limit if limit is not None else len(pool))
+    rest = max(0.0, 1.0 - sum(targets.values()))
+    free = [name for name in in_pool if name not in targets]
+    free_pool = sum(in_pool[name] for name in free)
+    free_have = sum(count for name, count in generated.items() if name not in targets)
+    wanted: dict[str, float] = {}
+    fallback: dict[str, float] = {}
+    for name in sorted(in_pool):
+        if name in targets:
+            fallback[name] = targets[name]
+            wanted[name] = targets[name] * after - generated.get(name, 0)
+        elif free_pool:
+            part = in_pool[name] / free_pool
+            fallback[name] = rest * part
+            wanted[name] = (rest * after - free_have) * part
+    weights = {name: w for name, w in wanted.items() if w > 0}
+    chosen = weights or {name: w for name, w in fallback.items() if w > 0}
+    return chosen or None
+
+
 def choose(pool: Sequence[PoolPrompt], mix: dict[str, float] | None, limit: int | None,
            seed: int = 0) -> Selection:
     """The prompts to generate for, in pool order.

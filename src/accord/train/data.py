@@ -11,7 +11,7 @@ range. The same prompt therefore always lands on the same side — every pair of
 every demonstration of a task done by three annotators, the same prompt imported twice, and
 near-duplicates ("What is 2+2?" / "what is 2 + 2") — and the side does not depend on the
 seed, the row order or the trainer, so a reward model and a DPO run on one project hold out
-the same prompts, the ones ``accord export --test-fraction`` puts in its test file.
+the same prompts, the ones ``accord export --split`` puts in its test file.
 
 The sets:
 

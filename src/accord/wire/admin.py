@@ -40,6 +40,8 @@ class ProjectSettingsOut(BaseModel):
                     'multi_turn, "draft": "first" | "model:NAME"} (a task may say otherwise)')
     prelabel: dict | None = Field(None, description="pre-labelling: judge, show_rate, seed "
                                   "(null: off)")
+    mix: dict[str, float] = Field(default_factory=dict,
+                                  description="prompt-mix targets: category key → share")
     archived: bool
     archived_at: datetime | None
 

@@ -14,6 +14,7 @@ from accord.core.admin import settings as project_settings
 from accord.core.admin.authority import Actor, managed_project, record, require_admin
 from accord.core.errors import Conflict, InvalidInput
 from accord.core.projects import project as project_rules
+from accord.core.projects.mix import with_mix
 from accord.core.projects.project import Project, get_project
 from accord.core.tasks.queue import queue_after
 from accord.core.work import prelabel
@@ -25,7 +26,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "description": "", "overlap": 3, "lease_seconds": 900, "ranking_mode": "pairwise",
     "allow_ties": False, "require_rationale": False, "dimensions": [],
     "agreement_threshold": 0.5, "gold_rate": 0.0, "budget": None, "harm_categories": None,
-    "rules": {}, "demonstration": None, "prelabel": None,
+    "rules": {}, "demonstration": None, "prelabel": None, "mix": {},
 }
 """The defaults of ``accord project create`` and ``POST /api/v1/projects`` alike."""
 
@@ -47,9 +48,9 @@ def create(conn: Connection, actor: Actor, name: str, given: dict[str, Any],
         conn, name, **{k: values[k] for k in project_settings.COLUMNS},
         dimensions=values["dimensions"])
     stored = {k: values[k] for k in project_settings.IN_SETTINGS if values[k] is not None}
-    if stored:
+    if stored or values["mix"]:
         conn.execute(update(projects).where(projects.c.id == project.id).values(
-            settings={**project.settings, **stored}))
+            settings=with_mix({**project.settings, **stored}, values["mix"])))
     if values["rules"]:
         work_rules.update_rules(conn, name, changes=values["rules"])
     if values["prelabel"] is not None:
@@ -76,6 +77,9 @@ def change(conn: Connection, actor: Actor, name: str, changes: dict[str, Any],
         kept = {k: v for k, v in project.settings.items() if k not in in_settings}
         chosen = {k: values[k] for k in in_settings if values[k] is not None}
         columns["settings"] = {**kept, **chosen}
+    if "mix" in values:
+        columns["settings"] = with_mix(columns.get("settings", project.settings),
+                                       values["mix"])
     if columns:
         conn.execute(update(projects).where(projects.c.id == project.id).values(**columns))
     if "rules" in values:

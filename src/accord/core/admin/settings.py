@@ -4,7 +4,7 @@ each must be, and how they are stored.
 Both ``create`` and ``update`` take settings as a dict of field → value (the API's body with
 the fields that were sent, the CLI's options that were given), so a field left out keeps its
 value and ``None`` clears the fields that may be cleared (``budget``, ``harm_categories``,
-``demonstration``).
+``demonstration``, ``mix``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from accord.core.errors import InvalidInput
+from accord.core.projects.mix import check_mix, mix_of
 from accord.core.projects.project import RANKING_MODES, Dimension, Project
 from accord.core.tasks.authoring import FIRST_DRAFT, WRITE, check_project_setting
 from accord.core.tasks.judgments import HARM_CATEGORIES, MAX_DIMENSIONS, MAX_HARM_CATEGORIES
@@ -23,7 +24,7 @@ from accord.core.work import rules as work_rules
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
     "require_rationale", "dimensions", "agreement_threshold", "gold_rate", "budget",
-    "harm_categories", "rules", "demonstration", "prelabel",
+    "harm_categories", "rules", "demonstration", "prelabel", "mix",
 )
 """What ``PATCH /projects/{project}`` and ``accord project set`` may change; the name is the
 project's address and never changes."""
@@ -132,6 +133,7 @@ def check(changes: dict[str, Any]) -> dict[str, Any]:
         "rules": _rules,
         "demonstration": check_project_setting,
         "prelabel": prelabel.check_setting,
+        "mix": check_mix,
     }
     return {name: checks[name](value) for name, value in changes.items()}
 
@@ -180,6 +182,8 @@ def current(project: Project, name: str) -> Any:
     """A setting's stored value, as the API answers it (for the audit's before/after)."""
     if name == "dimensions":
         return [d.as_dict() for d in project.dimensions]
+    if name == "mix":
+        return mix_of(project)
     if name in IN_SETTINGS:
         return project.settings.get(name)
     if name == "rules":

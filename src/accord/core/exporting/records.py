@@ -28,7 +28,8 @@ def count_annotated_tasks(conn: Connection, project_id: int, kind: str | None = 
 def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
     """Every annotation of the project with what a raw export shows of it, by annotation id.
 
-    Columns: ``id``, ``task_id`` (external), ``task_kind``, ``annotator``, ``annotator_kind``,
+    Columns: ``id``, ``task_id`` (external), ``task_kind``, ``messages`` (the task's prompt),
+    ``annotator``, ``annotator_kind``,
     ``display_order``, the stored judgment fields, ``late``, ``created_at`` and
     ``guideline_version`` (``None`` when no guideline was published).
     """
@@ -37,6 +38,7 @@ def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
             annotations.c.id,
             tasks.c.external_id.label("task_id"),
             tasks.c.kind.label("task_kind"),
+            prompts.c.messages,
             users.c.name.label("annotator"),
             users.c.kind.label("annotator_kind"),
             assignments.c.display_order,
@@ -48,6 +50,7 @@ def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
             guideline_versions.c.version.label("guideline_version"),
         )
         .join(tasks, tasks.c.id == annotations.c.task_id)
+        .join(prompts, prompts.c.id == tasks.c.prompt_id)
         .join(users, users.c.id == annotations.c.annotator_id)
         .join(assignments, assignments.c.id == annotations.c.assignment_id)
         .outerjoin(

@@ -37,8 +37,12 @@ from accord.core.report import (
 from accord.core.report import inputs as quality_inputs
 from accord.core.report import overlap as adaptive_overlap
 from accord.core.report import prelabel as prelabel_report
+from accord.core.report.accepted import accepted_examples
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus_of_others import agreement_with_others
+from accord.core.report.cost import complete_cost
+from accord.core.report.cost_inputs import cost_inputs
+from accord.core.report.mix import build_mix
 from accord.core.report.pairs import pair_items
 from accord.core.report.scope import Scope, select_annotations, version_ids
 from accord.wire.report import Counts, QualityReport
@@ -112,6 +116,7 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
                                     gold.reference(conn, arrays, project.id), scope,
                                     kept_versions)
     section, judged = report.consensus, report.judges
+    accepted = accepted_examples(conn, project.id, arrays, agreed)
     agreement = _with_category_labels(report.agreement, shown_labels(conn, project.id))
     if store_consensus and not scope.is_cut:
         stored = store.store(conn, arrays, agreed, project.agreement_threshold, now)
@@ -122,7 +127,11 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
         audits = [JudgeAudit.model_validate(audit)
                   for audit in judge_audit.audit_section(conn, project)]
         judged = judged.model_copy(update={"audit": audits})
-    update = {"consensus": section, "judges": judged, "agreement": agreement}
+    # What "accepted" means is decided once (core.report.accepted) for the mix and the cost.
+    complete = complete_cost(cost_inputs(conn, project.id), accepted, project.budget)
+    update = {"consensus": section, "judges": judged, "agreement": agreement,
+              "mix": build_mix(conn, project, accepted),
+              "cost": report.cost.model_copy(update={"complete": complete})}
     written = authoring.section(conn, project)
     if written is not None:
         update["authoring"] = written

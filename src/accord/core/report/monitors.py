@@ -84,6 +84,8 @@ def figures(result: object, names: list[str], model: type[Figures]) -> Figures:
     scalars as JSON values. The arrays become plain lists once, not one object per entry."""
     values: dict[str, object] = {}
     for name in model.model_fields:
+        if not hasattr(result, name):
+            continue  # a field another part of the report fills (``cost.complete``)
         value = getattr(result, name)
         if isinstance(value, np.ndarray):
             if names:

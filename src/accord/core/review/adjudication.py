@@ -23,7 +23,7 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import Project, project_for_member
 from accord.core.review import audit, suspicion
-from accord.core.tasks.judgments import check_ranking, pairs_from_ranking
+from accord.core.tasks.judgments import MAX_ACTIVE_MS, check_ranking, pairs_from_ranking
 from accord.core.tasks.view import task_responses_of
 from accord.db.tables import (
     adjudications,
@@ -241,15 +241,20 @@ def _decidable(conn: Connection, reviewer: User, project_name: str, task_id: str
 
 
 def decide(conn: Connection, reviewer: User, project_name: str, task_id: str,
-           ranking: list[list[str]], rationale: str, now: datetime) -> Decision:
-    """Record ``reviewer``'s final ranking for a split task and make it the task's consensus."""
+           ranking: list[list[str]], rationale: str, now: datetime, *,
+           active_ms: int | None = None) -> Decision:
+    """Record ``reviewer``'s final ranking for a split task and make it the task's consensus;
+    ``active_ms``, the reviewer's active time, is kept with the decision for the cost."""
     project, task, ids = _decidable(conn, reviewer, project_name, task_id)
-    return _record(conn, reviewer, project, task, task_id, ids, ranking, rationale, now)
+    return _record(conn, reviewer, project, task, task_id, ids, ranking, rationale, now,
+                   active_ms)
 
 
 def _record(conn: Connection, reviewer: User, project: Project, task, task_id: str,
             ids: list[str], ranking: list[list[str]], rationale: str,
-            now: datetime) -> Decision:
+            now: datetime, active_ms: int | None = None) -> Decision:
+    if active_ms is not None and not 0 <= active_ms <= MAX_ACTIVE_MS:
+        raise InvalidInput(f"active_ms must be between 0 and {MAX_ACTIVE_MS}, not {active_ms}")
     rationale = (rationale or "").strip()
     if not rationale:
         raise InvalidInput("say why: an adjudication needs a rationale")
@@ -271,7 +276,8 @@ def _record(conn: Connection, reviewer: User, project: Project, task, task_id: s
     ).first()
     conn.execute(insert(adjudications).values(
         task_id=task.id, reviewer_id=reviewer.id, ranking=ranking,
-        decision={"ranking": ranking, "method": "adjudicated"},
+        decision={"ranking": ranking, "method": "adjudicated",
+                  **({} if active_ms is None else {"active_ms": active_ms})},
         rationale=rationale, created_at=now,
     ))
     conn.execute(delete(task_consensus).where(task_consensus.c.task_id == task.id))

@@ -29,9 +29,10 @@ from accord.core.work import calibration, exposure, prelabel
 from accord.core.work import rules as work_rules
 from accord.core.work.calibration import RoundPosition
 from accord.core.work.loop_project import project_for_member
+from accord.core.work.underfilled import note_claim, underfilled_categories
 from accord.db import raw
 from accord.db.raw import Statement
-from accord.db.tables import QUEUE_FULL
+from accord.db.tables import QUEUE_FRESH, QUEUE_FULL
 
 EXPIRY_BATCH = 1000
 _chance = random.Random()
@@ -84,12 +85,16 @@ FROM tasks t JOIN prompts p ON p.id = t.prompt_id
 WHERE t.project_id = :project_id AND t.is_gold = TRUE AND t.status = 'open'{_ELIGIBLE}"""
 _GOLD_ORDER = " ORDER BY t.priority DESC, t.id LIMIT 1"
 _OTHER_CATEGORY = " AND p.category <> :avoid_category"
-_STATEMENTS: dict[tuple[str, bool, bool, bool], Statement] = {}
+# Started tasks stay first (the order still begins with the queue); among fresh ones, only
+# the preferred category's.
+_PREFERRED_CATEGORY = f" AND (t.queue < {QUEUE_FRESH} OR p.category = :prefer_category)"
+_STATEMENTS: dict[tuple[str, bool, bool, bool, bool], Statement] = {}
 
 
-def _candidate_statement(dialect: str, gold: bool, sheltered: bool, rotate: bool) -> Statement:
+def _candidate_statement(dialect: str, gold: bool, sheltered: bool, rotate: bool,
+                         prefer: bool = False) -> Statement:
     """The claim's SELECT for one combination of rules, built once per process."""
-    key = (dialect, gold, sheltered, rotate)
+    key = (dialect, gold, sheltered, rotate, prefer)
     found = _STATEMENTS.get(key)
     if found is None:
         sql = _GOLD_SQL if gold else _PRODUCTION_SQL
@@ -97,6 +102,8 @@ def _candidate_statement(dialect: str, gold: bool, sheltered: bool, rotate: bool
             sql += f" AND {exposure.NOT_SENSITIVE}"
         if rotate:
             sql += _OTHER_CATEGORY
+        if prefer:
+            sql += _PREFERRED_CATEGORY
         sql += _GOLD_ORDER if gold else _PRODUCTION_ORDER
         if dialect == "postgresql" and not gold:
             sql += " FOR UPDATE OF t SKIP LOCKED"
@@ -191,11 +198,15 @@ def claim_or_wait(
         if avoid is not None:
             task = _select(conn, {**params, "avoid_category": avoid}, gold=False,
                            sheltered=sheltered, rotate=True)
+    if task is None and rules.favour_underfilled is not None:
+        task = _underfilled_first(conn, project, params, sheltered, now)
     task = task or _select(conn, params, gold=False, sheltered=sheltered)
     if task is None:
         return None  # gold is mixed into production work, never handed out alone
     if project.gold_rate > 0 and rng.random() < project.gold_rate:
         task = _select(conn, params, gold=True, sheltered=sheltered) or task
+    if rules.favour_underfilled is not None and not task[5]:  # gold holds no slot
+        note_claim(conn, project, task[4])
     return _lease(conn, project, user, task, now, rng)
 
 
@@ -241,9 +252,22 @@ def _calibration_claim(conn, project, user, now, rng, rules, gate, params, shelt
 
 
 def _select(conn: Connection, params: dict, *, gold: bool, sheltered: bool,
-            rotate: bool = False):
-    statement = _candidate_statement(conn.dialect.name, gold, sheltered, rotate)
+            rotate: bool = False, prefer: bool = False):
+    statement = _candidate_statement(conn.dialect.name, gold, sheltered, rotate, prefer)
     return raw.execute(conn, statement, params).fetchone()
+
+
+def _underfilled_first(conn: Connection, project: Project, params: dict, sheltered: bool,
+                       now: datetime):
+    """A started task if there is one, else a fresh task of the category furthest below its
+    mix target that has one for the caller; None leaves the choice to the usual order. Each
+    try is the claim's own locking SELECT, so the claim stays one atomic step."""
+    for category in underfilled_categories(conn, project, now):
+        task = _select(conn, {**params, "prefer_category": category}, gold=False,
+                       sheltered=sheltered, prefer=True)
+        if task is not None:
+            return task
+    return None
 
 
 def _lease(conn: Connection, project: Project, user: User, task, now: datetime,

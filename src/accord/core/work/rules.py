@@ -5,7 +5,8 @@
  "exposure": {"per_day": 20},
  "breaks": {"work_minutes": 90, "break_minutes": 10},
  "rotation": {"after": 20},
- "overlap": {"min": 2, "max": 5, "stop": {"confidence": 0.9}}}
+ "overlap": {"min": 2, "max": 5, "stop": {"confidence": 0.9}},
+ "favour_underfilled": true}
 ```
 
 Every section is optional; a missing section means the rule is off. Settings are checked
@@ -65,20 +66,30 @@ class RotationRule:
 
 
 @dataclass(frozen=True)
+class FavourUnderfilledRule:
+    """Fresh tasks of the categories furthest below their prompt-mix target come first
+    (``core.work.underfilled``); stored as ``true``."""
+
+
+FAVOUR_UNDERFILLED = "favour_underfilled"
+
+
+@dataclass(frozen=True)
 class WorkRules:
     calibration: CalibrationRule | None = None
     exposure: ExposureRule | None = None
     breaks: BreakRule | None = None
     rotation: RotationRule | None = None
     overlap: OverlapRule | None = None
+    favour_underfilled: FavourUnderfilledRule | None = None
 
 
 SECTIONS = tuple(f.name for f in fields(WorkRules))
 NO_RULES = WorkRules()
 _FIELDS = {
     name: tuple(f.name for f in fields(rule))
-    for name, rule in zip(SECTIONS, (CalibrationRule, ExposureRule, BreakRule, RotationRule),
-                          strict=False)
+    for name, rule in zip(("calibration", "exposure", "breaks", "rotation"),
+                          (CalibrationRule, ExposureRule, BreakRule, RotationRule), strict=True)
 }
 MAX_COUNT = 10_000
 MAX_MINUTES = 24 * 60
@@ -123,6 +134,15 @@ def _section(settings: dict, name: str) -> dict | None:
     return value
 
 
+def _favour_underfilled(value: object) -> FavourUnderfilledRule | None:
+    """``true`` (or ``{}``) turns the rule on; ``false`` or absent leaves it off."""
+    if value is None or value is False:
+        return None
+    if value is True or value == {}:
+        return FavourUnderfilledRule()
+    raise InvalidInput(f"settings.{FAVOUR_UNDERFILLED} must be true or false, not {value!r}")
+
+
 def parse(settings: dict) -> WorkRules:
     """The work rules in ``settings``; InvalidInput names the first wrong field."""
     calibration = _section(settings, "calibration")
@@ -140,6 +160,7 @@ def parse(settings: dict) -> WorkRules:
         calibration_rule = CalibrationRule(
             _whole(calibration, "tasks", "settings.calibration"), float(threshold))
     return WorkRules(
+        favour_underfilled=_favour_underfilled(settings.get(FAVOUR_UNDERFILLED)),
         calibration=calibration_rule,
         exposure=None if exposure is None else ExposureRule(
             _whole(exposure, "per_day", "settings.exposure")),
@@ -176,7 +197,8 @@ def rules_of(project: Project) -> WorkRules:
 
 def as_settings(rules: WorkRules) -> dict:
     """The rules back as the JSON sections they are stored as (rules that are off omitted)."""
-    return {name: rule.as_setting() if isinstance(rule, OverlapRule) else asdict(rule)
+    return {name: True if name == FAVOUR_UNDERFILLED
+            else rule.as_setting() if isinstance(rule, OverlapRule) else asdict(rule)
             for name in SECTIONS if (rule := getattr(rules, name)) is not None}
 
 
@@ -199,7 +221,7 @@ def update_rules(
         )
     settings = dict(project.settings)
     for name, value in changes.items():
-        if value is None:
+        if value is None or (name == FAVOUR_UNDERFILLED and value is False):
             settings.pop(name, None)
         else:
             settings[name] = value

@@ -20,9 +20,10 @@ from accord.core.admin.settings import (
     MAX_OVERLAP,
     MAX_SCALE,
 )
+from accord.core.projects.mix import MAX_CATEGORIES as MAX_MIX_CATEGORIES
 from accord.core.tasks.judgments import MAX_DIMENSIONS, MAX_HARM_CATEGORIES
 from accord.web.api.schemas import Strict
-from accord.web.values import STORABLE, WHOLE, Document
+from accord.web.values import STORABLE, WHOLE, CategoryFilter, Document
 from accord.wire.admin import (  # the answers live in accord.wire; named here as before
     AccountOut,
     DeactivationOut,
@@ -51,6 +52,8 @@ ProjectName = Annotated[str, StringConstraints(min_length=1, max_length=120,
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=64), STORABLE]
 Category = Annotated[str, StringConstraints(min_length=1, max_length=120,
                                             pattern=r"^[a-z0-9][a-z0-9_.-]*$"), STORABLE]
+MixCategory = CategoryFilter
+"""A mix target's category, as a label or its key."""
 Description = Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION), STORABLE]
 Short = Annotated[str, StringConstraints(max_length=120), STORABLE]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=1024), STORABLE]
@@ -125,6 +128,10 @@ class ProjectSettingsIn(Strict):
     prelabel: PrelabelIn | None = Field(
         None, description="show an AI judge's ranking as a suggestion on a seeded share of "
                           "assignments; null turns it off (see docs/ai-judge.md)")
+    mix: dict[MixCategory, Annotated[float, Field(gt=0, le=1)]] | None = Field(
+        None, max_length=MAX_MIX_CATEGORIES,
+        description="prompt-mix targets, category → share in (0, 1], summing to at most 1; "
+                    "replaces the targets ({} or null clears them; see docs/prompt-mix.md)")
 
 
 class ProjectCreateIn(ProjectSettingsIn):

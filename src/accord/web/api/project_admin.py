@@ -12,6 +12,7 @@ from accord.core.admin.authority import managed_project
 from accord.core.admin.settings import demonstration_of, harm_categories_of
 from accord.core.errors import ErrorKind
 from accord.core.people.users import User
+from accord.core.projects.mix import mix_of
 from accord.core.projects.project import Project
 from accord.web.api.admin_schemas import (
     DimensionOut,
@@ -38,7 +39,7 @@ def settings_out(project: Project) -> ProjectSettingsOut:
         dimensions=[DimensionOut(**d.as_dict()) for d in project.dimensions],
         agreement_threshold=project.agreement_threshold, gold_rate=project.gold_rate,
         budget=project.budget, harm_categories=harm_categories_of(project),
-        rules=admin_projects.rules_in_force(project),
+        rules=admin_projects.rules_in_force(project), mix=mix_of(project),
         demonstration=demonstration_of(project), archived=project.archived_at is not None,
         archived_at=project.archived_at, prelabel=project.settings.get("prelabel"),
     )

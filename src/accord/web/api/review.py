@@ -28,6 +28,9 @@ class AdjudicationIn(Strict):
     ranking: list[TieGroup] = Field(max_length=MAX_RANKED,
                                     description='tie groups of response ids: [["b"], ["a"]]')
     rationale: Annotated[str, StringConstraints(max_length=adjudication.MAX_RATIONALE), STORABLE]
+    active_ms: Int64 | None = Field(None, description="time the reviewer actively spent, in "
+                                    "milliseconds, at most a day (counted in the report's "
+                                    "complete cost)")
 
 
 @router.get("/projects/{project}/adjudication", summary="Split decisions to adjudicate",
@@ -48,7 +51,7 @@ async def adjudicate(project: str, task_id: str, body: AdjudicationIn, me: Calle
                      at: Now) -> AdjudicationOut:
     """Store a reviewer's final ranking and why; the task becomes ``resolved``."""
     decision = await me.run(adjudication.decide, project, task_id, body.ranking,
-                            body.rationale, at)
+                            body.rationale, at, active_ms=body.active_ms)
     return AdjudicationOut(task_id=task_id, status="resolved", **asdict(decision))
 
 

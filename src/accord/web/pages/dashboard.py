@@ -14,6 +14,8 @@ from starlette.responses import Response
 
 from accord.core.report.dashboard import dashboard
 from accord.exports import report_overlap
+from accord.exports.report_cost import summary
+from accord.exports.report_mix import mix_chart
 from accord.web.deps import Viewer
 from accord.web.pages import charts
 from accord.web.pages.rendering import render
@@ -38,4 +40,6 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now
         overlap_summary=report_overlap.summary(report.overlap) if report.overlap else None,
         overlap_chart=(Markup(report_overlap.judgments_chart(report.overlap))
                        if report.overlap else None),
+        mix_chart=Markup(mix_chart(report.mix)) if report.mix and report.mix.categories else None,
+        cost_summary=summary(report.cost.complete) if report.cost.complete else "",
     )

@@ -10,6 +10,7 @@ from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
 from accord.wire.report.judges import JudgesSection
+from accord.wire.report.mix import MixSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
 from accord.wire.report.overlap import OverlapSection
 from accord.wire.report.prelabel import PrelabelSection
@@ -74,6 +75,9 @@ class QualityReport(ReportModel):
     """Pre-labelling's experiment, in a project that shows an AI judge's suggestions."""
     overlap: OverlapSection | Absent = None
     """Adaptive overlap's spending and estimated accuracy; absent without the rule."""
+    mix: MixSection | Absent = None
+    """Prompt-mix targets against what each stage holds (read from the database: absent
+    from a report computed from arrays alone)."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON document of ``accord report --json`` and of the API: every field the

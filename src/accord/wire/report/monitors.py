@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from accord.wire.report.base import Absent, PerAnnotator, PerAnnotatorCount, ReportModel
+from accord.wire.report.cost import CompleteCost
 
 
 class MonitorAlert(ReportModel):
@@ -168,6 +169,10 @@ class CostFigures(ReportModel):
     """``total_spend / budget``."""
     projected_spend: float | None
     """Spend at completion, at the cost per annotation so far."""
+    complete: CompleteCost | Absent = None
+    """Everything the data cost: annotators' and reviewers' time, model calls, per accepted
+    example and category, and the projection to completion by task kind (read from the
+    database: absent from a report computed from arrays alone)."""
 
 
 class MonitorsSection(ReportModel):

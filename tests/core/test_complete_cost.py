@@ -1,0 +1,158 @@
+"""The complete cost on planted rows with known rates and recorded model costs: every figure
+is worked out by hand below from the rows, not from the code, on SQLite and PostgreSQL.
+
+Planted (project ``costly``, overlap 1, budget 100):
+
+- ``ann`` (30 an hour): comparisons c1 for 60 s and c2 for 120 s, demonstration d1 for
+  360 s — 0.50 + 1.00 + 3.00 = 4.50, 0.15 hours;
+- ``rev`` (60 an hour) adjudicated c1 in 30 s — 0.50;
+- ``judge`` (an AI judge) annotated c2 for 5 s: paid through its model call, not its time;
+- the ledger: generate 0.25 (100 + 50 tokens) and 0.50 (200 + 100), one failed generate
+  call, judge 0.125 (40 + 10) — 0.875; c1's prompt holds a generated response that cost 0.75;
+- c3 (comparison) and d2 (demonstration) are open and untouched.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, update
+
+from accord.core.report import build_report
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
+from accord.db.tables import (
+    QUEUE_STARTED,
+    adjudications,
+    model_calls,
+    profiles,
+    prompts,
+    responses,
+    tasks,
+    users,
+)
+from accord.db.types import utcnow
+from tests.factories import add_comparison, make_project, make_user
+
+
+def _plant(engine):
+    project = make_project(engine, "costly", overlap=1, budget=100.0)
+    with engine.begin() as conn:
+        ids = {name: add_comparison(conn, project, name, category="coding",
+                                    priority=1 if name != "c3" else 0)
+               for name in ("c1", "c2", "c3")}
+        for name in ("d1", "d2"):
+            ids[name] = add_comparison(conn, project, name, category="qa", contents={},
+                                       kind="demonstration", priority=1 if name == "d1" else 0)
+    ann = make_user(engine, "ann", project=project, roles=("annotator",)).user
+    rev = make_user(engine, "rev", project=project, roles=("reviewer",)).user
+    judge = make_user(engine, "judge", project=project, roles=("annotator",)).user
+    with engine.begin() as conn:
+        conn.execute(update(profiles).where(profiles.c.user_id == ann.id)
+                     .values(pay_rate_per_hour=30.0))
+        conn.execute(update(profiles).where(profiles.c.user_id == rev.id)
+                     .values(pay_rate_per_hour=60.0))
+        conn.execute(update(profiles).where(profiles.c.user_id == judge.id)
+                     .values(pay_rate_per_hour=1000.0))
+        conn.execute(update(users).where(users.c.id == judge.id).values(kind="ai"))
+    spent = {"c1": 60_000, "c2": 120_000, "d1": 360_000}
+    for _ in range(3):
+        with engine.begin() as conn:
+            claim = claims.claim_next(conn, project, ann, utcnow())
+            assert claim is not None
+            judgment = (Judgment(response="written", active_ms=spent[claim.task.id])
+                        if claim.task.kind == "demonstration"
+                        else Judgment(ranking=[["a"], ["b"]], active_ms=spent[claim.task.id]))
+            submissions.submit(conn, ann, claim.assignment_id, judgment, utcnow())
+    with engine.begin() as conn:
+        # the AI judge's annotation of c2, outside the overlap as AI judgments are
+        conn.execute(update(tasks).where(tasks.c.id == ids["c2"])
+                     .values(overlap=2, queue=QUEUE_STARTED))
+    with engine.begin() as conn:
+        claim = claims.claim_next(conn, project, judge, utcnow())
+        assert claim is not None and claim.task.id == "c2"
+        submissions.submit(conn, judge, claim.assignment_id,
+                           Judgment(ranking=[["a"], ["b"]], active_ms=5_000), utcnow())
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(insert(adjudications).values(
+            task_id=ids["c1"], reviewer_id=rev.id, ranking=[["a"], ["b"]],
+            decision={"ranking": [["a"], ["b"]], "method": "adjudicated", "active_ms": 30_000},
+            rationale="a is right", created_at=now))
+        conn.execute(insert(model_calls), [
+            {"project_id": project.id, "purpose": "generate", "model": "m", "prompt_tokens": 100,
+             "completion_tokens": 50, "cost": 0.25, "error": None, "created_at": now},
+            {"project_id": project.id, "purpose": "generate", "model": "m", "prompt_tokens": 200,
+             "completion_tokens": 100, "cost": 0.5, "error": None, "created_at": now},
+            {"project_id": project.id, "purpose": "generate", "model": "m", "prompt_tokens": None,
+             "completion_tokens": None, "cost": None, "error": "timeout", "created_at": now},
+            {"project_id": project.id, "purpose": "judge", "model": "j", "prompt_tokens": 40,
+             "completion_tokens": 10, "cost": 0.125, "error": None, "created_at": now},
+        ])
+        prompt_id = conn.execute(tasks.select().where(tasks.c.id == ids["c1"])).one().prompt_id
+        conn.execute(insert(responses).values(
+            prompt_id=prompt_id, external_id="g", content="generated", model="m", sampling={},
+            origin="generated", cost=0.75, created_at=now))
+        assert conn.execute(prompts.select().where(prompts.c.id == prompt_id)).one()
+    return project
+
+
+def test_the_complete_cost_is_the_figure_worked_out_by_hand(engine):
+    project = _plant(engine)
+    with engine.begin() as conn:
+        report = build_report(conn, project, utcnow(), store_consensus=False)
+    cost = report.cost.complete
+    assert cost is not None
+    annotators = 60 / 3600 * 30 + 120 / 3600 * 30 + 360 / 3600 * 30  # 4.5
+    reviewers = 30 / 3600 * 60  # 0.5
+    models = 0.25 + 0.5 + 0.125  # 0.875
+    total = annotators + reviewers + models  # 5.875
+    comparisons = 60 / 3600 * 30 + 120 / 3600 * 30 + reviewers + models  # 2.875
+    demonstrations = 360 / 3600 * 30  # 3.0
+    assert (cost.annotator_spend, cost.reviewer_spend, cost.model_spend, cost.total_spend) == \
+        (annotators, reviewers, models, total)
+    assert cost.annotator_hours == round(540 / 3600, 6)
+    assert cost.reviewer_hours == round(30 / 3600, 6)
+    assert cost.models["generate"].model_dump() == {
+        "calls": 3, "failed": 1, "prompt_tokens": 300, "completion_tokens": 150, "cost": 0.75}
+    assert cost.models["judge"].model_dump() == {
+        "calls": 1, "failed": 0, "prompt_tokens": 40, "completion_tokens": 10, "cost": 0.125}
+    # accepted: c1 and c2 give a pair each; d1 is a written demonstration
+    assert (cost.accepted_pairs, cost.accepted_demonstrations) == (2, 1)
+    assert cost.per_accepted_pair == comparisons / 2 == 1.4375
+    assert cost.per_accepted_demonstration == demonstrations / 1 == 3.0
+    # c1 and c2 done, c3 left; d1 done, d2 left (c2's overlap 2 is filled by ann and judge)
+    assert cost.by_kind["comparison"].model_dump() == {
+        "spend": comparisons, "tasks_done": 3.0 - 1.0, "tasks_remaining": 1.0,
+        "per_task": comparisons / 2, "projected_remaining": comparisons / 2}
+    assert cost.by_kind["demonstration"].model_dump() == {
+        "spend": demonstrations, "tasks_done": 1.0, "tasks_remaining": 1.0,
+        "per_task": demonstrations, "projected_remaining": demonstrations}
+    coding = 60 / 3600 * 30 + 120 / 3600 * 30 + reviewers + 0.75  # 2.75
+    assert cost.by_category["coding"].model_dump() == {
+        "spend": coding, "accepted": 2, "per_accepted": coding / 2}
+    assert cost.by_category["qa"].model_dump() == {
+        "spend": demonstrations, "accepted": 1, "per_accepted": demonstrations}
+    assert cost.unattributed_spend == models - 0.75 == 0.125
+    projected = total + comparisons / 2 + demonstrations  # 10.3125
+    assert (cost.budget, cost.budget_share, cost.projected_total, cost.projected_share) == \
+        (100.0, total / 100, projected, projected / 100)
+    assert report.as_json()["cost"]["complete"]["per_accepted_pair"] == 1.4375
+
+
+def test_the_text_and_html_reports_show_the_complete_cost(engine):
+    from accord.exports.report_html import render_html
+    from accord.exports.report_text import render_text
+
+    project = _plant(engine)
+    with engine.begin() as conn:
+        report = build_report(conn, project, utcnow(), store_consensus=False)
+    said = ("5.88 spent (4.50 annotators, 0.50 reviewers, 0.88 model calls), 5.9% of the "
+            "budget of 100.00; 1.44 per accepted pair, 3.00 per accepted demonstration; 10.31 "
+            "at completion (10.3% of the budget).")
+    text = render_text(report)
+    assert f"Complete cost: {said}" in text
+    assert ("  demonstration        3.00 spent, 1 tasks done, 1 left, 3.00 per task, 3.00 to "
+            "finish") in text
+    assert "  coding               2.75 spent, 2 accepted, 1.38 each" in text
+    html = render_html(report)
+    assert f"<p>{said}</p>" in html
+    assert "<tr><td>qa</td><td class=num>3.00</td><td class=num>1</td>" in html
