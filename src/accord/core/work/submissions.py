@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
 
+from accord.core.demonstrations import lifecycle as demonstration_lifecycle
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.people.users import User
 from accord.core.projects.project import Project
@@ -182,6 +183,11 @@ def submit(
     annotation_id = _insert_annotation(conn, assignment, project, judgment, late, now)
     if assignment.kind == "comparison":
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
+    elif assignment.kind == "demonstration" and not assignment.is_gold:
+        # A written demonstration goes to review as its version 1 (core/demonstrations).
+        demonstration_lifecycle.open_from_submission(
+            conn, project, task_id=assignment.task_id, annotation_id=annotation_id,
+            writer_id=assignment.annotator_id, text=judgment.response or "", turns=None, now=now)
     at = raw.time_param(conn, now)
     raw.execute(
         conn,

@@ -1,0 +1,48 @@
+"""Demonstrations for review tests: a writer claims a demonstration task and submits it
+through the real annotation loop, which opens it as version 1 in review."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from accord.core.demonstrations.rubric import rules_of
+from accord.core.people.users import User
+from accord.core.projects.project import Project
+from accord.core.tasks.judgments import Judgment
+from accord.core.work import claims, submissions
+from accord.db.tables import demonstrations
+from accord.db.types import utcnow
+from tests.factories import add_comparison, make_user
+
+
+def writer(engine: Engine, project: Project, name: str) -> User:
+    return make_user(engine, name, project=project, roles=("annotator",), password="pw").user
+
+
+def reviewer(engine: Engine, project: Project, name: str) -> User:
+    return make_user(engine, name, project=project, roles=("reviewer",), password="pw").user
+
+
+def write(engine: Engine, project: Project, person: User, task_id: str, text: str, *,
+          category: str = "qa", at: datetime | None = None, active_ms: int = 60_000) -> int:
+    """Add a demonstration task, let ``person`` claim and answer it; the demonstration's id."""
+    now = at or utcnow() - timedelta(minutes=30)
+    with engine.begin() as conn:
+        add_comparison(conn, project, task_id, contents={}, category=category,
+                       kind="demonstration")
+    with engine.begin() as conn:
+        claim = claims.claim_next(conn, project, person, now)
+        assert claim is not None and claim.task.id == task_id
+        done = submissions.submit(conn, person, claim.assignment_id,
+                                  Judgment(response=text, active_ms=active_ms), now)
+        return conn.execute(select(demonstrations.c.id).where(
+            demonstrations.c.annotation_id == done.annotation_id)).scalar_one()
+
+
+def good_review(project: Project, score: int = 4) -> dict:
+    """Scores on every dimension and every default check ticked: an acceptable review."""
+    rules = rules_of(project)
+    return {"scores": {d.name: score for d in rules.dimensions},
+            "checks": dict.fromkeys(rules.checks, True)}
