@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from tests.web.route_world import ACTORS, World, publish_the_draft
+from tests.web.route_world import (
+    ACTORS,
+    World,
+    publish_the_draft,
+    send_back_the_demonstration,
+)
 from tests.web.route_world_jobs import (
     IMPORTED_LINES,
     archive_the_project,
@@ -52,6 +57,15 @@ OUTCOMES: dict[str, str] = {
     "POST /api/v1/projects/{project}/tasks/{task_id}/adjudicate":     "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/escalations":                     "401   404  404  404  200  200  200   404",
     "POST /api/v1/projects/{project}/escalations/{escalation_id}":    "401   404  404  404  204  204  204   404",
+    # demonstrations under review: reviewers review (never their own writing); the writer
+    # (ann) reads and revises her own; every member reads the rubric
+    "GET /api/v1/projects/{project}/demonstrations/queue":            "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/mine":             "401   200  404  200  200  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/rules":            "401   200  404  200  200  200  200   404",
+    "PUT /api/v1/projects/{project}/demonstrations/rules":            "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/{demonstration_id}":"401   200  404  200  404  200  200   404",
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/review":"401 403 404 200 403 200 200 404",
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/revise":"401 200 404 403 403 403 403 404",
     # calibration and rules
     "GET /api/v1/projects/{project}/calibrations":                    "401   403  404  403  403  200  200   404",
     "POST /api/v1/projects/{project}/calibrations":                   "401   403  404  403  403  201  201   404",
@@ -174,6 +188,17 @@ REQUESTS: dict[str, RequestSpec] = {
     "POST /api/v1/projects/{project}/escalations/{escalation_id}": RequestSpec(
         json={"status": "in_review", "note": "taking a look", "severity": 3}),
     "POST /api/v1/projects/{project}/calibrations": RequestSpec(json={"user": "ann"}),
+    "PUT /api/v1/projects/{project}/demonstrations/rules": RequestSpec(json={
+        "rubric_checks": ["follows the instruction", "safe"], "double_share": 0.2,
+        "two_accepts_for": ["safety"]}),
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/review": RequestSpec(
+        json={"version": 1, "decision": "accept",
+              "scores": {"helpfulness": 4, "honesty": 5},
+              "checks": {"follows the instruction": True, "factually correct": True,
+                         "safe": True, "format": True}, "active_ms": 30000}),
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/revise": RequestSpec(
+        json={"version": 1, "text": "A first answer, with more detail."},
+        prepare=send_back_the_demonstration),
     "PUT /api/v1/projects/{project}/rules": RequestSpec(json={"gold_rate": 0.1}),
     "POST /api/v1/projects/{project}/guidelines": RequestSpec(
         json={"text": "A third version.", "change_note": "clearer ties"},

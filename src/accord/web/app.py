@@ -21,6 +21,7 @@ from accord.settings import Settings, export_retention, load_settings, upload_fo
 from accord.web import docs, errors, openapi_document, pages
 from accord.web.api import (
     calibration,
+    demonstrations,
     exports,
     guidelines,
     imports,
@@ -44,7 +45,7 @@ API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
                calibration.router, guidelines.router, oversight.router, judges.router,
                imports.router, exports.router,
-               project_admin.router, members.router, people.router)
+               project_admin.router, members.router, people.router, demonstrations.router)
 """Every JSON route group, mounted under ``API_PREFIX`` in this order."""
 STATIC = Path(__file__).resolve().parent / "static"
 
