@@ -28,6 +28,7 @@ class ExportRequest:
     pairs: str = "all"
     split: float | None = None
     min_agreement: float | None = None
+    min_score: float | None = None
     source: list[str] = field(default_factory=list)
     category: list[str] = field(default_factory=list)
     guideline_version: list[int] = field(default_factory=list)
@@ -52,7 +53,8 @@ class ExportRequest:
 
     def export_options(self) -> ExportOptions:
         return ExportOptions(
-            pairs=self.pairs, min_agreement=self.min_agreement, sources=tuple(self.source),
+            pairs=self.pairs, min_agreement=self.min_agreement, min_score=self.min_score,
+            sources=tuple(self.source),
             categories=tuple(self.category),
             guideline_versions=tuple(self.guideline_version), since=self.since,
             until=self.until, include_truncated=self.include_truncated)
@@ -70,7 +72,7 @@ class ExportRequest:
         """The request as JSON, for the job's row and the audit trail."""
         found: dict[str, Any] = {"format": self.format, "file_format": self.file_format,
                                  "pairs": self.pairs, "include_truncated": self.include_truncated}
-        for name in ("split", "min_agreement"):
+        for name in ("split", "min_agreement", "min_score"):
             if getattr(self, name) is not None:
                 found[name] = getattr(self, name)
         for name in ("source", "category", "guideline_version"):

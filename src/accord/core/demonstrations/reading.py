@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection, and_, exists, func, select
 
 from accord.core.demonstrations import rubric
 from accord.core.demonstrations.edits import line_diff
@@ -223,3 +223,12 @@ def rules(conn: Connection, user: User, project_name: str) -> rubric.ReviewRules
     """The project's review rules, for any member: writers see what they are judged by."""
     project, _ = project_for_member(conn, project_name, user)
     return rubric.rules_of(project)
+
+
+def status_counts(conn: Connection, project_id: int) -> dict[str, int]:
+    """How many of the project's demonstrations are in each state, every state named."""
+    counts = dict(conn.execute(
+        select(demonstrations.c.status, func.count())
+        .where(demonstrations.c.project_id == project_id)
+        .group_by(demonstrations.c.status)).all())
+    return {state: counts.get(state, 0) for state in STATES}

@@ -1,4 +1,5 @@
-"""The record streams of the raw and SFT exports: one joined query each, by annotation id.
+"""The record stream of the raw export: one joined query, by annotation id (the SFT export
+reads accepted demonstrations, ``accepted``).
 
 Unlike the preference export (``core.exporting.streams``), these need no merge of several streams:
 every row they write is one annotation with what it was made on.
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Connection, Row, func, select
 
-from accord.db.tables import annotations, assignments, guideline_versions, prompts, tasks, users
+from accord.db.tables import annotations, assignments, guideline_versions, tasks, users
 
 STREAM_ROWS = 2_000  # rows per fetch
 
@@ -58,27 +59,3 @@ def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
     )
     yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))
 
-
-def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
-    """Every demonstration annotation with its prompt, by annotation id.
-
-    Columns: ``task_id`` (external), ``messages`` (the prompt's), ``annotator``, ``response``.
-    """
-    query = (
-        select(
-            tasks.c.external_id.label("task_id"),
-            prompts.c.messages,
-            users.c.name.label("annotator"),
-            annotations.c.response_text.label("response"),
-        )
-        .join(tasks, tasks.c.id == annotations.c.task_id)
-        .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .join(users, users.c.id == annotations.c.annotator_id)
-        .where(
-            annotations.c.project_id == project_id,
-            annotations.c.kind == "demonstration",
-            annotations.c.response_text.is_not(None),
-        )
-        .order_by(annotations.c.id)
-    )
-    yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))
