@@ -126,6 +126,11 @@ OUTCOMES: dict[str, str] = {
     "GET /projects/{project}/review":                                 "login 403  404  200  403  200  200   404",
     "GET /projects/{project}/review/{task_id:path}":                  "login 403  404  200  403  200  200   404",
     "POST /projects/{project}/review/{task_id:path}":                 "login 403  404  303  403  303  303   404",
+    "GET /projects/{project}/demonstrations":                         "login 403  404  200  403  200  200   404",
+    "GET /projects/{project}/demonstrations/mine":                    "login 200  404  200  200  200  200   404",
+    "GET /projects/{project}/demonstrations/{demonstration_id}":      "login 200  404  200  404  200  200   404",
+    "POST /projects/{project}/demonstrations/{demonstration_id}/review":"login 403 404 303  403  303  303   404",
+    "POST /projects/{project}/demonstrations/{demonstration_id}/revise":"login 303 404 403  403  403  403   404",
     "GET /projects/{project}/escalations":                            "login 404  404  404  200  200  200   404",
     "POST /projects/{project}/escalations/{escalation_id}":           "login 404  404  404  303  303  303   404",
     "GET /projects/{project}/dashboard":                              "login 403  404  200  403  200  200   404",
@@ -217,6 +222,14 @@ REQUESTS: dict[str, RequestSpec] = {
     "POST /projects/{project}/review/{task_id:path}": RequestSpec(
         form={"count": "2", "place-0": "1", "place-1": "2",
               "rationale": "a answers the question"}),
+    "POST /projects/{project}/demonstrations/{demonstration_id}/review": RequestSpec(form={
+        "version": "1", "decision": "accept", "score-helpfulness": "4", "score-honesty": "5",
+        "check-name-0": "follows the instruction", "check-0": "on",
+        "check-name-1": "factually correct", "check-1": "on", "check-name-2": "safe",
+        "check-2": "on", "check-name-3": "format", "check-3": "on"}),
+    "POST /projects/{project}/demonstrations/{demonstration_id}/revise": RequestSpec(
+        form={"version": "1", "text": "A first answer, with more detail."},
+        prepare=send_back_the_demonstration),
     "POST /projects/{project}/escalations/{escalation_id}": RequestSpec(
         form={"status": "in_review", "note": "taking a look", "severity": "3"}),
     "POST /projects/{project}/guidelines/{version:int}/edit": RequestSpec(

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from accord.web.pages import (
     auth,
     dashboard,
+    demonstrations,
     digest,
     guidelines,
     home,
@@ -26,6 +27,7 @@ router.include_router(sso.router)
 router.include_router(home.router)
 router.include_router(workbench.router)
 router.include_router(review.router)
+router.include_router(demonstrations.router)
 router.include_router(dashboard.router)
 router.include_router(guidelines.router)
 router.include_router(digest.router)
