@@ -63,6 +63,7 @@ OUTCOMES: dict[str, str] = {
     "GET /api/v1/projects/{project}/demonstrations/mine":             "401   200  404  200  200  200  200   404",
     "GET /api/v1/projects/{project}/demonstrations/rules":            "401   200  404  200  200  200  200   404",
     "PUT /api/v1/projects/{project}/demonstrations/rules":            "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/writers":          "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/demonstrations/{demonstration_id}":"401   200  404  200  404  200  200   404",
     "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/review":"401 403 404 200 403 200 200 404",
     "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/revise":"401 200 404 403 403 403 403 404",

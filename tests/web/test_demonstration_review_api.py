@@ -104,3 +104,15 @@ def test_refusals_name_what_is_wrong_and_change_nothing(api, engine):
     assert other.status_code == 409 and "is in_review: it cannot be revised" in other.text
     state = api.get(f"/api/v1/projects/sft/demonstrations/{demo}", headers=auth["rita"]).json()
     assert state["demonstration"]["status"] == "in_review" and state["reviews"] == []
+
+
+def test_writers_figures_are_for_reviewers(api, engine):
+    project, auth, made = people(engine)
+    demo = write(engine, project, made["wendy"].user, "d-1", "An answer.")
+    assert review(api, auth["rita"], demo, "accept").status_code == 200
+    found = api.get("/api/v1/projects/sft/demonstrations/writers", headers=auth["lead"]).json()
+    assert [(w["writer"], w["accepted"], w["acceptance_rate"]) for w in found["writers"]] == [
+        ("wendy", 1, 1.0)]
+    assert found["reviewer_alpha"] is None
+    refused = api.get("/api/v1/projects/sft/demonstrations/writers", headers=auth["wendy"])
+    assert refused.status_code == 403

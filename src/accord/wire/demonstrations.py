@@ -90,3 +90,28 @@ class DemonstrationStateOut(BaseModel):
     rounds: int
     reviews_in: int
     reviews_needed: int
+
+
+class WriterQualityOut(BaseModel):
+    writer: str
+    written: int
+    accepted: int
+    rejected: int
+    acceptance_rate: float | None = Field(description="accepted / (accepted + rejected)")
+    mean_rounds_to_acceptance: float | None
+    mean_edit_distance_from_draft: float | None = Field(
+        description="characters changed from a model's draft, over post-edited ones")
+    mean_edit_distance_to_accepted: float | None = Field(
+        description="characters changed from the first version to the accepted text")
+    mean_scores: dict[str, float] = Field(description="mean rubric score per dimension")
+    active_ms: int = Field(description="active writing time")
+
+
+class DemonstrationQualityOut(BaseModel):
+    """Each writer's figures, and reviewer agreement on the double-reviewed share."""
+
+    writers: list[WriterQualityOut]
+    double_reviewed: int = Field(description="versions scored by two reviewers")
+    reviewer_alpha: float | None = Field(
+        description="Krippendorff's alpha (interval) over their rubric scores")
+    reviewer_alpha_by_dimension: dict[str, float | None]

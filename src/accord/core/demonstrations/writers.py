@@ -19,6 +19,10 @@ import numpy as np
 from sqlalchemy import Connection, and_, select
 
 from accord.core.demonstrations.edits import edit_distance
+from accord.core.errors import Forbidden
+from accord.core.people import access
+from accord.core.people.users import User
+from accord.core.projects.project import project_for_member
 from accord.db.tables import (
     annotations,
     demonstration_reviews,
@@ -156,3 +160,11 @@ def _first_and_final(conn: Connection, project_id: int) -> dict[int, tuple[str, 
         .where(demonstrations.c.project_id == project_id,
                demonstrations.c.status == "accepted")).all()
     return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def quality_for(conn: Connection, user: User, project_name: str) -> DemonstrationQuality:
+    """The project's writer figures, for its reviewers and managers."""
+    project, roles = project_for_member(conn, project_name, user)
+    if not access.can_review(user, roles):
+        raise Forbidden(f'the writers\' figures of "{project.name}" are for its reviewers')
+    return demonstration_quality(conn, project.id, [d.name for d in project.dimensions])

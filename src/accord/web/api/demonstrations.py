@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import Field, StringConstraints
 
-from accord.core.demonstrations import lifecycle, reading, rubric
+from accord.core.demonstrations import lifecycle, reading, rubric, writers
 from accord.core.errors import ErrorKind
 from accord.core.tasks.judgments import MAX_DIMENSIONS
 from accord.web.api.documented import caller_errors
@@ -21,11 +21,13 @@ from accord.web.values import STORABLE, Int64, Text
 from accord.wire.demonstrations import (
     DemonstrationOut,
     DemonstrationPage,
+    DemonstrationQualityOut,
     DemonstrationReviewOut,
     DemonstrationStateOut,
     DemonstrationSummaryOut,
     DemonstrationVersionOut,
     ReviewRulesOut,
+    WriterQualityOut,
 )
 
 router = APIRouter(tags=["demonstrations"])
@@ -125,6 +127,19 @@ async def set_review_rules(project: str, body: ReviewRulesIn, me: Caller,
     """Managers set the required checks, the share reviewed twice and the categories that
     need two accepts (audited)."""
     return rules_out(await me.run(rubric.configure, project, body.model_dump(), at))
+
+
+@router.get("/projects/{project}/demonstrations/writers", summary="Writers' quality",
+            response_model=DemonstrationQualityOut, responses=READS)
+async def writers_quality(project: str, me: Caller) -> DemonstrationQualityOut:
+    """Per writer: acceptance rate, rounds to acceptance, edit distances, rubric scores and
+    active time; and reviewer agreement (Krippendorff's alpha) on the double-reviewed share.
+    For reviewers and managers."""
+    found = await me.run(writers.quality_for, project)
+    return DemonstrationQualityOut(
+        writers=[WriterQualityOut(**asdict(w)) for w in found.writers],
+        double_reviewed=found.double_reviewed, reviewer_alpha=found.reviewer_alpha,
+        reviewer_alpha_by_dimension=found.reviewer_alpha_by_dimension)
 
 
 @router.get("/projects/{project}/demonstrations/{demonstration_id}",
