@@ -14,7 +14,7 @@ SRC = ROOT / "src" / "accord"
 DOCS = ROOT / "docs"
 
 CORE_ORDER = (
-    "people", "projects", "tasks", "review", "guidelines", "work", "admin",
+    "people", "projects", "tasks", "review", "guidelines", "demonstrations", "work", "admin",
     "importing", "judging", "report", "curation", "exporting",
 )
 """The packages of ``accord.core`` from the bottom up: each may import only those before it.

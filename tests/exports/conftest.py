@@ -32,6 +32,7 @@ from accord.core.projects.project import Project, add_member
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.tables import guideline_versions, tasks
+from tests.demonstration_helpers import accept_every_demonstration
 from tests.factories import add_comparison, make_project, make_user
 
 START = datetime(2025, 1, 31, 9, 30, tzinfo=UTC)
@@ -114,6 +115,9 @@ def build_world(engine: Engine) -> World:
     _escalate(engine, prefs, "escalated")
     world.annotate(prefs, "demo", [Judgment(response=f"written by ann{i}") for i in range(3)],
                    contents={}, kind="demonstration", category="summarization")
+    # the SFT export holds accepted demonstrations only: a reviewer accepts all three
+    reviewer = make_user(engine, "editor", project=prefs, roles=("reviewer",)).user
+    accept_every_demonstration(engine, prefs, reviewer)
     world.annotate(prefs, "incomplete", [better("a", "b")] * 2)
     safety = make_project(engine, "safety", overlap=1)
     with engine.begin() as conn:

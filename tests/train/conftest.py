@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.engine import make_engine
+from tests.demonstration_helpers import accept_every_demonstration
 from tests.factories import add_comparison, make_project, make_user
 
 TOPICS = ["rivers", "volcanoes", "bread", "chess", "tides", "comets", "bees", "glaciers",
@@ -94,6 +95,9 @@ def build_polite_project(engine: Engine, comparisons: int = COMPARISONS,
     for i in range(demonstrations):
         annotate(f"explain-{i}", [Judgment(response=polite(i + n)) for n in range(3)],
                  contents={}, kind="demonstration", category="qa")
+    # the SFT export holds accepted demonstrations only: a reviewer accepts every one
+    reviewer = make_user(engine, "editor", project=project, roles=("reviewer",)).user
+    accept_every_demonstration(engine, project, reviewer)
 
 
 def vocabulary() -> list[str]:

@@ -21,7 +21,12 @@ from sqlalchemy import Engine
 
 from accord.core.admin import identities
 from accord.db.types import utcnow
-from tests.web.route_world import ACTORS, World, publish_the_draft
+from tests.web.route_world import (
+    ACTORS,
+    World,
+    publish_the_draft,
+    send_back_the_demonstration,
+)
 from tests.web.route_world_jobs import (
     IMPORTED_LINES,
     add_an_ai_judge,
@@ -55,6 +60,16 @@ OUTCOMES: dict[str, str] = {
     "POST /api/v1/projects/{project}/tasks/{task_id}/adjudicate":     "401   403  404  200  403  200  200   404",
     "GET /api/v1/projects/{project}/escalations":                     "401   404  404  404  200  200  200   404",
     "POST /api/v1/projects/{project}/escalations/{escalation_id}":    "401   404  404  404  204  204  204   404",
+    # demonstrations under review: reviewers review (never their own writing); the writer
+    # (ann) reads and revises her own; every member reads the rubric
+    "GET /api/v1/projects/{project}/demonstrations/queue":            "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/mine":             "401   200  404  200  200  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/rules":            "401   200  404  200  200  200  200   404",
+    "PUT /api/v1/projects/{project}/demonstrations/rules":            "401   403  404  403  403  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/writers":          "401   403  404  200  403  200  200   404",
+    "GET /api/v1/projects/{project}/demonstrations/{demonstration_id}":"401   200  404  200  404  200  200   404",
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/review":"401 403 404 200 403 200 200 404",
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/revise":"401 200 404 403 403 403 403 404",
     # calibration and rules
     "GET /api/v1/projects/{project}/calibrations":                    "401   403  404  403  403  200  200   404",
     "POST /api/v1/projects/{project}/calibrations":                   "401   403  404  403  403  201  201   404",
@@ -121,6 +136,11 @@ OUTCOMES: dict[str, str] = {
     "GET /projects/{project}/review":                                 "login 403  404  200  403  200  200   404",
     "GET /projects/{project}/review/{task_id:path}":                  "login 403  404  200  403  200  200   404",
     "POST /projects/{project}/review/{task_id:path}":                 "login 403  404  303  403  303  303   404",
+    "GET /projects/{project}/demonstrations":                         "login 403  404  200  403  200  200   404",
+    "GET /projects/{project}/demonstrations/mine":                    "login 200  404  200  200  200  200   404",
+    "GET /projects/{project}/demonstrations/{demonstration_id}":      "login 200  404  200  404  200  200   404",
+    "POST /projects/{project}/demonstrations/{demonstration_id}/review":"login 403 404 303  403  303  303   404",
+    "POST /projects/{project}/demonstrations/{demonstration_id}/revise":"login 303 404 403  403  403  403   404",
     "GET /projects/{project}/escalations":                            "login 404  404  404  200  200  200   404",
     "POST /projects/{project}/escalations/{escalation_id}":           "login 404  404  404  303  303  303   404",
     "GET /projects/{project}/dashboard":                              "login 403  404  200  403  200  200   404",
@@ -199,6 +219,17 @@ REQUESTS: dict[str, RequestSpec] = {
     "POST /api/v1/projects/{project}/suspects": RequestSpec(
         json={"judge": "judge-1", "top": 10}, prepare=add_an_ai_judge),
     "POST /api/v1/projects/{project}/priorities": RequestSpec(json={"by": "disagreement"}),
+    "PUT /api/v1/projects/{project}/demonstrations/rules": RequestSpec(json={
+        "rubric_checks": ["follows the instruction", "safe"], "double_share": 0.2,
+        "two_accepts_for": ["safety"]}),
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/review": RequestSpec(
+        json={"version": 1, "decision": "accept",
+              "scores": {"helpfulness": 4, "honesty": 5},
+              "checks": {"follows the instruction": True, "factually correct": True,
+                         "safe": True, "format": True}, "active_ms": 30000}),
+    "POST /api/v1/projects/{project}/demonstrations/{demonstration_id}/revise": RequestSpec(
+        json={"version": 1, "text": "A first answer, with more detail."},
+        prepare=send_back_the_demonstration),
     "PUT /api/v1/projects/{project}/rules": RequestSpec(json={"gold_rate": 0.1}),
     "POST /api/v1/projects/{project}/guidelines": RequestSpec(
         json={"text": "A third version.", "change_note": "clearer ties"},
@@ -217,6 +248,14 @@ REQUESTS: dict[str, RequestSpec] = {
     "POST /projects/{project}/review/{task_id:path}": RequestSpec(
         form={"count": "2", "place-0": "1", "place-1": "2",
               "rationale": "a answers the question"}),
+    "POST /projects/{project}/demonstrations/{demonstration_id}/review": RequestSpec(form={
+        "version": "1", "decision": "accept", "score-helpfulness": "4", "score-honesty": "5",
+        "check-name-0": "follows the instruction", "check-0": "on",
+        "check-name-1": "factually correct", "check-1": "on", "check-name-2": "safe",
+        "check-2": "on", "check-name-3": "format", "check-3": "on"}),
+    "POST /projects/{project}/demonstrations/{demonstration_id}/revise": RequestSpec(
+        form={"version": "1", "text": "A first answer, with more detail."},
+        prepare=send_back_the_demonstration),
     "POST /projects/{project}/escalations/{escalation_id}": RequestSpec(
         form={"status": "in_review", "note": "taking a look", "severity": "3"}),
     "POST /projects/{project}/guidelines/{version:int}/edit": RequestSpec(

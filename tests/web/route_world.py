@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select
 
+from accord.core.demonstrations import lifecycle, rubric
 from accord.core.guidelines import drafts
 from accord.core.judging import ai_judges
 from accord.core.people import sessions, users
@@ -27,6 +28,7 @@ from accord.core.work import claims, submissions
 from accord.core.work.rules import update_rules
 from accord.db.tables import escalations, metadata
 from accord.db.types import utcnow
+from tests.demonstration_helpers import stored_demonstration
 from tests.factories import add_comparison, import_lines, make_project, make_user, publish_guideline
 from tests.review_helpers import annotate, split_task
 from tests.web.route_world_jobs import Jobs, build_jobs
@@ -67,6 +69,7 @@ class World:
     draft_version: int
     published_version: int
     jobs: Jobs
+    demonstration_id: int
     people: dict[str, Credentials] = field(default_factory=dict)
 
     def path_values(self) -> dict[str, str]:
@@ -83,6 +86,7 @@ class World:
             "export_job_id": str(self.jobs.export_job_id),
             "doomed_export_job_id": str(self.jobs.doomed_export_job_id),
             "name": self.jobs.export_file,
+            "demonstration_id": str(self.demonstration_id),
         }
 
 
@@ -151,8 +155,21 @@ def build_world(engine: Engine, job_folder: Path) -> World:
                                     utcnow())
         ai_judges.ensure_judge(conn, prefs, JUDGE, {"model": "m"})
     jobs = build_jobs(engine, PROJECT, job_folder)
+    with engine.connect() as conn:
+        ann = users.get_user(conn, "ann")
+    demonstration_id = stored_demonstration(engine, prefs, ann, "demo-1", "A first answer.")
     return World(assignment_id, calibration_id, split, escalation_id, draft.version,
-                 published, jobs, people)
+                 published, jobs, demonstration_id, people)
+
+
+def send_back_the_demonstration(engine: Engine, world: World) -> None:
+    """For the revision route: the reviewer sends ann's demonstration back to her."""
+    with engine.begin() as conn:
+        rev = users.get_user(conn, "rev")
+        lifecycle.decide(conn, rev, PROJECT, world.demonstration_id, version=1,
+                         decision="send_back", comment="Say more.", now=utcnow(),
+                         scores={"helpfulness": 3, "honesty": 3},
+                         checks=dict.fromkeys(rubric.DEFAULT_CHECKS, True))
 
 
 def publish_the_draft(engine: Engine, world: World) -> None:

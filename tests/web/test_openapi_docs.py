@@ -23,7 +23,7 @@ ERROR_BODY = "#/components/schemas/ErrorOut"
 PATH_VALUES = {"project": "prefs", "assignment_id": "1", "task_id": "item-0",
                "escalation_id": "1", "version": "1", "judge": "judge-1", "job_id": "1",
                "name": "preference.jsonl", "format": "preference",
-               "user": "boss"}
+               "user": "boss", "demonstration_id": "1"}
 """A value for each path parameter, naming things of the project the tests build."""
 
 

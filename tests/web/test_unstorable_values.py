@@ -31,7 +31,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
 VALUES = {"project": "prefs", "assignment_id": "1", "task_id": "item-0", "escalation_id": "1",
           "version": "1", "judge": "judge-1", "job_id": "1", "format": "raw",
           "name": "prefs.raw.jsonl", "user": "boss",
-          "secret": "no-such-secret"}
+          "secret": "no-such-secret", "demonstration_id": "1"}
 """A value for each path parameter, naming things of the project the tests build."""
 ROLES = ("annotator", "reviewer", "safety_specialist", "manager")
 PAGE_FILTERS = [

@@ -70,6 +70,9 @@ def export_command(
                               "by prompt (near-duplicate prompts kept together)."),
     min_agreement: float | None = typer.Option(None, "--min-agreement",
                                                help="Keep pairs with agreement at least this."),
+    min_score: float | None = typer.Option(
+        None, "--min-score", help="sft: keep accepted demonstrations whose mean rubric score "
+                                  "is at least this."),
     source: list[str] = typer.Option(
         [], "--source", help=f"Keep pairs of this source ({', '.join(SOURCES)}); repeatable."),
     category: list[str] = typer.Option(
@@ -105,7 +108,7 @@ def export_command(
         if file_format != "hf":
             file_format_for(out, file_format)
     options = ExportOptions(
-        pairs=pairs, min_agreement=min_agreement, sources=tuple(source),
+        pairs=pairs, min_agreement=min_agreement, min_score=min_score, sources=tuple(source),
         categories=tuple(category), guideline_versions=tuple(guideline_version),
         since=_moment(since, "--since"), until=_moment(until, "--until"),
         include_truncated=include_truncated, exclude_suspect=exclude_suspect,

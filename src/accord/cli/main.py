@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import calibration, database, guidelines, projects, server, train, users
+from accord.cli import (
+    calibration,
+    database,
+    demonstrations,
+    guidelines,
+    projects,
+    server,
+    train,
+    users,
+)
 from accord.cli.curation import prioritize_command, suspects_command
 from accord.cli.exporting import export_command
 from accord.cli.generate import generate_command
@@ -26,6 +35,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(projects.app, name="project")
 app.add_typer(guidelines.app, name="guideline")
 app.add_typer(calibration.app, name="calibration")
+app.add_typer(demonstrations.app, name="demonstrations")
 app.command("import")(import_command)
 app.command("generate")(generate_command)
 app.command("export")(export_command)

@@ -12,7 +12,7 @@ from accord.wire.data import ExportJobOut, ImportJobOut
 
 IMPORT_OPTIONS = ("format", "labelled", "source", "skip_invalid", "update", "max_line_bytes")
 """The options of ``accord import`` that ``upload`` passes on as the query."""
-EXPORT_FILTERS = ("file_format", "pairs", "min_agreement", "source", "category",
+EXPORT_FILTERS = ("file_format", "pairs", "min_agreement", "min_score", "source", "category",
                   "guideline_version", "include_truncated", "exclude_suspect", "since",
                   "until")
 """The filters of ``accord export`` that a streamed export takes as its query."""

@@ -679,3 +679,72 @@ priority_changes = Table(
     Index(None, "project_id", "at"),
     Index(None, "task_id"),
 )
+
+# ── demonstrations under review (migration 0018) ─────────────────────────────────────────
+# A submitted demonstration annotation becomes version 1 of a demonstration in review;
+# core/demonstrations holds the rules. ``version`` and ``reviews_in`` (reviews of the
+# current version so far) are what a decision's conditional UPDATE compares, so two
+# reviewers deciding at once cannot both win.
+demonstrations = Table(
+    "demonstrations",
+    metadata,
+    _pk(),
+    _fk("project_id", "projects.id"),
+    _fk("task_id", "tasks.id"),
+    Column("annotation_id", Id, ForeignKey("annotations.id", ondelete="CASCADE"),
+           nullable=False, unique=True),
+    _fk("writer_id", "users.id"),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("rounds", Integer, nullable=False, server_default="0"),
+    Column("reviews_needed", SmallInteger, nullable=False),
+    Column("reviews_in", SmallInteger, nullable=False, server_default="0"),
+    Column("double_review", Boolean, nullable=False, server_default="0"),
+    Column("reject_reason", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    CheckConstraint("status IN ('in_review', 'sent_back', 'accepted', 'rejected')",
+                    name="status"),
+    CheckConstraint("version >= 1", name="version_positive"),
+    CheckConstraint("reviews_needed IN (1, 2)", name="reviews_needed"),
+    CheckConstraint("reviews_in >= 0 AND reviews_in <= reviews_needed", name="reviews_in"),
+    Index(None, "project_id", "status", "updated_at"),
+    Index(None, "project_id", "writer_id"),
+)
+
+demonstration_versions = Table(
+    "demonstration_versions",
+    metadata,
+    _pk(),
+    _fk("demonstration_id", "demonstrations.id"),
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("turns", Document),  # the assistant turns of a multi-turn demonstration
+    _fk("author_id", "users.id"),
+    Column("reason", String(16), nullable=False),
+    Column("edit_distance", Integer),  # characters changed from the previous version
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("demonstration_id", "number"),
+    CheckConstraint("reason IN ('written', 'revised', 'reviewer_edit')", name="reason"),
+)
+
+demonstration_reviews = Table(
+    "demonstration_reviews",
+    metadata,
+    _pk(),
+    _fk("demonstration_id", "demonstrations.id"),
+    Column("version", Integer, nullable=False),  # the version number reviewed
+    _fk("reviewer_id", "users.id"),
+    Column("scores", Document, nullable=False),  # {dimension: score}
+    Column("checks", Document, nullable=False),  # {required check: passed}
+    Column("decision", String(24), nullable=False),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("edited_text", Text),  # accept with edits: the reviewer's text
+    Column("blind", Boolean, nullable=False, server_default="0"),
+    Column("active_ms", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("demonstration_id", "version", "reviewer_id"),
+    CheckConstraint("decision IN ('accept', 'accept_with_edits', 'send_back', 'reject')",
+                    name="decision"),
+)

@@ -7,6 +7,7 @@ says how it was cut.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +32,9 @@ class ExportOptions:
     guideline_versions: tuple[int, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    min_score: float | None = None
+    """SFT: keep accepted demonstrations whose mean rubric score (over the dimensions, in the
+    round that accepted them) is at least this."""
     include_truncated: bool = False
     """Keep pairs whose chosen or rejected response was cut off at the length limit. Left
     out by default: a trainer appends an end-of-sequence token to every response, so a cut-off
@@ -48,6 +52,8 @@ class ExportOptions:
             raise InvalidInput(f'source "{unknown[0]}" is not one of {", ".join(SOURCES)}')
         if self.min_agreement is not None and not 0 <= self.min_agreement <= 1:
             raise InvalidInput("--min-agreement must lie between 0 and 1")
+        if self.min_score is not None and not math.isfinite(self.min_score):
+            raise InvalidInput("--min-score must be a finite number")
         # a category filter may name the label ("Open QA") or the key (open-qa)
         object.__setattr__(self, "categories", filter_keys(self.categories))
 
@@ -61,7 +67,7 @@ class ExportOptions:
         found: dict = {}
         if self.pairs != "all":
             found["pairs"] = self.pairs
-        for name in ("min_agreement", "sources", "categories", "guideline_versions"):
+        for name in ("min_agreement", "min_score", "sources", "categories", "guideline_versions"):
             value = getattr(self, name)
             if value not in (None, ()):
                 found[name] = list(value) if isinstance(value, tuple) else value

@@ -31,6 +31,7 @@ class ExportRequest:
     pairs: str = "all"
     split: float | None = None
     min_agreement: float | None = None
+    min_score: float | None = None
     source: list[str] = field(default_factory=list)
     category: list[str] = field(default_factory=list)
     guideline_version: list[int] = field(default_factory=list)
@@ -59,7 +60,8 @@ class ExportRequest:
 
     def export_options(self) -> ExportOptions:
         return ExportOptions(
-            pairs=self.pairs, min_agreement=self.min_agreement, sources=tuple(self.source),
+            pairs=self.pairs, min_agreement=self.min_agreement, min_score=self.min_score,
+            sources=tuple(self.source),
             categories=tuple(self.category),
             guideline_versions=tuple(self.guideline_version), since=self.since,
             until=self.until, include_truncated=self.include_truncated,
@@ -90,7 +92,7 @@ class ExportRequest:
                                  "pairs": self.pairs, "include_truncated": self.include_truncated}
         if self.exclude_suspect:
             found["exclude_suspect"] = True
-        for name in ("split", "min_agreement"):
+        for name in ("split", "min_agreement", "min_score"):
             if getattr(self, name) is not None:
                 found[name] = getattr(self, name)
         for name in ("source", "category", "guideline_version"):

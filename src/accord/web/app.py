@@ -22,6 +22,7 @@ from accord.web import docs, errors, openapi_document, pages
 from accord.web.api import (
     calibration,
     curation,
+    demonstrations,
     exports,
     guidelines,
     imports,
@@ -45,7 +46,7 @@ API_PREFIX = "/api/v1"
 API_ROUTERS = (work.router, projects.router, markdown.router, review.router,
                calibration.router, guidelines.router, oversight.router, judges.router,
                imports.router, exports.router, curation.router,
-               project_admin.router, members.router, people.router)
+               project_admin.router, members.router, people.router, demonstrations.router)
 """Every JSON route group, mounted under ``API_PREFIX`` in this order."""
 STATIC = Path(__file__).resolve().parent / "static"
 

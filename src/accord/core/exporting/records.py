@@ -1,4 +1,5 @@
-"""The record streams of the raw and SFT exports: one joined query each, by annotation id.
+"""The record stream of the raw export: one joined query, by annotation id (the SFT export
+reads accepted demonstrations, ``accepted``).
 
 Unlike the preference export (``core.exporting.streams``), these need no merge of several streams:
 every row they write is one annotation with what it was made on.
@@ -61,30 +62,3 @@ def annotation_records(conn: Connection, project_id: int) -> Iterator[Row]:
     )
     yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))
 
-
-def demonstration_records(conn: Connection, project_id: int) -> Iterator[Row]:
-    """Every demonstration annotation with its prompt, by annotation id.
-
-    Columns: ``task_id`` (external), ``messages`` (the prompt's), ``annotator``, ``response``
-    and ``details`` (how it was authored: a multi-turn one's ``turns``, see
-    ``core.work.demonstrations``).
-    """
-    query = (
-        select(
-            tasks.c.external_id.label("task_id"),
-            prompts.c.messages,
-            users.c.name.label("annotator"),
-            annotations.c.response_text.label("response"),
-            annotations.c.details,
-        )
-        .join(tasks, tasks.c.id == annotations.c.task_id)
-        .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .join(users, users.c.id == annotations.c.annotator_id)
-        .where(
-            annotations.c.project_id == project_id,
-            annotations.c.kind == "demonstration",
-            annotations.c.response_text.is_not(None),
-        )
-        .order_by(annotations.c.id)
-    )
-    yield from conn.execute(query.execution_options(yield_per=STREAM_ROWS))

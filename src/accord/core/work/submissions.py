@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
 
+from accord.core.demonstrations import lifecycle as demonstration_lifecycle
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.people.users import User
 from accord.core.projects.project import Project
@@ -192,6 +193,13 @@ def submit(
         _insert_pairs(conn, assignment, annotation_id, judgment, project.id)
         if prelabel.rule_of(project) is not None:
             prelabel.on_submit(conn, assignment.id, judgment.ranking, suggestion_accepted)
+    elif assignment.kind == "demonstration" and not assignment.is_gold:
+        # A written demonstration goes to review as its version 1 (core/demonstrations).
+        demonstration_lifecycle.open_from_submission(
+            conn, project, task_id=assignment.task_id, annotation_id=annotation_id,
+            writer_id=assignment.annotator_id,
+            text=(judgment.response if written is None else written.response_text) or "",
+            turns=None if written is None else written.details.get("turns"), now=now)
     at = raw.time_param(conn, now)
     raw.execute(
         conn,

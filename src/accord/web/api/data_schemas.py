@@ -48,6 +48,8 @@ class ExportJobIn(BaseModel):
                                 "split by prompt (near-duplicate prompts kept together)",
                                 examples=[0.1])
     min_agreement: float | None = Field(None, ge=0, le=1)
+    min_score: float | None = Field(None, ge=-1000, le=1000, description=(
+        "sft: keep accepted demonstrations whose mean rubric score is at least this"))
     source: list[Literal["human", "ai", "ai_judge", "imported", "adjudicated", "mixed"]] = \
         Field(default_factory=list, max_length=6)
     category: list[CategoryFilter] = Field(default_factory=list, max_length=100)

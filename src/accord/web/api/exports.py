@@ -136,6 +136,8 @@ async def stream_export(
     ] = "all",
     min_agreement: Annotated[float | None, Query(ge=0, le=1, description="Keep pairs with "
                                                  "agreement at least this.")] = None,
+    min_score: Annotated[float | None, Query(ge=-1000, le=1000, description=(
+        "sft: keep accepted demonstrations whose mean rubric score is at least this."))] = None,
     source: Annotated[list[Literal["human", "ai", "ai_judge", "imported", "adjudicated",
                                    "mixed"]] | None, Query(
         max_length=6, description="Keep pairs of this source; repeatable.")] = None,
@@ -157,6 +159,7 @@ async def stream_export(
     """
     wanted = ExportRequest(
         format=format, file_format=file_format, pairs=pairs, min_agreement=min_agreement,
+        min_score=min_score,
         source=list(source or []), category=list(category or []),
         guideline_version=list(guideline_version or []),
         include_truncated=include_truncated, exclude_suspect=exclude_suspect, since=since,

@@ -12,6 +12,7 @@ from accord.web.pages import (
     account,
     auth,
     dashboard,
+    demonstrations,
     digest,
     guidelines,
     home,
@@ -27,6 +28,7 @@ router.include_router(sso.router)
 router.include_router(home.router)
 router.include_router(workbench.router)
 router.include_router(review.router)
+router.include_router(demonstrations.router)
 router.include_router(dashboard.router)
 router.include_router(guidelines.router)
 router.include_router(digest.router)
