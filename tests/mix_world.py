@@ -7,7 +7,8 @@ Project ``mixed`` (overlap 1), targets coding 0.5 and "Q&A" (key ``q-a``) 0.3:
 - creative: one pool prompt with one generated response, no task.
 
 So: imported coding 4, q-a 3, creative 1; generated creative 1; annotated (reached overlap)
-coding 2, q-a 2; accepted coding 2 pairs, q-a 1 pair and 1 demonstration.
+coding 2, q-a 2; accepted coding 2 pairs, q-a 1 pair and 1 demonstration (``editor``
+accepts qd in review).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.tables import prompts, responses
 from accord.db.types import utcnow
+from tests.demonstration_helpers import accept_every_demonstration
 from tests.factories import add_comparison, make_project, make_user
 
 TARGETS = {"coding": 0.5, "Q&A": 0.3}
@@ -52,4 +54,6 @@ def build_mixed(engine: Engine) -> Project:
             judgment = (Judgment(response="written") if claim.task.kind == "demonstration"
                         else Judgment(ranking=[["a"], ["b"]]))
             submissions.submit(conn, writer, claim.assignment_id, judgment, utcnow())
+    editor = make_user(engine, "editor", project=project, roles=("reviewer",)).user
+    accept_every_demonstration(engine, project, editor)
     return project

@@ -14,14 +14,17 @@ Planted (project ``costly``, overlap 1, budget 100):
 
 from __future__ import annotations
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
+from accord.core.demonstrations import lifecycle
+from accord.core.people.users import get_user
 from accord.core.report import build_report
 from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.tables import (
     QUEUE_STARTED,
     adjudications,
+    demonstrations,
     model_calls,
     profiles,
     prompts,
@@ -30,10 +33,11 @@ from accord.db.tables import (
     users,
 )
 from accord.db.types import utcnow
+from tests.demonstration_helpers import accept_every_demonstration, good_review
 from tests.factories import add_comparison, make_project, make_user
 
 
-def _plant(engine):
+def _plant(engine, *, accept_demonstration: bool = True):
     project = make_project(engine, "costly", overlap=1, budget=100.0)
     with engine.begin() as conn:
         ids = {name: add_comparison(conn, project, name, category="coding",
@@ -62,6 +66,9 @@ def _plant(engine):
                         if claim.task.kind == "demonstration"
                         else Judgment(ranking=[["a"], ["b"]], active_ms=spent[claim.task.id]))
             submissions.submit(conn, ann, claim.assignment_id, judgment, utcnow())
+    if accept_demonstration:
+        # rev accepts d1 in review (recording no active time of the review)
+        accept_every_demonstration(engine, project, rev)
     with engine.begin() as conn:
         # the AI judge's annotation of c2, outside the overlap as AI judgments are
         conn.execute(update(tasks).where(tasks.c.id == ids["c2"])
@@ -115,7 +122,7 @@ def test_the_complete_cost_is_the_figure_worked_out_by_hand(engine):
         "calls": 3, "failed": 1, "prompt_tokens": 300, "completion_tokens": 150, "cost": 0.75}
     assert cost.models["judge"].model_dump() == {
         "calls": 1, "failed": 0, "prompt_tokens": 40, "completion_tokens": 10, "cost": 0.125}
-    # accepted: c1 and c2 give a pair each; d1 is a written demonstration
+    # accepted: c1 and c2 give a pair each; d1 is a demonstration rev accepted
     assert (cost.accepted_pairs, cost.accepted_demonstrations) == (2, 1)
     assert cost.per_accepted_pair == comparisons / 2 == 1.4375
     assert cost.per_accepted_demonstration == demonstrations / 1 == 3.0
@@ -156,3 +163,28 @@ def test_the_text_and_html_reports_show_the_complete_cost(engine):
     html = render_html(report)
     assert f"<p>{said}</p>" in html
     assert "<tr><td>qa</td><td class=num>3.00</td><td class=num>1</td>" in html
+
+
+def _review_d1(engine, project, decision: str, active_ms: int) -> None:
+    with engine.begin() as conn:
+        rev = get_user(conn, "rev")
+        waiting = conn.execute(select(demonstrations.c.id, demonstrations.c.version).where(
+            demonstrations.c.project_id == project.id)).one()
+        lifecycle.decide(conn, rev, project.name, waiting.id, version=waiting.version,
+                         decision=decision, active_ms=active_ms, now=utcnow(),
+                         comment="not yet" if decision == "send_back" else "",
+                         **good_review(project))
+
+
+def test_only_an_accepted_demonstration_counts_and_its_review_time_is_paid(engine):
+    """d1 written but sent back is no accepted example; the 60 s review at rev's 60 an hour
+    is reviewer spend (1.0) on the demonstration kind and on d1's category."""
+    project = _plant(engine, accept_demonstration=False)
+    _review_d1(engine, project, "send_back", 60_000)
+    with engine.begin() as conn:
+        cost = build_report(conn, project, utcnow(), store_consensus=False).cost.complete
+    assert cost is not None
+    assert cost.accepted_demonstrations == 0 and cost.per_accepted_demonstration is None
+    assert cost.reviewer_spend == 30 / 3600 * 60 + 60 / 3600 * 60  # 0.5 + 1.0
+    assert cost.by_kind["demonstration"].spend == 360 / 3600 * 30 + 1.0  # 4.0
+    assert cost.by_category["qa"].spend == 4.0 and cost.by_category["qa"].accepted == 0

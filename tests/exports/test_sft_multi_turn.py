@@ -10,6 +10,7 @@ from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.types import utcnow
 from accord.exports import export
+from tests.demonstration_helpers import accept_every_demonstration
 from tests.exports.conftest import read_rows
 from tests.factories import import_lines, make_project, make_user
 
@@ -34,10 +35,13 @@ def test_a_multi_turn_demonstration_exports_the_whole_conversation(engine, tmp_p
             claim = claims.claim_next(conn, project, writer, utcnow())
             assert claim is not None
             submissions.submit(conn, writer, claim.assignment_id, judgment, utcnow())
+    editor = make_user(engine, "editor", project=project, roles=("reviewer",)).user
+    accept_every_demonstration(engine, project, editor)
     out = tmp_path / f"sft{suffix}"
     export(engine, "prefs", "sft", out)
     rows = read_rows(out)
-    assert rows == [
+    assert [row["reviewers"] for row in rows] == [["editor"], ["editor"]]
+    assert [{k: row[k] for k in ("messages", "task_id", "annotator")} for row in rows] == [
         {"messages": PROMPT + TURNS, "task_id": "m-1", "annotator": "wri"},
         {"messages": [{"role": "user", "content": "Say hi."},
                       {"role": "assistant", "content": "Hi."}],

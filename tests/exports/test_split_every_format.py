@@ -17,6 +17,7 @@ from accord.core.tasks.judgments import Judgment
 from accord.core.work import claims, submissions
 from accord.db.types import utcnow
 from accord.exports.hygiene import prompt_key, row_prompt
+from tests.demonstration_helpers import accept_every_demonstration
 from tests.exports.conftest import read_rows
 from tests.exports.test_cli import app
 from tests.factories import add_comparison, make_project, make_user
@@ -43,6 +44,9 @@ def _seed(engine: Engine) -> None:
                             if claim.task.kind == "demonstration"
                             else Judgment(ranking=[["a"], ["b"]]))
                 submissions.submit(conn, person, claim.assignment_id, judgment, utcnow())
+    # the SFT export holds accepted demonstrations: a reviewer accepts every one
+    editor = make_user(engine, "editor", project=project, roles=("reviewer",)).user
+    accept_every_demonstration(engine, project, editor)
 
 
 @pytest.fixture

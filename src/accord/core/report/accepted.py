@@ -7,10 +7,8 @@ hold) and an accepted demonstration. Both are counted per category key and hande
 ``AcceptedExamples`` value, so the mix and the cost never decide for themselves what
 "accepted" means.
 
-``accepted_demonstrations`` is the one place that says which demonstrations are accepted.
-Until demonstrations are reviewed it counts every submitted demonstration annotation; once a
-review lifecycle marks demonstrations ``accepted``, that function is the one to change, and
-every figure built over ``AcceptedExamples`` follows.
+``accepted_demonstrations`` is the one place that says which demonstrations are accepted:
+those the review stage (``core.demonstrations``) accepted, the ones the SFT export writes.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from sqlalchemy import Connection, func, select
 
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
-from accord.db.tables import annotations, prompts, tasks
+from accord.db.tables import demonstrations, prompts, tasks
 
 
 @dataclass(frozen=True)
@@ -61,15 +59,17 @@ def accepted_pairs(arrays: ProjectArrays, agreed: Consensus) -> dict[str, int]:
 
 
 def accepted_demonstrations(conn: Connection, project_id: int) -> dict[str, int]:
-    """Per category key, the project's accepted demonstrations: for now every submitted
-    demonstration annotation with a written response (see the module docstring)."""
+    """Per category key, the project's demonstrations that review accepted (status
+    ``accepted`` in ``demonstrations``: accepted, or accepted with the reviewer's edits, with
+    every review a double review needs); one written, sent back, pending or rejected is not
+    an example the SFT export takes."""
     rows = conn.execute(
         select(prompts.c.category, func.count())
-        .select_from(annotations)
-        .join(tasks, tasks.c.id == annotations.c.task_id)
+        .select_from(demonstrations)
+        .join(tasks, tasks.c.id == demonstrations.c.task_id)
         .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .where(annotations.c.project_id == project_id, annotations.c.kind == "demonstration",
-               annotations.c.response_text.is_not(None), tasks.c.is_gold.is_(False))
+        .where(demonstrations.c.project_id == project_id,
+               demonstrations.c.status == "accepted")
         .group_by(prompts.c.category)
     )
     return {category: int(count) for category, count in rows}

@@ -19,6 +19,8 @@ from accord.core.report.scope import AI_KIND
 from accord.db.tables import (
     adjudications,
     annotations,
+    demonstration_reviews,
+    demonstrations,
     model_calls,
     profiles,
     prompts,
@@ -89,7 +91,26 @@ def review_time(conn: Connection, project_id: int) -> list[TimeSpent]:
         spent = (decision or {}).get("active_ms")
         if isinstance(spent, int) and not isinstance(spent, bool) and spent > 0:
             found.append(TimeSpent(name, float(rate), "comparison", category, spent))
-    return found
+    return found + demonstration_review_time(conn, project_id)
+
+
+def demonstration_review_time(conn: Connection, project_id: int) -> list[TimeSpent]:
+    """Reviewers' recorded active time on demonstrations (every review, first and second,
+    of every version), per reviewer and category."""
+    rows = conn.execute(
+        select(users.c.name, func.coalesce(profiles.c.pay_rate_per_hour, 0.0),
+               prompts.c.category, func.sum(demonstration_reviews.c.active_ms))
+        .select_from(demonstration_reviews)
+        .join(demonstrations, demonstrations.c.id == demonstration_reviews.c.demonstration_id)
+        .join(users, users.c.id == demonstration_reviews.c.reviewer_id)
+        .outerjoin(profiles, profiles.c.user_id == users.c.id)
+        .join(tasks, tasks.c.id == demonstrations.c.task_id)
+        .join(prompts, prompts.c.id == tasks.c.prompt_id)
+        .where(demonstrations.c.project_id == project_id, demonstration_reviews.c.active_ms > 0)
+        .group_by(users.c.name, profiles.c.pay_rate_per_hour, prompts.c.category)
+        .order_by(users.c.name, prompts.c.category))
+    return [TimeSpent(name, float(rate), "demonstration", category, int(spent))
+            for name, rate, category, spent in rows]
 
 
 def model_use(conn: Connection, project_id: int) -> dict[str, ModelUse]:
