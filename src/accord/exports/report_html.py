@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
-from accord.exports import report_overlap
+from accord.exports import report_overlap, report_writers
 from accord.exports.report_cost import cost_html
 from accord.exports.report_mix import mix_html
 from accord.wire.report import QualityReport
@@ -165,6 +165,7 @@ def render_html(report: QualityReport) -> str:
         _models_chart(c.models),
         _win_rate_table(c.win_rates),
         _authoring(report.authoring),
+        report_writers.html(report.demonstrations),
         report_overlap.html(report.overlap),
         mix_html(report.mix),
         "<h2>Alerts</h2>",

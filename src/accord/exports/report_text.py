@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.exports import report_overlap
+from accord.exports import report_overlap, report_writers
 from accord.exports.report_cost import cost_lines
 from accord.exports.report_mix import mix_lines
 from accord.wire.report import QualityReport
@@ -122,6 +122,7 @@ def render_text(report: QualityReport) -> str:
                      f"on {person.consensus_pairs or 0} pairs")
     lines += _judge_lines(report.judges)
     lines += _authoring_lines(report.authoring)
+    lines += report_writers.text_lines(report.demonstrations)
     lines += _prelabel_lines(report.prelabel)
     lines += report_overlap.text_lines(report.overlap)
     lines += mix_lines(report.mix)

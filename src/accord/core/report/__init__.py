@@ -34,6 +34,7 @@ from accord.core.report import (
     monitors,
     store,
 )
+from accord.core.report import demonstrations as writers_report
 from accord.core.report import inputs as quality_inputs
 from accord.core.report import overlap as adaptive_overlap
 from accord.core.report import prelabel as prelabel_report
@@ -135,6 +136,9 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
     written = authoring.section(conn, project)
     if written is not None:
         update["authoring"] = written
+    reviewed = writers_report.section(conn, project)
+    if reviewed is not None:
+        update["demonstrations"] = reviewed
     if prelabel_report.has_experiment(conn, project):
         counted = select_annotations(arrays, scope, kept_versions).counted
         update["prelabel"] = prelabel_report.section(conn, project, counted)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from accord.core.report.dashboard import dashboard
-from accord.exports import report_overlap
+from accord.exports import report_overlap, report_writers
 from accord.exports.report_cost import summary
 from accord.exports.report_mix import mix_chart
 from accord.web.deps import Viewer
@@ -40,6 +40,10 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now
         overlap_summary=report_overlap.summary(report.overlap) if report.overlap else None,
         overlap_chart=(Markup(report_overlap.judgments_chart(report.overlap))
                        if report.overlap else None),
+        writer_columns=report_writers.COLUMNS,
+        writer_rows=report_writers.rows(report.demonstrations) if report.demonstrations else None,
+        writer_agreement=(report_writers.agreement(report.demonstrations)
+                          if report.demonstrations else None),
         mix_chart=Markup(mix_chart(report.mix)) if report.mix and report.mix.categories else None,
         cost_summary=summary(report.cost.complete) if report.cost.complete else "",
     )

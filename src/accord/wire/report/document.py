@@ -9,6 +9,7 @@ from accord.wire.report.annotators import AnnotatorRow
 from accord.wire.report.authoring import AuthoringFigures
 from accord.wire.report.base import Absent, ReportModel
 from accord.wire.report.consensus import ConsensusSection
+from accord.wire.report.demonstrations import DemonstrationsSection
 from accord.wire.report.judges import JudgesSection
 from accord.wire.report.mix import MixSection
 from accord.wire.report.monitors import CostFigures, MonitorsSection
@@ -71,6 +72,10 @@ class QualityReport(ReportModel):
     authoring: AuthoringFigures | Absent = None
     """How demonstrations were authored and how many model drafts went in unchanged;
     absent for a project without demonstrations."""
+    demonstrations: DemonstrationsSection | Absent = None
+    """Each writer's demonstrations as review judged them (acceptance, rounds, edit
+    distances, rubric scores, active time) and the reviewers' agreement on the
+    double-reviewed share; absent for a project without demonstrations."""
     prelabel: PrelabelSection | Absent = None
     """Pre-labelling's experiment, in a project that shows an AI judge's suggestions."""
     overlap: OverlapSection | Absent = None
