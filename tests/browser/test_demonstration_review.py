@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from accord.db.tables import demonstration_reviews
 from accord.exports import export
 from tests.browser.helpers import log_in, tab_to, wait_for_workbench
 from tests.exports.conftest import read_rows
@@ -99,6 +101,10 @@ def test_write_send_back_revise_accept_with_edits_then_export(site, page, tmp_pa
     page.locator("#edited_text").fill(FINAL)
     page.get_by_role("button", name="Accept with edits").click()
     expect(page.locator(".notice.success")).to_contain_text("is recorded")
+    # The review page sends the reviewer's active time (review-time.js) with each decision.
+    with site.engine.connect() as conn:
+        times = conn.execute(select(demonstration_reviews.c.active_ms)).scalars().all()
+    assert len(times) == 3 and all(ms > 0 for ms in times), times
 
     out = tmp_path / "sft.jsonl"
     export(site.engine, "prefs", "sft", out)
