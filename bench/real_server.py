@@ -47,7 +47,7 @@ from sqlalchemy import Engine
 
 from accord.cli.main import app
 from accord.core.importing import import_items
-from accord.core.judging.ai_judges import PairTask, ensure_judge, walk_pending
+from accord.core.judging.ai_judges import ComparisonTask, ensure_judge, walk_pending
 from accord.core.judging.model_calls import call_totals
 from accord.core.projects.project import Project, create_project
 from accord.db import migrate
@@ -219,7 +219,7 @@ def around(server: Server, requests: Sequence[dict], units: int,
 
 
 def _pairs_to_judge(engine: Engine, project: Project, setup: JudgeSetup,
-                    model: str) -> list[PairTask]:
+                    model: str) -> list[ComparisonTask]:
     """The pairs ``accord judge`` will judge: set its judge up first, as the command
     would, and list what it has left."""
     with engine.begin() as conn:
