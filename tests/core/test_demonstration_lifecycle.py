@@ -177,15 +177,15 @@ def test_bad_reviews_are_refused_naming_what_is_wrong(engine, world):
     _, people, demo = world
     before = snapshot(engine, demo)
     checks = {**good_review_of(engine)["checks"], "safe": False}
-    with pytest.raises(InvalidInput, match='"safe" is not ticked'):
+    with pytest.raises(Conflict, match='"safe" is not ticked'):
         decide(engine, people["rita"], demo, "accept", checks=checks)
-    with pytest.raises(InvalidInput, match='"helpfulness" must be a whole number from 1 to 5'):
+    with pytest.raises(Conflict, match='"helpfulness" must be a whole number from 1 to 5'):
         decide(engine, people["rita"], demo, "accept", scores={"helpfulness": 9, "honesty": 3})
-    with pytest.raises(InvalidInput, match='give "honesty" a score'):
+    with pytest.raises(Conflict, match='give "honesty" a score'):
         decide(engine, people["rita"], demo, "accept", scores={"helpfulness": 3})
     with pytest.raises(InvalidInput, match="sending back needs a comment"):
         decide(engine, people["rita"], demo, "send_back")
-    with pytest.raises(InvalidInput, match="same as the version reviewed"):
+    with pytest.raises(Conflict, match="same as the version reviewed"):
         decide(engine, people["rita"], demo, "accept_with_edits", edited_text=TEXT)
     with pytest.raises(Conflict, match="is at version 1, not 2"):
         decide(engine, people["rita"], demo, "accept", version=2)
@@ -195,5 +195,5 @@ def test_bad_reviews_are_refused_naming_what_is_wrong(engine, world):
 def test_a_revision_that_changes_nothing_is_refused(engine, world):
     _, people, demo = world
     decide(engine, people["rita"], demo, "send_back", comment="More.")
-    with pytest.raises(InvalidInput, match="the same as version 1"):
+    with pytest.raises(Conflict, match="the same as version 1"):
         revise(engine, people["wendy"], demo, TEXT, version=1)

@@ -94,9 +94,12 @@ def test_refusals_name_what_is_wrong_and_change_nothing(api, engine):
     project, auth, made = people(engine)
     demo = write(engine, project, made["wendy"].user, "d-1", "An answer.")
     no_score = review(api, auth["rita"], demo, "accept", scores={"helpfulness": 4})
-    assert no_score.status_code == 422 and 'give \\"honesty\\" a score' in no_score.text
+    # what the rubric asks is the project's, so a review that misses it conflicts with it
+    assert no_score.status_code == 409 and 'give \\"honesty\\" a score' in no_score.text
     unticked = review(api, auth["rita"], demo, "accept", checks={**CHECKS, "format": False})
-    assert unticked.status_code == 422 and "not ticked" in unticked.text
+    assert unticked.status_code == 409 and "not ticked" in unticked.text
+    no_reason = review(api, auth["rita"], demo, "reject", comment="   ")
+    assert no_reason.status_code == 422 and "comment" in no_reason.text
     writer = api.get("/api/v1/projects/sft/demonstrations/queue", headers=auth["wendy"])
     assert writer.status_code == 403
     other = api.post(f"/api/v1/projects/sft/demonstrations/{demo}/revise", headers=auth["wendy"],

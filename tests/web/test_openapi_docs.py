@@ -127,6 +127,8 @@ def _example(schema: dict[str, Any]) -> Any:
         return _example(SCHEMA["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
     if "anyOf" in schema:
         return _example(next(s for s in schema["anyOf"] if s.get("type") != "null"))
+    if "oneOf" in schema:  # a union told apart by a discriminator: its first member
+        return _example(schema["oneOf"][0])
     if "enum" in schema:
         return schema["enum"][0]
     if "const" in schema:

@@ -154,8 +154,8 @@ def decide(conn: Connection, reviewer: User, project_name: str, demonstration_id
     if decision in ("accept", "accept_with_edits"):
         failed = [name for name, passed in checks.items() if not passed]
         if failed:
-            raise InvalidInput(f'accept: the required check "{failed[0]}" is not ticked; '
-                               "send the demonstration back or reject it")
+            raise Conflict(f'accept: the required check "{failed[0]}" is not ticked; '
+                           "send the demonstration back or reject it")
     prior = list(conn.execute(select(demonstration_reviews).where(
         demonstration_reviews.c.demonstration_id == demonstration_id,
         demonstration_reviews.c.version == row.version).order_by(demonstration_reviews.c.id)
@@ -199,8 +199,8 @@ def _edit(decision: str, edited_text: str | None, current: str) -> str | None:
     edited = _clean("edited text", edited_text, MAX_TEXT,
                     required="accept_with_edits needs the edited text")
     if edited == current.strip():
-        raise InvalidInput("the edited text is the same as the version reviewed: accept it "
-                           "as it is, or change it")
+        raise Conflict("the edited text is the same as the version reviewed: accept it "
+                       "as it is, or change it")
     return edited
 
 
@@ -248,8 +248,8 @@ def revise(conn: Connection, writer: User, project_name: str, demonstration_id: 
     turns = _check_turns(turns)
     previous = _text_of(conn, demonstration_id, row.version)
     if text == previous.strip():
-        raise InvalidInput(f"the revision is the same as version {row.version}: change what "
-                           "the reviewer asked for before sending it back to review")
+        raise Conflict(f"the revision is the same as version {row.version}: change what "
+                       "the reviewer asked for before sending it back to review")
     _move(conn, row, from_status="sent_back", values={
         "status": "in_review", "version": row.version + 1, "reviews_in": 0, "updated_at": now})
     conn.execute(insert(demonstration_versions).values(

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from accord.core.errors import Forbidden, InvalidInput
+from accord.core.errors import Conflict, Forbidden, InvalidInput
 from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.project import (
@@ -134,30 +134,31 @@ def drawn_for_double_review(rules: ReviewRules, project_id: int, annotation_id: 
 
 def check_review(rules: ReviewRules, scores: Any, checks: Any) -> tuple[dict, dict]:
     """Scores for every dimension within its scale and a verdict for every required check,
-    or a refusal naming the first that is missing or wrong."""
+    or a refusal naming the first that is missing or wrong: a Conflict, since what is
+    right depends on the project's rubric as it stands, not on the request's shape."""
     if not isinstance(scores, dict):
         raise InvalidInput("scores must be an object of dimension → score")
     names = {d.name for d in rules.dimensions}
     for name in scores:
         if name not in names:
-            raise InvalidInput(f'scores: "{name}" is not a quality dimension of the project '
-                               f"({', '.join(sorted(names)) or 'none'})")
+            raise Conflict(f'scores: "{name}" is not a quality dimension of the project '
+                           f"({', '.join(sorted(names)) or 'none'})")
     for dim in rules.dimensions:
         value = scores.get(dim.name)
         if value is None:
-            raise InvalidInput(f'scores: give "{dim.name}" a score from {dim.low} to {dim.high}')
+            raise Conflict(f'scores: give "{dim.name}" a score from {dim.low} to {dim.high}')
         if (not isinstance(value, int) or isinstance(value, bool)
                 or not dim.low <= value <= dim.high):
-            raise InvalidInput(f'scores: "{dim.name}" must be a whole number from {dim.low} '
-                               f"to {dim.high}, not {value!r}")
+            raise Conflict(f'scores: "{dim.name}" must be a whole number from {dim.low} '
+                           f"to {dim.high}, not {value!r}")
     if not isinstance(checks, dict):
         raise InvalidInput("checks must be an object of check → true or false")
     for name in checks:
         if name not in rules.checks:
-            raise InvalidInput(f'checks: "{name}" is not a required check of the project '
-                               f"({', '.join(rules.checks) or 'none'})")
+            raise Conflict(f'checks: "{name}" is not a required check of the project '
+                           f"({', '.join(rules.checks) or 'none'})")
     for name in rules.checks:
         if not isinstance(checks.get(name), bool):
-            raise InvalidInput(f'checks: say whether "{name}" holds (true or false)')
+            raise Conflict(f'checks: say whether "{name}" holds (true or false)')
     return ({d.name: scores[d.name] for d in rules.dimensions},
             {name: checks[name] for name in rules.checks})

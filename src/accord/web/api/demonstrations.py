@@ -4,7 +4,7 @@ review's decision, the writer's own demonstrations and their revision, and the r
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import Field, StringConstraints
@@ -17,7 +17,7 @@ from accord.web.api.paging import After
 from accord.web.api.schemas import Label, Scores, Strict
 from accord.web.deps import Caller
 from accord.web.sources import Now
-from accord.web.values import STORABLE, Int64, Text
+from accord.web.values import STORABLE, WHOLE, CategoryFilter, Int64, Text
 from accord.wire.demonstrations import (
     DemonstrationOut,
     DemonstrationPage,
@@ -35,8 +35,16 @@ READS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALI
 CHANGES = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
                         ErrorKind.INVALID)
 DemoText = Annotated[str, StringConstraints(max_length=lifecycle.MAX_TEXT), STORABLE]
+WrittenText = Annotated[str, StringConstraints(max_length=lifecycle.MAX_TEXT, pattern=r"\S"),
+                        STORABLE]
+"""A text that must say something: at least one character that is not a space."""
 Comment = Annotated[str, StringConstraints(max_length=lifecycle.MAX_COMMENT), STORABLE]
+Reason = Annotated[str, StringConstraints(max_length=lifecycle.MAX_COMMENT, pattern=r"\S"),
+                   STORABLE]
 CheckName = Annotated[str, StringConstraints(max_length=rubric.MAX_CHECK_LENGTH), STORABLE]
+RuleCheck = Annotated[str, StringConstraints(max_length=rubric.MAX_CHECK_LENGTH,
+                                             pattern=r"^\S(?:.*\S)?$"), STORABLE]
+"""A required check's name as a rule holds it: no space at either end (nor a line break)."""
 PageSize = Annotated[int, Query(ge=1, le=reading.MAX_PAGE, description="items per page")]
 
 
@@ -45,18 +53,51 @@ class Turn(Strict):
     content: DemoText
 
 
-class ReviewIn(Strict):
-    """A review of the version you were shown: a score per quality dimension, every required
-    check, and the decision. ``comment`` is required to send back or reject;
-    ``edited_text`` is the accepted text of ``accept_with_edits``."""
+class _Review(Strict):
+    """What every review sends: the version reviewed, a score per quality dimension and a
+    verdict on every required check of the project's rubric (a name the rubric does not
+    hold, or one left out, is refused with 409: the rubric is the project's, not the
+    request's)."""
 
     version: Int64 = Field(description="the version you reviewed (a newer one is refused)")
-    decision: Text = Field(description="accept, accept_with_edits, send_back or reject")
     scores: Scores
     checks: Annotated[dict[CheckName, bool], Field(max_length=rubric.MAX_CHECKS)]
+    active_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3600 * 1000), WHOLE] = 0
+
+
+class AcceptIn(_Review):
+    """Accept the version as it is; every required check must be ticked."""
+
+    decision: Literal["accept"]
     comment: Comment = ""
-    edited_text: DemoText | None = None
-    active_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3600 * 1000)] = 0
+
+
+class AcceptWithEditsIn(_Review):
+    """Accept with the reviewer's edit, which becomes the final version."""
+
+    decision: Literal["accept_with_edits"]
+    comment: Comment = ""
+    edited_text: WrittenText = Field(description="the accepted text, changed from the version")
+
+
+class SendBackIn(_Review):
+    """Send the version back to its writer, saying what to change."""
+
+    decision: Literal["send_back"]
+    comment: Reason = Field(description="what to change")
+
+
+class RejectIn(_Review):
+    """Reject the demonstration, saying why."""
+
+    decision: Literal["reject"]
+    comment: Reason = Field(description="why it is rejected")
+
+
+ReviewIn = Annotated[AcceptIn | AcceptWithEditsIn | SendBackIn | RejectIn,
+                     Field(discriminator="decision")]
+"""A review: its ``decision`` says which fields it takes (a comment to send back or reject,
+the edited text to accept with edits)."""
 
 
 class RevisionIn(Strict):
@@ -71,12 +112,13 @@ class ReviewRulesIn(Strict):
     """The whole rules: a field left out takes its default (the four default checks, no
     double review, one accept for every category)."""
 
-    rubric_checks: list[CheckName] = Field(
-        default_factory=lambda: list(rubric.DEFAULT_CHECKS), max_length=rubric.MAX_CHECKS)
+    rubric_checks: list[RuleCheck] = Field(
+        default_factory=lambda: list(rubric.DEFAULT_CHECKS), max_length=rubric.MAX_CHECKS,
+        json_schema_extra={"uniqueItems": True}, description="each named once")
     double_share: Annotated[float, Field(ge=0, le=1)] = 0.0
-    two_accepts_for: list[Label] = Field(default_factory=list,
+    two_accepts_for: list[CategoryFilter] = Field(default_factory=list,
                                          max_length=rubric.MAX_CATEGORIES)
-    seed: Annotated[int, Field(ge=0, lt=2**31)] = 0
+    seed: Annotated[int, Field(ge=0, lt=2**31), WHOLE] = 0
 
 
 def _page(page) -> DemonstrationPage:
@@ -169,7 +211,7 @@ async def review(project: str, demonstration_id: Int64, body: ReviewIn, me: Call
     settled = await me.run(
         lifecycle.decide, project, demonstration_id, version=body.version,
         decision=body.decision, scores=body.scores, checks=body.checks, comment=body.comment,
-        edited_text=body.edited_text, active_ms=body.active_ms, now=at)
+        edited_text=getattr(body, "edited_text", None), active_ms=body.active_ms, now=at)
     return _state(settled)
 
 
