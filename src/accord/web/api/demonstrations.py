@@ -35,16 +35,22 @@ READS = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALI
 CHANGES = caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
                         ErrorKind.INVALID)
 DemoText = Annotated[str, StringConstraints(max_length=lifecycle.MAX_TEXT), STORABLE]
-WrittenText = Annotated[str, StringConstraints(max_length=lifecycle.MAX_TEXT, pattern=r"\S"),
-                        STORABLE]
+SAYS_SOMETHING = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
+"""Holds a character that is not a space to Python's ``strip`` (and, as all stored text,
+no NUL)."""
+WrittenText = Annotated[str, StringConstraints(max_length=lifecycle.MAX_TEXT,
+                                               pattern=SAYS_SOMETHING), STORABLE]
 """A text that must say something: at least one character that is not a space."""
 Comment = Annotated[str, StringConstraints(max_length=lifecycle.MAX_COMMENT), STORABLE]
-Reason = Annotated[str, StringConstraints(max_length=lifecycle.MAX_COMMENT, pattern=r"\S"),
-                   STORABLE]
+Reason = Annotated[str, StringConstraints(max_length=lifecycle.MAX_COMMENT,
+                                          pattern=SAYS_SOMETHING), STORABLE]
 CheckName = Annotated[str, StringConstraints(max_length=rubric.MAX_CHECK_LENGTH), STORABLE]
+TRIMMED = r"^[^\s\x00\x1c-\x1f](?:[^\x00]*[^\s\x00\x1c-\x1f])?$"
+"""No space at either end (what Python's ``strip`` removes, the separators \\x1c-\\x1f
+among them) and no NUL."""
 RuleCheck = Annotated[str, StringConstraints(max_length=rubric.MAX_CHECK_LENGTH,
-                                             pattern=r"^\S(?:.*\S)?$"), STORABLE]
-"""A required check's name as a rule holds it: no space at either end (nor a line break)."""
+                                             pattern=TRIMMED), STORABLE]
+"""A required check's name as a rule holds it: no space at either end, no NUL."""
 PageSize = Annotated[int, Query(ge=1, le=reading.MAX_PAGE, description="items per page")]
 
 
