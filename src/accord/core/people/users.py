@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -50,24 +51,24 @@ def parse_expertise(tags: str | list[str] | None) -> list[str]:
     return result
 
 
-def create_user(
-    conn: Connection,
-    name: str,
-    *,
-    kind: str = "human",
-    password: str | None = None,
-    is_admin: bool = False,
-    expertise: list[str] | None = None,
-    languages: list[str] | None = None,
-    pay_rate_per_hour: float | None = None,
-    password_hash: str | None = None,
-) -> NewUser:
+class UserOptions(TypedDict, total=False):
+    """What a new user may be given besides a name: ``add_user``'s keywords, named once so
+    ``create_user`` passes them on without repeating them."""
+
+    kind: str
+    password: str | None
+    is_admin: bool
+    expertise: list[str] | None
+    languages: list[str] | None
+    pay_rate_per_hour: float | None
+    password_hash: str | None
+
+
+def create_user(conn: Connection, name: str, **options: Unpack[UserOptions]) -> NewUser:
     """A new user with a first API token, for whoever creates them to hand over (the CLI
     and the API show it once). ``password_hash`` stands for ``password`` when the caller
     hashed it already (the server hashes off its event loop)."""
-    user = add_user(conn, name, kind=kind, password=password, is_admin=is_admin,
-                    expertise=expertise, languages=languages,
-                    pay_rate_per_hour=pay_rate_per_hour, password_hash=password_hash)
+    user = add_user(conn, name, **options)
     return NewUser(user, issue_token(conn, user.id, label="created with user"))
 
 
