@@ -188,3 +188,39 @@ def test_only_an_accepted_demonstration_counts_and_its_review_time_is_paid(engin
     assert cost.reviewer_spend == 30 / 3600 * 60 + 60 / 3600 * 60  # 0.5 + 1.0
     assert cost.by_kind["demonstration"].spend == 360 / 3600 * 30 + 1.0  # 4.0
     assert cost.by_category["qa"].spend == 4.0 and cost.by_category["qa"].accepted == 0
+
+
+def test_judge_calls_count_to_the_category_of_the_task_they_judged_and_drafts_to_theirs(engine):
+    """Planted on top of the above: a judge call that names c2 (coding) for 0.0625, and a
+    draft to post-edit on d2's prompt (qa) whose call cost 0.3: both are charged to their
+    category; only the older judge call, which names no task, stays unattributed."""
+    project = _plant(engine)
+    now = utcnow()
+    with engine.begin() as conn:
+        c2 = conn.execute(select(tasks.c.id).where(tasks.c.external_id == "c2")).scalar_one()
+        d2_prompt = conn.execute(select(tasks.c.prompt_id)
+                                 .where(tasks.c.external_id == "d2")).scalar_one()
+        conn.execute(insert(model_calls), [
+            {"project_id": project.id, "purpose": "judge", "model": "j", "prompt_tokens": 20,
+             "completion_tokens": 5, "cost": 0.0625, "error": None, "created_at": now,
+             "task_id": c2},
+            {"project_id": project.id, "purpose": "draft", "model": "m", "prompt_tokens": 30,
+             "completion_tokens": 90, "cost": 0.3, "error": None, "created_at": now,
+             "task_id": None},
+        ])
+        conn.execute(insert(responses).values(
+            prompt_id=d2_prompt, external_id="draft", content="a draft", model="m",
+            sampling={}, origin="generated", cost=0.3, created_at=now))
+    with engine.begin() as conn:
+        cost = build_report(conn, project, utcnow(), store_consensus=False).cost.complete
+    assert cost is not None
+    reviewers = 30 / 3600 * 60
+    coding = 60 / 3600 * 30 + 120 / 3600 * 30 + reviewers + 0.75 + 0.0625  # 2.8125
+    qa = 360 / 3600 * 30 + 0.3  # 3.3
+    assert cost.by_category["coding"].spend == coding
+    assert cost.by_category["qa"].model_dump() == {"spend": qa, "accepted": 1, "per_accepted": qa}
+    assert cost.unattributed_spend == 0.125  # the judge call of _plant, which names no task
+    assert cost.models["draft"].model_dump() == {
+        "calls": 1, "failed": 0, "prompt_tokens": 30, "completion_tokens": 90, "cost": 0.3}
+    assert cost.by_kind["demonstration"].spend == 360 / 3600 * 30 + 0.3
+    assert cost.per_accepted_demonstration == 360 / 3600 * 30 + 0.3

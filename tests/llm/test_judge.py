@@ -105,6 +105,14 @@ def test_a_consistent_judge_yields_wins_with_full_confidence(engine, fake_openai
     for winner, tie, position, order in outcomes:
         assert (winner, tie) == ("b", False)
         assert order[position] == "b"  # positions are those of the stored display order
+    with engine.connect() as conn:
+        # each call names the task it judged, so its cost counts toward the task's category
+        calls = Counter(conn.execute(
+            select(tasks.c.external_id).select_from(model_calls)
+            .join(tasks, tasks.c.id == model_calls.c.task_id)).scalars())
+        unnamed = conn.execute(select(func.count()).select_from(model_calls)
+                               .where(model_calls.c.task_id.is_(None))).scalar_one()
+    assert calls == {"item-0": 2, "item-1": 2, "item-2": 2} and unnamed == 0  # both orders
 
 
 def test_first_token_logprobs_give_a_soft_preference(engine, fake_openai):
@@ -146,7 +154,11 @@ def test_unreadable_verdicts_are_asked_again_then_reported_as_errors(engine, fak
     with engine.connect() as conn:
         errors = conn.execute(select(model_calls.c.error, model_calls.c.completion_tokens)
                               ).all()
+        failed_for = Counter(conn.execute(
+            select(tasks.c.external_id).join(model_calls, model_calls.c.task_id == tasks.c.id)
+        ).scalars())
     assert len(errors) == 2 * attempts
+    assert failed_for == {"item-0": attempts, "item-1": attempts}  # failures name their task
     assert all(e.startswith("no readable verdict") and tokens > 0 for e, tokens in errors)
 
     fake_openai.fake.reply = judge_replies.longer

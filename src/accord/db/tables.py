@@ -524,7 +524,7 @@ model_calls = Table(
     metadata,
     _pk(),
     _fk("project_id", "projects.id", nullable=True, ondelete="SET NULL"),
-    Column("purpose", String(32), nullable=False),  # generate, judge
+    Column("purpose", String(32), nullable=False),  # generate, judge, draft
     Column("model", String(255), nullable=False),  # the name people read
     Column("model_id", Text),  # the exact id the server was asked for
     Column("prompt_tokens", Integer),
@@ -533,6 +533,10 @@ model_calls = Table(
     Column("latency_ms", Integer),
     Column("error", Text),
     Column("created_at", UTCDateTime, nullable=False),
+    # The task the call served (an AI judge's), charging its cost to the task's category;
+    # NULL for generation, whose task is made after its candidates.
+    _fk("task_id", "tasks.id", nullable=True, ondelete="SET NULL"),
+    Index(None, "task_id"),
 )
 
 audit_events = Table(

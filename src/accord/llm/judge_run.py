@@ -13,8 +13,8 @@ the next run; its calls still reach the ledger (``model_calls``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accord.core.judging import ai_judges
 from accord.core.judging.ai_judges import ComparisonTask
-from accord.core.judging.model_calls import record_calls
+from accord.core.judging.model_calls import ModelCall, record_calls
 from accord.core.people.users import User
 from accord.core.projects.project import Project, get_project
 from accord.db.types import utcnow
@@ -114,7 +114,7 @@ def _store(engine: Engine, project: Project, judge: User, task: ComparisonTask, 
     try:
         with engine.begin() as conn:
             stored = ai_judges.record_verdict(conn, project, judge, task, judged.verdict, now)
-            record_calls(conn, project.id, judged.calls)
+            record_calls(conn, project.id, _for_task(judged.calls, task))
     except IntegrityError:
         stored = None  # another run of the same judge stored this task a moment ago
     if stored is None:
@@ -136,4 +136,9 @@ def _fail(engine: Engine, project: Project, task: ComparisonTask, error: Excepti
         run.failures.append({"task": task.external_id, "error": str(error)})
     if isinstance(error, JudgeFailure) and error.calls:
         with engine.begin() as conn:
-            record_calls(conn, project.id, error.calls)
+            record_calls(conn, project.id, _for_task(error.calls, task))
+
+
+def _for_task(calls: Sequence[ModelCall], task: ComparisonTask) -> list[ModelCall]:
+    """The calls, each naming the task it judged (its cost then counts to its category)."""
+    return [replace(call, task_id=task.id) for call in calls]

@@ -16,7 +16,9 @@ from accord.core.errors import InvalidInput
 from accord.db.tables import model_calls
 from accord.db.types import utcnow
 
-PURPOSES = ("generate", "judge")
+PURPOSES = ("generate", "judge", "draft")
+"""generate: comparison candidates; judge: an AI judge's verdicts; draft: drafts that
+demonstration writers post-edit."""
 MAX_ERROR_CHARS = 2000
 
 
@@ -33,6 +35,9 @@ class ModelCall:
     latency_ms: int | None
     error: str | None = None
     model_id: str | None = None
+    task_id: int | None = None
+    """The task the call served (an AI judge's verdict on it), so its cost counts toward
+    the task's category; None where no one task existed yet (generation)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ def record_calls(conn: Connection, project_id: int | None, calls: Sequence[Model
             "prompt_tokens": call.prompt_tokens, "completion_tokens": call.completion_tokens,
             "cost": call.cost, "latency_ms": call.latency_ms,
             "error": None if call.error is None else call.error[:MAX_ERROR_CHARS],
-            "created_at": now,
+            "created_at": now, "task_id": call.task_id,
         })
     conn.execute(insert(model_calls), rows)
 

@@ -4,8 +4,10 @@ Spend is people's active time times their pay rate (annotators and reviewers; a 
 counts zero, as in the cost monitor), plus the recorded cost of every model call. Spend is
 charged to a task kind — annotations to their task's kind, adjudications to comparisons,
 model calls by purpose (``PURPOSE_KIND``) — and, where it names one, to a category: the
-time by its task's prompt, model calls through the generated responses they produced (the
-rest, judging and failed calls, is ``unattributed_spend``).
+time by its task's prompt, model calls through the generated responses they produced
+(candidates and drafts, by their prompt) or the task they name (an AI judge's verdicts); the
+rest — failed generation calls, and judge calls recorded before calls named their task — is
+``unattributed_spend``.
 
 Per accepted example: comparison spend / accepted pairs, demonstration spend / accepted
 demonstrations, and a category's spend / its accepted examples; what counts as accepted comes
@@ -51,8 +53,9 @@ def complete_cost(inputs: CostInputs, accepted: AcceptedExamples,
     for purpose, use in inputs.models.items():
         if purpose in PURPOSE_KIND:
             by_kind[PURPOSE_KIND[purpose]] += use.cost
-    for category, cost in inputs.generated_by_category.items():
-        by_category[category] += cost
+    for spent_by_category in (inputs.generated_by_category, inputs.task_calls_by_category):
+        for category, cost in spent_by_category.items():
+            by_category[category] += cost
     annotator_spend = sum(map(_pay, inputs.annotation_time))
     reviewer_spend = sum(map(_pay, inputs.review_time))
     model_spend = sum(use.cost for use in inputs.models.values())
@@ -84,7 +87,8 @@ def complete_cost(inputs: CostInputs, accepted: AcceptedExamples,
         per_accepted_demonstration=_ratio(by_kind.get("demonstration", 0.0),
                                           accepted.total_demonstrations),
         by_kind=kinds, by_category=categories,
-        unattributed_spend=_round(model_spend - sum(inputs.generated_by_category.values())),
+        unattributed_spend=_round(model_spend - sum(inputs.generated_by_category.values())
+                                  - sum(inputs.task_calls_by_category.values())),
         budget=budget, budget_share=_ratio(total, budget) if budget else None,
         projected_total=_round(projected),
         projected_share=_ratio(projected, budget) if budget else None,

@@ -4,7 +4,9 @@
   work is paid through the model calls;
 - reviewers' active time per (reviewer, category), from the reviews that recorded it
   (``adjudications.decision["active_ms"]``); the one place to add other kinds of review;
-- the model-call ledger per purpose, and the generated responses' cost per category;
+- the model-call ledger per purpose; the generated responses' cost (candidates and drafts)
+  per category of their prompt, and the cost of calls that name the task they served (an AI
+  judge's) per category of that task;
 - per task kind, the tasks done (a task counts the share of its overlap submitted) and the
   open slots left, in tasks.
 """
@@ -57,6 +59,8 @@ class CostInputs:
     models: dict[str, ModelUse]
     generated_by_category: dict[str, float]
     work: dict[str, Work]
+    task_calls_by_category: dict[str, float]
+    """Model calls that name their task (an AI judge's), by the task's category."""
 
 
 def annotation_time(conn: Connection, project_id: int) -> list[TimeSpent]:
@@ -138,6 +142,19 @@ def generated_by_category(conn: Connection, project_id: int) -> dict[str, float]
     return {category: float(cost) for category, cost in rows if cost}
 
 
+def task_calls_by_category(conn: Connection, project_id: int) -> dict[str, float]:
+    """The recorded cost of model calls that name the task they served, per category of
+    that task's prompt (a judge's verdicts on a coding task cost coding)."""
+    rows = conn.execute(
+        select(prompts.c.category, func.sum(model_calls.c.cost))
+        .select_from(model_calls)
+        .join(tasks, tasks.c.id == model_calls.c.task_id)
+        .join(prompts, prompts.c.id == tasks.c.prompt_id)
+        .where(model_calls.c.project_id == project_id, model_calls.c.cost.is_not(None))
+        .group_by(prompts.c.category))
+    return {category: float(cost) for category, cost in rows if cost}
+
+
 def work(conn: Connection, project_id: int) -> dict[str, Work]:
     """Per task kind (gold left out): tasks done and open slots left, in tasks."""
     share_done = cast(tasks.c.submitted, Float) / tasks.c.overlap
@@ -159,4 +176,4 @@ def cost_inputs(conn: Connection, project_id: int) -> CostInputs:
     """Everything ``core.report.cost`` needs of ``project_id``."""
     return CostInputs(annotation_time(conn, project_id), review_time(conn, project_id),
                       model_use(conn, project_id), generated_by_category(conn, project_id),
-                      work(conn, project_id))
+                      work(conn, project_id), task_calls_by_category(conn, project_id))

@@ -77,7 +77,8 @@ class CompleteCost(ReportModel):
     by_category: dict[str, CategoryCost]
     """Per category key: spend and cost per accepted example."""
     unattributed_spend: float
-    """Model spend no category can be charged with (judging, failed calls)."""
+    """Model spend no category can be charged with: failed generation calls, and judge
+    calls recorded before calls named the task they judged."""
     budget: float | None
     """The project's budget; null without one."""
     budget_share: float | None
