@@ -1,5 +1,6 @@
 """``accord generate PROJECT``: candidate responses from models for a sample of the project's
-prompt pool, stored with their model, sampling and cost, then one comparison task each."""
+prompt pool, stored with their model, sampling and cost, then one task each: a comparison,
+or with ``--drafts`` a demonstration whose writer post-edits the draft."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from accord.llm.backend_choice import (
 )
 from accord.llm.costs import Prices
 from accord.llm.generation import generate_candidates, make_plan
+from accord.llm.generation_plan import COMPARISON, DEMONSTRATION
 from accord.llm.local_models import SMOLLM2
 from accord.llm.openai_backend import DEFAULT_TIMEOUT_S
 from accord.llm.prompt_sample import parse_mix
@@ -43,8 +45,14 @@ def generate_command(
              "once per --model); default: its id, or for a file path the file's name without "
              "directories, extension and quantisation tag. The exact id is kept too.",
     ),
-    n: int = typer.Option(2, "-n", help="Candidates per prompt (2 to 16; 2 for pairwise "
-                                        "projects)."),
+    n: int | None = typer.Option(
+        None, "-n", help="Candidates per prompt (2 to 16; 2 for pairwise projects; the "
+                         "default). With --drafts: drafts per prompt, 1 to 16, default 1."),
+    drafts: bool = typer.Option(
+        False, "--drafts",
+        help="Make demonstration tasks whose candidates are drafts for writers to post-edit "
+             "(the project must author demonstrations in post_edit mode; its draft rule picks "
+             "the draft). Their calls are recorded as purpose draft."),
     temperatures: list[float] = typer.Option(
         None, "--temperature", "-t",
         help="Sampling temperature; repeat for several (candidates cycle through every model "
@@ -89,13 +97,15 @@ def generate_command(
                                                            "object."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Generate candidates for pool prompts (items of kind prompt) and create their tasks.
+    """Generate candidates for pool prompts (items of kind prompt) and create their tasks:
+    comparisons, or with --drafts demonstrations to post-edit.
 
     Running the same command again fills only what is missing. A prompt whose call fails for
     good is reported on stderr as one line, the others go on, and the exit status is 1.
     """
-    plan = make_plan(backend_models(backend, models), n, temperatures=temperatures or [0.7],
-                     top_p=top_p, max_tokens=max_tokens, seed=seed, names=model_names)
+    plan = make_plan(backend_models(backend, models), (1 if drafts else 2) if n is None else n,
+                     temperatures=temperatures or [0.7], top_p=top_p, max_tokens=max_tokens,
+                     seed=seed, names=model_names, kind=DEMONSTRATION if drafts else COMPARISON)
     prices = Prices(price_input, price_output)
     options = BackendOptions(base_url=base_url, api_key=api_key, timeout_s=timeout,
                              retries=Retries(attempts=attempts))

@@ -1,4 +1,5 @@
-"""Candidate generation: K responses per sampled pool prompt, then a comparison task each.
+"""Candidate generation: K responses per sampled pool prompt, then a task each — a
+comparison of them, or (a drafts plan) a demonstration whose writer post-edits the draft.
 
 A run applies a ``Plan`` (``generation_plan``: K slots, each a model and its sampling) to a
 sample of the pool (``prompt_sample.choose``). Ids come from the plan, so a rerun of the
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, Engine
 
+from accord.core.admin.settings import demonstration_of
 from accord.core.errors import InvalidInput
 from accord.core.judging.generated import (
     PoolPrompt,
@@ -27,16 +29,16 @@ from accord.core.judging.generated import (
 from accord.core.projects.mix import mix_of
 from accord.core.projects.project import Project, get_project
 from accord.core.report.mix import generated_by_category
+from accord.core.tasks.authoring import MODEL_DRAFT, POST_EDIT
 from accord.llm.chat import ChatBackend, ChatRequest, ChatResult
 from accord.llm.costs import Prices, answered_call, failed_call
-from accord.llm.generation_plan import Plan, make_plan
+from accord.llm.generation_plan import DEMONSTRATION, Plan, make_plan
 from accord.llm.generation_writer import CandidateWriter, Job, OpenPrompt, Written
 from accord.llm.pool import JobsDone, Outcome, run_bounded
 from accord.llm.prompt_sample import choose, gap_mix
 
 __all__ = ["GenerationReport", "Plan", "generate_candidates", "make_plan"]
 
-PURPOSE = "generate"
 CHUNK_PROMPTS = 5000
 OnFailure = Callable[[str, str], None]
 
@@ -141,7 +143,7 @@ def generate_candidates(
             if progress:
                 progress(report.already_stored + handled, report.wanted)
             for outcome in run_bounded(jobs, ask, concurrency):
-                _take(outcome, writer, report, prices, on_failure)
+                _take(outcome, writer, report, prices, on_failure, plan.purpose)
                 handled += 1
                 if progress:
                     progress(report.already_stored + handled, report.wanted)
@@ -151,19 +153,19 @@ def generate_candidates(
 
 
 def _take(outcome: Outcome[Job, ChatResult], writer: CandidateWriter, report: GenerationReport,
-          prices: Prices, on_failure: OnFailure | None) -> None:
+          prices: Prices, on_failure: OnFailure | None, purpose: str) -> None:
     """Hand one finished call to the writer; report a prompt's first failure."""
     job = outcome.job
     name = job.slot.name
     if outcome.error is None:
         writer.answered(job, outcome.result,
-                        answered_call(PURPOSE, outcome.result, prices, name))
+                        answered_call(purpose, outcome.result, prices, name))
         return
     error = outcome.error
     message = _failure_message(error)
-    call = (answered_call(PURPOSE, error.result, prices, name)
+    call = (answered_call(purpose, error.result, prices, name)
             if isinstance(error, _EmptyAnswer)
-            else failed_call(PURPOSE, job.slot.model, message, outcome.elapsed_ms, name))
+            else failed_call(purpose, job.slot.model, message, outcome.elapsed_ms, name))
     writer.failed(replace(call, error=message))
     if job.prompt.external_id not in report.failed:
         report.failed[job.prompt.external_id] = message
@@ -180,9 +182,31 @@ class _EmptyAnswer(Exception):
 
 
 def _check_fits(project: Project, plan: Plan) -> None:
+    if plan.kind == DEMONSTRATION:
+        _check_takes_drafts(project, plan)
+        return
     if project.ranking_mode == "pairwise" and len(plan.slots) != 2:
         raise InvalidInput(f"project {project.name} compares pairs: use -n 2, "
                            f"not -n {len(plan.slots)}")
+
+
+def _check_takes_drafts(project: Project, plan: Plan) -> None:
+    """Drafts serve a project whose writers post-edit, and the model its draft rule names."""
+    authoring = demonstration_of(project)
+    if authoring["mode"] != POST_EDIT:
+        raise InvalidInput(
+            f'project {project.name} writes demonstrations in "{authoring["mode"]}" mode, '
+            "where drafts are never shown: set it to post-edit first (accord project set "
+            f"{project.name} --demonstration post_edit)")
+    rule = str(authoring["draft"])
+    if rule.startswith(MODEL_DRAFT):
+        wanted = rule[len(MODEL_DRAFT):]
+        names = sorted({slot.name for slot in plan.slots})
+        if wanted not in names:
+            raise InvalidInput(
+                f"project {project.name} takes its drafts from model {wanted} (draft "
+                f"{rule}), and this run generates with {', '.join(names)}: add --model or "
+                f"--model-name {wanted}, or change the project's --draft")
 
 
 def _outstanding(conn: Connection, project: Project, plan: Plan, prompts: list[PoolPrompt],

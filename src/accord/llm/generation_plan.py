@@ -42,9 +42,26 @@ class Slot:
         object.__setattr__(self, "response_id", "g" + digest[:12])
 
 
+COMPARISON, DEMONSTRATION = "comparison", "demonstration"
+"""What a plan's tasks are: comparisons of its candidates, or demonstrations whose
+candidates are drafts for writers to post-edit."""
+MIN_DRAFTS = 1
+
+
 @dataclass(frozen=True)
 class Plan:
     slots: tuple[Slot, ...]
+    kind: str = COMPARISON
+
+    @property
+    def purpose(self) -> str:
+        """The ledger's word for the plan's calls: ``generate`` candidates or ``draft``s."""
+        return "draft" if self.kind == DEMONSTRATION else "generate"
+
+    @property
+    def min_responses(self) -> int:
+        """Fewest candidates a task is made of: a pair to compare, or one draft."""
+        return MIN_DRAFTS if self.kind == DEMONSTRATION else MIN_RESPONSES
 
     @property
     def response_ids(self) -> list[str]:
@@ -59,11 +76,14 @@ class Plan:
         return canonical_hash(self.response_ids)
 
     def task_id(self, prompt_external_id: str) -> str:
-        """The task of a prompt under this plan: the prompt's id and the plan's digest."""
+        """The task of a prompt under this plan: the prompt's id and the plan's digest (a
+        drafts plan's tasks say ``draft`` where a comparison's say ``gen``, so the same
+        models may give a prompt both)."""
         digest = self.digest
-        task_id = f"{prompt_external_id}~gen-{digest[:10]}"
+        tag = "draft" if self.kind == DEMONSTRATION else "gen"
+        task_id = f"{prompt_external_id}~{tag}-{digest[:10]}"
         if len(task_id) > MAX_EXTERNAL_ID:
-            task_id = f"gen-{canonical_hash([prompt_external_id, digest])[:40]}"
+            task_id = f"{tag}-{canonical_hash([prompt_external_id, digest])[:40]}"
         return task_id
 
     def task_metadata(self, prompt_external_id: str) -> dict:
@@ -73,16 +93,19 @@ class Plan:
 
 def make_plan(models: Sequence[str], n: int, *, temperatures: Sequence[float] = (0.7,),
               top_p: float = 1.0, max_tokens: int = 256, seed: int | None = None,
-              names: Sequence[str] | None = None) -> Plan:
+              names: Sequence[str] | None = None, kind: str = COMPARISON) -> Plan:
     """``n`` slots cycling through every (model, temperature) pair; with ``seed``, slot i
     samples with seed + i, so repeated settings still give different candidates. ``names``
-    are the models' ``--model-name``s, in the order of ``models`` (see ``model_names``)."""
+    are the models' ``--model-name``s, in the order of ``models`` (see ``model_names``).
+    ``kind`` ``demonstration``: the candidates are drafts to post-edit, one or more."""
     if not models:
         raise InvalidInput("name at least one --model")
     named = name_models(models, names)
-    if not MIN_RESPONSES <= n <= MAX_RESPONSES:
-        raise InvalidInput(f"-n must be between {MIN_RESPONSES} and {MAX_RESPONSES} "
-                           f"candidates per prompt, not {n}")
+    fewest = MIN_DRAFTS if kind == DEMONSTRATION else MIN_RESPONSES
+    if not fewest <= n <= MAX_RESPONSES:
+        what = "drafts" if kind == DEMONSTRATION else "candidates"
+        raise InvalidInput(f"-n must be between {fewest} and {MAX_RESPONSES} "
+                           f"{what} per prompt, not {n}")
     for temperature in temperatures:
         if not 0 <= temperature <= 2:
             raise InvalidInput(f"--temperature must be between 0 and 2, not {temperature}")
@@ -98,4 +121,4 @@ def make_plan(models: Sequence[str], n: int, *, temperatures: Sequence[float] = 
              name=settings[i % len(settings)][0].name)
         for i in range(n)
     )
-    return Plan(slots)
+    return Plan(slots, kind)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from accord.core.importing.items import MIN_RESPONSES
 from accord.core.judging.generated import (
     Candidate,
     NewTask,
@@ -74,14 +73,15 @@ class Written:
     cost: float = 0.0
     without_task: list[str] = field(default_factory=list)
     """Prompts (external ids) whose candidates are all stored but that got no task: with
-    ``drop_truncated``, fewer than two of their candidates were not cut off."""
+    ``drop_truncated``, fewer of their candidates than a task needs (two to compare, one
+    draft) were not cut off."""
 
 
 class CandidateWriter:
     """Writes a run's outcomes, adding what it stored to ``written``.
 
     With ``drop_truncated``, a task is made of its prompt's candidates that were not cut
-    off, and a prompt left with fewer than two gets none (it is listed in
+    off, and a prompt left with fewer than a task needs gets none (it is listed in
     ``written.without_task``); its candidates stay stored, so a rerun without the option
     makes the task of all of them.
     """
@@ -186,8 +186,9 @@ class CandidateWriter:
         """The prompt's task, or None when too few of its candidates may be in one."""
         kept = tuple(have[slot.index].id for slot in self._slots
                      if not (self._drop_truncated and have[slot.index].truncated))
-        if len(kept) < MIN_RESPONSES:
+        if len(kept) < self._plan.min_responses:
             return None
         external_id = state.prompt.external_id
         return NewTask(state.prompt.id, self._plan.task_id(external_id), kept,
-                       tuple(state.text.domains), self._plan.task_metadata(external_id))
+                       tuple(state.text.domains), self._plan.task_metadata(external_id),
+                       self._plan.kind)

@@ -1,5 +1,5 @@
 """Generated candidates in the project: the prompt pool they come from, the responses they
-become, and the comparison tasks made of them.
+become, and the tasks made of them (comparisons, or demonstrations to post-edit).
 
 The pool is every prompt that no task was imported with (items of kind ``prompt``; an
 imported task's prompt carries the task's id). A generated response belongs to its prompt
@@ -165,13 +165,15 @@ def store_candidates(conn: Connection, rows: Sequence[tuple[int, Candidate]],
 
 @dataclass(frozen=True, slots=True)
 class NewTask:
-    """A comparison task over a prompt's candidates, in ``response_ids`` order."""
+    """A task over a prompt's candidates, in ``response_ids`` order: a comparison of them,
+    or a demonstration whose candidates are drafts to post-edit."""
 
     prompt_id: int
     external_id: str
     response_ids: tuple[int, ...]
     domains: tuple[str, ...]
     metadata: dict
+    kind: str = "comparison"
 
 
 def create_tasks(conn: Connection, project: Project, new_tasks: Sequence[NewTask]) -> int:
@@ -188,7 +190,7 @@ def create_tasks(conn: Connection, project: Project, new_tasks: Sequence[NewTask
         digest = canonical_hash({"prompt_id": task.prompt_id,
                                  "responses": list(task.response_ids),
                                  "metadata": task.metadata})
-        task_rows.append((task_id, project.id, task.external_id, "comparison", task.prompt_id,
+        task_rows.append((task_id, project.id, task.external_id, task.kind, task.prompt_id,
                           project.overlap, 0, False, None, bool(task.domains),
                           _json(task.metadata), digest, now))
         link_rows.extend((task_id, response_id, position)
