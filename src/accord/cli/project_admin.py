@@ -30,6 +30,7 @@ def settings_json(project: Project) -> dict:
             "harm_categories": harm_categories_of(project),
             "rules": admin_projects.rules_in_force(project), "mix": mix_of(project),
             "demonstration": demonstration_of(project),
+            "prelabel": project.settings.get("prelabel"),
             "archived": project.archived_at is not None}
 
 

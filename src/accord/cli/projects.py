@@ -109,6 +109,15 @@ def set_settings(
     draft: str | None = typer.Option(
         None, "--draft", help="with --demonstration post_edit: the draft, first or model:NAME"),
     mix: str | None = typer.Option(None, "--mix", help=MIX_HELP),
+    prelabel: str | None = typer.Option(
+        None, "--prelabel", help="pre-label with this AI judge: its ranking is shown as a "
+        "suggestion on a seeded share of assignments (--show-rate), nothing on the rest"),
+    show_rate: float | None = typer.Option(
+        None, "--show-rate", help="with --prelabel: the share of assignments shown the "
+        "suggestion, 0 to 1 (default 0.5)"),
+    prelabel_seed: int | None = typer.Option(
+        None, "--prelabel-seed", help="with --prelabel: the seed of the draw (default 0)"),
+    no_prelabel: bool = typer.Option(False, "--no-prelabel", help="turn pre-labelling off"),
     json_output: bool = typer.Option(False, "--json", help="print one JSON object"),
 ):
     """Change a project's settings (only those given), as PATCH /api/v1/projects/{project}.
@@ -129,6 +138,7 @@ def set_settings(
         "mix": mix_targets(mix),
     }
     changes = {k: v for k, v in options.items() if v is not None}
+    changes.update(_prelabel(prelabel, show_rate, prelabel_seed, off=no_prelabel))
     with transaction() as conn:
         project = admin_projects.change(conn, None, name, changes, utcnow())
     if json_output:
@@ -188,3 +198,22 @@ def _demonstration(mode: str | None, draft: str | None) -> dict | None:
     if mode is None:
         raise InvalidInput("--draft goes with --demonstration post_edit")
     return {"mode": mode} if draft is None else {"mode": mode, "draft": draft}
+
+
+def _prelabel(judge: str | None, show_rate: float | None, seed: int | None, *,
+              off: bool) -> dict:
+    """``--prelabel`` and its options as the ``prelabel`` setting's change (none given: no
+    change; ``--no-prelabel``: None, which turns it off). The setting's own check words the
+    errors about its values, as for the API."""
+    if off:
+        if judge is not None or show_rate is not None or seed is not None:
+            raise InvalidInput("--no-prelabel turns pre-labelling off: give it alone, without "
+                               "--prelabel, --show-rate or --prelabel-seed")
+        return {"prelabel": None}
+    if judge is None:
+        for flag, value in (("--show-rate", show_rate), ("--prelabel-seed", seed)):
+            if value is not None:
+                raise InvalidInput(f"{flag} goes with --prelabel JUDGE")
+        return {}
+    return {"prelabel": {"judge": judge, "show_rate": 0.5 if show_rate is None else show_rate,
+                         "seed": 0 if seed is None else seed}}
