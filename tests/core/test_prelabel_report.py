@@ -116,6 +116,10 @@ def test_a_rubber_stamper_is_flagged_and_honest_annotators_are_not(engine):
     assert section is not None
     flagged = {a.annotator for a in section.alerts if a.check == "rubber_stamping"}
     assert flagged == {"stamper"}
+    # the same alerts are among the monitors' list, which the dashboard and digest show
+    monitors = report_of(engine, project).monitors.alerts
+    assert [a for a in monitors if a.monitor == "prelabel"] == section.alerts
+    assert all(a.monitor == "cost" for a in monitors[monitors.index(section.alerts[-1]) + 1:])
     assert section.acceptance_rate["stamper"] == 1.0
     assert section.shown_per_annotator["stamper"] >= 20
     assert all(section.acceptance_rate[name] < 0.9 for name in ("honest1", "honest2"))

@@ -49,7 +49,7 @@ from accord.core.report.scope import Scope, select_annotations, version_ids
 from accord.wire.report import Counts, QualityReport
 from accord.wire.report.agreement import AgreementSection
 from accord.wire.report.judges import JudgeAudit
-from accord.wire.report.monitors import CostFigures
+from accord.wire.report.monitors import CostFigures, MonitorAlert, MonitorsSection
 
 SECTIONS = ("agreement", "annotators", "consensus", "monitors", "cost")
 
@@ -142,11 +142,24 @@ def build_report(conn: Connection, project: Project, now: datetime, *,
     if prelabel_report.has_experiment(conn, project):
         counted = select_annotations(arrays, scope, kept_versions).counted
         update["prelabel"] = prelabel_report.section(conn, project, counted)
+        update["monitors"] = _with_alerts(report.monitors, update["prelabel"].alerts)
     overlap = adaptive_overlap.section(conn, project)
     if overlap is not None:
         # Set only with the rule on, so as_json() leaves the section out otherwise.
         update["overlap"] = overlap
     return report.model_copy(update=update)
+
+
+def _with_alerts(section: MonitorsSection, more: list[MonitorAlert]) -> MonitorsSection:
+    """The monitors' section with ``more`` alerts among its list (before the cost monitor's,
+    which stay last), so every page and digest that shows the alerts shows them too."""
+    if not more:
+        return section
+    alerts = section.alerts
+    cost_from = next((i for i, found in enumerate(alerts) if found.monitor == "cost"),
+                     len(alerts))
+    return section.model_copy(
+        update={"alerts": [*alerts[:cost_from], *more, *alerts[cost_from:]]})
 
 
 def _with_category_labels(section: AgreementSection,
