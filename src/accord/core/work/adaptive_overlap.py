@@ -91,15 +91,16 @@ def top_label(ranking: list[list[str]] | None) -> str | None:
 
 
 def count_submission(conn, project_id: int, rule: OverlapRule, task_id: int, kind: str,
-                     responses: int, allow_ties: bool, now: datetime) -> None:
-    """Count one submission of a task under ``rule`` and, at its target, decide it."""
+                     responses: int, allow_ties: bool, now: datetime) -> bool:
+    """Count one submission of a task under ``rule`` and, at its target, decide it; returns
+    whether this submission closed the task."""
     submitted, target, status = raw.execute(conn, _COUNT, {"task_id": task_id}).fetchone()
     if status != "open" or submitted < target:
-        return
+        return False
     at = raw.time_param(conn, now)
     if kind != "comparison":
         raw.execute(conn, _CLOSE, {"task_id": task_id, "now": at})
-        return
+        return True
     rows = raw.execute(conn, _JUDGMENTS, {"task_id": task_id}).fetchall()
     annotators = [row[0] for row in rows]
     labels = [top_label(raw.read_json(row[1])) for row in rows]
@@ -114,12 +115,13 @@ def count_submission(conn, project_id: int, rule: OverlapRule, task_id: int, kin
            else posterior.confidence >= (rule.confidence or 1.0))
     if not met and target < rule.max:
         raw.execute(conn, _GROW, {"task_id": task_id})
-        return
+        return False
     raw.execute(conn, _CLOSE, {"task_id": task_id, "now": at})
     raw.execute(conn, _SETTLEMENT, {
         "task_id": task_id, "project_id": project_id, "judgments": len(index),
         "confidence": round(posterior.confidence, 9), "settled": met, "now": at})
     _keep_reliability(conn, project_id, annotators, labels, accuracy)
+    return True
 
 
 def _accuracies(conn, project_id: int, annotators: list[int]) -> list[float]:

@@ -22,7 +22,7 @@ from accord.core.tasks import judgments
 from accord.core.tasks.judgments import Judgment
 from accord.core.tasks.queue import queue_after
 from accord.core.tasks.view import response_ids
-from accord.core.work import adaptive_overlap, calibration, demonstrations, prelabel
+from accord.core.work import adaptive_overlap, calibration, demonstrations, prelabel, splits
 from accord.core.work import rules as work_rules
 from accord.core.work.calibration import Feedback
 from accord.core.work.demonstrations import Authored
@@ -97,7 +97,7 @@ _COUNT_SUBMISSION = Statement(
     f"status = CASE WHEN {_LAST} AND status = 'open' THEN 'complete' ELSE status END, "
     f"completed_at = CASE WHEN {_LAST} THEN :now ELSE completed_at END, "
     f"queue = {queue_after('taken', closing=_LAST)} "
-    "WHERE id = :task_id"
+    "WHERE id = :task_id RETURNING status, submitted, overlap"
 )
 _GIVE_BACK = Statement(
     f"UPDATE tasks SET taken = taken - 1, queue = {queue_after('taken - 1')} WHERE id = :task_id"
@@ -206,8 +206,10 @@ def submit(
         _FINISH,
         {"assignment_id": assignment.id, "status": "submitted", "now": at, "skip_reason": None},
     )
-    if not assignment.is_gold:
-        _count_submission(conn, project, assignment, at, now)
+    if (not assignment.is_gold and _count_submission(conn, project, assignment, at, now)
+            and assignment.kind == "comparison"):
+        # its last wanted judgment: a split goes to the review queue now (core.work.splits)
+        splits.queue_if_split(conn, assignment.task_id, project.agreement_threshold, now)
     if escalation.FLAG in judgment.flags:
         escalation.escalate_flagged(
             conn, task_id=assignment.task_id, annotation_id=annotation_id,
@@ -222,14 +224,16 @@ def submit(
 
 
 def _count_submission(conn: Connection, project: Project, assignment: _Assignment, at,
-                      now: datetime) -> None:
+                      now: datetime) -> bool:
     """Count the judgment on its task, closing the task at its overlap; under adaptive
-    overlap the rule decides at the target instead (``core.work.adaptive_overlap``)."""
+    overlap the rule decides at the target instead (``core.work.adaptive_overlap``).
+    Returns whether this judgment closed the task."""
     rule = work_rules.rules_of(project).overlap
     if rule is None:
-        raw.execute(conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at})
-        return
-    adaptive_overlap.count_submission(
+        status, submitted, overlap = raw.execute(
+            conn, _COUNT_SUBMISSION, {"task_id": assignment.task_id, "now": at}).fetchone()
+        return status == "complete" and submitted == overlap
+    return adaptive_overlap.count_submission(
         conn, project.id, rule, assignment.task_id, assignment.kind,
         len(assignment.display_order), project.allow_ties, now)
 
