@@ -95,3 +95,29 @@ def test_a_split_under_adaptive_overlap_is_queued_when_the_rule_closes_it(api, e
 def test_the_agreement_at_submit_is_the_reports_rule(votes, expected):
     winner, loser, tie, strength = (list(column) for column in zip(*votes, strict=True))
     assert task_agreement(winner, loser, tie, strength) == pytest.approx(expected)
+
+
+def test_the_queue_the_digest_and_the_report_show_one_agreement(api, engine):
+    """Five annotators split 2-2-1 on one pair: 0.4 of the votes are the majority's. The
+    review queue, the digest and the stored consensus all say 0.4 (pairwise percent
+    agreement, 0.2 here, is the report's inter-annotator figure, not a task's agreement)."""
+    project = make_project(engine, overlap=5, allow_ties=True, dimensions=[])
+    with engine.begin() as conn:
+        add_comparison(conn, project, "five")
+    people = {name: make_user(engine, name, project=project,
+                              roles=("manager",) if name == "rev" else ("annotator",)).token
+              for name in ("ann1", "ann2", "ann3", "ann4", "ann5", "rev")}
+    votes = [[["a"], ["b"]], [["a"], ["b"]], [["b"], ["a"]], [["b"], ["a"]], [["a", "b"]]]
+    for name, ranking in zip(("ann1", "ann2", "ann3", "ann4", "ann5"), votes, strict=True):
+        _annotate(api, people[name], {"five": ranking})
+    queued = api.get(QUEUE, headers=bearer(people["rev"])).json()
+    assert [item["task_id"] for item in queued] == ["five"]
+    assert queued[0]["agreement"] == pytest.approx(0.4)
+    digest = api.get("/api/v1/projects/prefs/digest", headers=bearer(people["rev"]))
+    assert digest.status_code == 200, digest.text
+    assert [(e["task_id"], e["agreement"]) for e in digest.json()["entries"]] == [
+        ("five", pytest.approx(0.4))]
+    with engine.begin() as conn:
+        build_report(conn, project, utcnow())
+        stored = conn.execute(select(task_consensus.c.agreement)).scalar_one()
+    assert stored == pytest.approx(0.4)

@@ -2,9 +2,12 @@
 
 For the comparison tasks whose annotation is finished (``complete``, ``needs_adjudication``
 or ``resolved``; escalated content stays with the safety specialists), it measures, per
-task, how far the annotators agreed, with the quality engine's percent agreement
-(``quality.agreement.percent``): on the ranking, over every response pair (first preferred,
-second preferred, tie), and on each quality dimension, over every response's rating. The
+task, how far the annotators agreed. On the ranking it is the task agreement the review
+queue and the report use, one definition everywhere (``quality.consensus.majority_pairs``):
+per response pair, the share of votes equal to the pair's most common outcome (first
+preferred, second preferred, tie), averaged over the pairs that two or more annotators
+judged inside the filters. On each quality dimension it is the quality engine's percent
+agreement (``quality.agreement.percent``) over every response's rating. The
 most disputed tasks come first (lowest agreement on the ranking, or on the dimension asked
 for), each with every annotator's ranking, ratings and rationale, so the team can decide
 what the guideline should say; a manager then adds the decision to the next draft as a
@@ -41,6 +44,8 @@ from accord.db.tables import (
 )
 from accord.quality.agreement.judgments import Judgments
 from accord.quality.agreement.percent import PercentAgreement
+from accord.quality.consensus import majority_pairs
+from accord.quality.grouped import group_means
 
 FINISHED = ("complete", "needs_adjudication", "resolved")
 MAX_ENTRIES = 200
@@ -63,7 +68,9 @@ class DigestEntry:
     category: str
     status: str
     agreement: float | None
-    """Percent agreement on the ranking's response pairs (None: fewer than two judgments)."""
+    """The task agreement on the ranking: the mean over its response pairs of the share of
+    votes with the pair's majority, as in the review queue (None: fewer than two
+    judgments)."""
     dimensions: dict[str, float | None]
     judgments: list[DigestJudgment]
     messages: list[dict] = field(default_factory=list)
@@ -153,19 +160,19 @@ def _ranking_agreement(conn: Connection, project: Project, scope: dict[str, Any]
     rows = conn.execute(_scoped(
         select(pairwise_outcomes.c.task_id, pairwise_outcomes.c.annotator_id,
                pairwise_outcomes.c.winner_id, pairwise_outcomes.c.loser_id,
-               pairwise_outcomes.c.tie)
+               pairwise_outcomes.c.tie, func.coalesce(pairwise_outcomes.c.strength, 0))
         .select_from(pairwise_outcomes.join(
             annotations, annotations.c.id == pairwise_outcomes.c.annotation_id)),
         project, scope))
     # Plain tuples: NumPy probes a Row as a mapping, a hundred times slower.
-    table = np.array([tuple(row) for row in rows], dtype=np.int64).reshape(-1, 5)
+    table = np.array([tuple(row) for row in rows], dtype=np.int64).reshape(-1, 6)
     t = np.searchsorted(task_ids, table[:, 0])
     kept = (t < len(task_ids)) & (task_ids[np.minimum(t, len(task_ids) - 1)] == table[:, 0])
     table, t = table[kept], t[kept]
-    winner, loser, tie = table[:, 2], table[:, 3], table[:, 4].astype(bool)
-    low, high = np.minimum(winner, loser), np.maximum(winner, loser)
-    value = np.where(tie, 2, np.where(winner == low, 0, 1))
-    return _by_keys(t, [low, high], table[:, 1], value, 3, len(task_ids))
+    majorities = majority_pairs(t, table[:, 2], table[:, 3], table[:, 4].astype(bool),
+                                table[:, 5])
+    several = majorities.votes >= 2
+    return group_means(majorities.task[several], majorities.agreement[several], len(task_ids))
 
 
 def _rating_agreement(conn: Connection, project: Project, scope: dict[str, Any],
