@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.people.users import get_user
-from accord.core.review import adjudication
+from accord.core.review import adjudication, review_queue
 from accord.db.tables import adjudications, annotations, memberships, task_consensus, tasks
 from accord.db.types import utcnow
 from accord.exports import export
@@ -28,7 +28,7 @@ def split(engine):
 def test_the_queue_holds_the_split_task_for_a_reviewer(engine, split):
     _, _, reviewer = split
     with engine.begin() as conn:
-        items = adjudication.queue(conn, reviewer, "prefs")
+        items = review_queue.page(conn, reviewer, "prefs").items
     assert [(i.task_id, i.annotations) for i in items] == [("split-1", 3)]
 
 
@@ -67,7 +67,7 @@ def test_a_decision_becomes_the_consensus_and_leaves_annotations_alone(engine, s
         assert (consensus.method, consensus.ranking, consensus.agreement) == \
             ("adjudicated", [["b"], ["a"]], pytest.approx(0.33))
         assert conn.execute(select(annotations).order_by(annotations.c.id)).all() == before
-        assert adjudication.queue(conn, reviewer, "prefs") == []
+        assert review_queue.page(conn, reviewer, "prefs").items == []
     out = tmp_path / "prefs.jsonl"
     export(engine, "prefs", "preference", out)
     rows = [orjson.loads(line) for line in out.read_text().splitlines()]
@@ -83,7 +83,7 @@ def test_a_reviewer_who_annotated_the_task_cannot_settle_it(engine, split):
         conn.execute(memberships.insert().values(project_id=project.id, user_id=ann.id,
                                                  role="reviewer", created_at=utcnow()))
     with engine.begin() as conn:
-        assert adjudication.queue(conn, ann, "prefs") == []
+        assert review_queue.page(conn, ann, "prefs").items == []
         with pytest.raises(Forbidden):
             adjudication.decide(conn, ann, "prefs", "split-1", [["a"], ["b"]], "mine", utcnow())
         with pytest.raises(Forbidden):

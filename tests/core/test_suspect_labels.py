@@ -14,7 +14,7 @@ from accord.core.curation.signals import JudgeSignal, parse
 from accord.core.curation.suspects import find_suspects
 from accord.core.errors import Forbidden, InvalidInput, NotFound
 from accord.core.projects.project import get_project
-from accord.core.review import adjudication, audit
+from accord.core.review import adjudication, audit, review_queue
 from accord.db.tables import suspect_labels, tasks
 from accord.db.types import utcnow
 from accord.exports import ExportOptions, export
@@ -75,7 +75,7 @@ def test_suspects_wait_in_the_review_queue_with_their_reason_until_decided(engin
     run = _run(engine, top=3)
     reviewer = make_user(engine, "rev", project=world.project, roles=("reviewer",)).user
     with engine.begin() as conn:
-        items = adjudication.queue(conn, reviewer, "prefs")
+        items = review_queue.page(conn, reviewer, "prefs").items
     assert [i.task_id for i in items] == sorted(s.task_id for s in run.suspects)
     first = run.suspects[0]
     item = next(i for i in items if i.task_id == first.task_id)
@@ -89,7 +89,7 @@ def test_suspects_wait_in_the_review_queue_with_their_reason_until_decided(engin
                             [[first.rejected], [first.chosen]], "the judge was right",
                             utcnow())
     with engine.begin() as conn:
-        remaining = [i.task_id for i in adjudication.queue(conn, reviewer, "prefs")]
+        remaining = [i.task_id for i in review_queue.page(conn, reviewer, "prefs").items]
         status = conn.execute(select(suspect_labels.c.status).join(
             tasks, tasks.c.id == suspect_labels.c.task_id)
             .where(tasks.c.external_id == first.task_id)).scalar_one()

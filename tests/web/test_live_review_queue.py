@@ -12,7 +12,7 @@ from accord.core.work.splits import task_agreement
 from accord.db.tables import task_consensus, tasks
 from accord.db.types import utcnow
 from tests.factories import add_comparison, make_project, make_user, set_project_settings
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, log_in
 
 QUEUE = "/api/v1/projects/prefs/adjudication"
 
@@ -24,7 +24,7 @@ def _world(engine, **settings):
     with engine.begin() as conn:
         for name in ("split", "agreed"):
             add_comparison(conn, project, name, priority=1 if name == "split" else 0)
-    people = {name: make_user(engine, name, project=project,
+    people = {name: make_user(engine, name, project=project, password="pw",
                               roles=("reviewer",) if name == "rev" else ("annotator",)).token
               for name in ("ann1", "ann2", "ann3", "rev")}
     return project, people
@@ -121,3 +121,19 @@ def test_the_queue_the_digest_and_the_report_show_one_agreement(api, engine):
         build_report(conn, project, utcnow())
         stored = conn.execute(select(task_consensus.c.agreement)).scalar_one()
     assert stored == pytest.approx(0.4)
+
+
+def test_the_api_pages_the_queue_and_says_its_total(api, engine):
+    _, people = _world(engine)
+    for name in ("ann1", "ann2", "ann3"):
+        _annotate(api, people[name], VOTES[name])
+    answer = api.get(QUEUE, headers=bearer(people["rev"]),
+                     params={"sort": "agreement", "limit": 1, "category": "qa"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["X-Total-Count"] == "1"
+    assert [item["task_id"] for item in answer.json()] == ["split"]
+    assert api.get(QUEUE, headers=bearer(people["rev"]), params={"sort": "newest"}
+                   ).status_code == 422
+    log_in(api, "rev", "pw")
+    page = api.get("/projects/prefs/review?sort=newest&page=9&reason=odd")  # junk: defaults
+    assert page.status_code == 200 and "<strong>1</strong> item waiting" in page.text

@@ -55,8 +55,12 @@ class AsyncProjects(AsyncProjectAdministration, _Resource):
 
 
 class AsyncReview(_Resource):
-    async def queue(self, project: str) -> list[QueueItemOut]:
-        return await self._run(routes.adjudication_queue(project))
+    async def queue(self, project: str, *, sort: str | None = None,
+                    category: str | None = None, reason: str | None = None,
+                    offset: int | None = None, limit: int | None = None
+                    ) -> list[QueueItemOut]:
+        return await self._run(routes.adjudication_queue(
+            project, sort=sort, category=category, reason=reason, offset=offset, limit=limit))
 
     async def adjudicate(self, project: str, task_id: str, ranking: list[list[str]],
                          rationale: str) -> AdjudicationOut:

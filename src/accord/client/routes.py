@@ -134,8 +134,12 @@ def skip(task: NextTaskOut | int, reason: str) -> Call[SkipOut]:
                 body={"reason": reason}, idempotent=True)
 
 
-def adjudication_queue(name: str) -> Call[list[QueueItemOut]]:
-    return get(f"{_project(name)}/adjudication", many(QueueItemOut))
+def adjudication_queue(name: str, *, sort: str | None = None, category: str | None = None,
+                       reason: str | None = None, offset: int | None = None,
+                       limit: int | None = None) -> Call[list[QueueItemOut]]:
+    params = list(present(sort=sort, category=category, reason=reason, offset=offset,
+                          limit=limit).items())
+    return get(f"{_project(name)}/adjudication", many(QueueItemOut), params)
 
 
 def adjudicate(name: str, task_id: str, ranking: list[list[str]],

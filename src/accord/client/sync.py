@@ -56,9 +56,14 @@ class Projects(ProjectAdministration, _Resource):
 
 
 class Review(_Resource):
-    def queue(self, project: str) -> list[QueueItemOut]:
-        """Split decisions waiting for a reviewer (those you annotated left out)."""
-        return self._run(routes.adjudication_queue(project))
+    def queue(self, project: str, *, sort: str | None = None, category: str | None = None,
+              reason: str | None = None, offset: int | None = None,
+              limit: int | None = None) -> list[QueueItemOut]:
+        """Split decisions and suspect labels waiting for a reviewer (those you annotated
+        left out): ``sort`` priority, agreement, oldest or category; ``reason`` split or
+        suspect label; ``offset``/``limit`` page (the server's default: the first 200)."""
+        return self._run(routes.adjudication_queue(
+            project, sort=sort, category=category, reason=reason, offset=offset, limit=limit))
 
     def adjudicate(self, project: str, task_id: str, ranking: list[list[str]],
                    rationale: str) -> AdjudicationOut:

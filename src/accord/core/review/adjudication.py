@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, delete, exists, insert, select, update
 
 from accord.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accord.core.people import access
@@ -115,41 +115,12 @@ def _annotated(conn: Connection, task_db_id: int, user: User) -> bool:
     ).scalar_one()
 
 
-def _reviewer_project(conn: Connection, project_name: str, user: User) -> tuple[Project, frozenset]:
+def reviewer_project(conn: Connection, project_name: str, user: User) -> tuple[Project, frozenset]:
+    """The project, and the caller's roles in it, when the caller may review it."""
     project, roles = project_for_member(conn, project_name, user)
     if not access.can_review(user, roles):
         raise Forbidden(f'you are not a reviewer of "{project.name}"')
     return project, roles
-
-
-def queue(conn: Connection, user: User, project_name: str, limit: int = 200) -> list[QueueItem]:
-    """Split tasks and suspect labels waiting for a decision, leaving out the tasks the
-    caller annotated."""
-    project, _ = _reviewer_project(conn, project_name, user)
-    mine = select(annotations.c.task_id).where(
-        annotations.c.project_id == project.id, annotations.c.annotator_id == user.id)
-    counts = (select(annotations.c.task_id, func.count().label("n"))
-              .where(annotations.c.project_id == project.id)
-              .group_by(annotations.c.task_id).subquery())
-    rows = conn.execute(
-        select(tasks.c.external_id, prompts.c.category, counts.c.n,
-               task_consensus.c.agreement, tasks.c.completed_at, tasks.c.id, tasks.c.status)
-        .join(prompts, prompts.c.id == tasks.c.prompt_id)
-        .outerjoin(counts, counts.c.task_id == tasks.c.id)
-        .outerjoin(task_consensus, task_consensus.c.task_id == tasks.c.id)
-        .where(tasks.c.project_id == project.id, suspicion.awaiting_review(),
-               tasks.c.id.not_in(mine))
-        .order_by(tasks.c.priority.desc(), tasks.c.id)
-        .limit(limit)
-    ).all()
-    doubted = suspicion.most_doubtful(
-        conn, [r[5] for r in rows if r[6] == suspicion.SUSPECT_STATUS])
-    items = []
-    for r in rows:
-        signal, probability = doubted.get(r[5], (None, None))
-        reason = suspicion.SPLIT if r[6] == QUEUE_STATUS else suspicion.SUSPECT
-        items.append(QueueItem(r[0], r[1], r[2] or 0, r[3], r[4], reason, signal, probability))
-    return items
 
 
 def _task_row(conn: Connection, project: Project, task_id: str):
@@ -195,7 +166,7 @@ def _decision(conn: Connection, task_db_id: int) -> Decision | None:
 
 def split_task(conn: Connection, user: User, project_name: str, task_id: str) -> SplitTask:
     """The task with every annotator's judgment side by side, for a reviewer who may see it."""
-    project, roles = _reviewer_project(conn, project_name, user)
+    project, roles = reviewer_project(conn, project_name, user)
     task = _task_row(conn, project, task_id)
     annotated = _annotated(conn, task.id, user)
     if annotated and not access.can_manage(user, roles):
@@ -231,7 +202,7 @@ def _awaiting(task) -> bool:
 
 def _decidable(conn: Connection, reviewer: User, project_name: str, task_id: str):
     """The project, the task and its response ids, once ``reviewer`` may settle it now."""
-    project, roles = _reviewer_project(conn, project_name, reviewer)
+    project, roles = reviewer_project(conn, project_name, reviewer)
     task = _task_row(conn, project, task_id)
     if not access.can_adjudicate(reviewer, roles, _annotated(conn, task.id, reviewer)):
         raise Forbidden(f'you annotated task "{task_id}", so another reviewer settles it')

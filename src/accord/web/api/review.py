@@ -4,19 +4,19 @@ their status, for safety specialists (to anyone else the escalation routes answe
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import Field, StringConstraints
 
 from accord.core.errors import ErrorKind
-from accord.core.review import adjudication, escalation
+from accord.core.review import adjudication, escalation, review_queue
 from accord.core.tasks.judgments import MAX_RANKED
 from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import Strict, TieGroup
 from accord.web.deps import Caller
 from accord.web.sources import Now
-from accord.web.values import STORABLE, Int64, Text
+from accord.web.values import INT64_MAX, STORABLE, Int64, Text
 from accord.wire.review import AdjudicationOut, EscalationOut, QueueItemOut
 
 router = APIRouter(tags=["review"])
@@ -33,14 +33,35 @@ class AdjudicationIn(Strict):
                                     "complete cost)")
 
 
+TOTAL_HEADER = "X-Total-Count"
+
+
 @router.get("/projects/{project}/adjudication", summary="Split decisions to adjudicate",
             response_model=list[QueueItemOut],
-            responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND,
-                                    ErrorKind.INVALID))
-async def adjudication_queue(project: str, me: Caller) -> list[QueueItemOut]:
-    """Tasks whose annotators disagree, for reviewers; those you annotated are left out."""
-    items = await me.run(adjudication.queue, project)
-    return [QueueItemOut(**asdict(item)) for item in items]
+            responses={200: {"headers": {TOTAL_HEADER: {
+                "description": "items waiting under the filters, on every page",
+                "schema": {"type": "integer"}}}},
+                **caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID)})
+async def adjudication_queue(
+    project: str, me: Caller, response: Response,
+    sort: Literal["priority", "agreement", "oldest", "category"] = Query(
+        "priority", description="priority (the default), agreement (least first), oldest "
+                                "(completed first) or category"),
+    category: Text | None = Query(None, description="only this category (its key)"),
+    reason: Literal["split", "suspect label"] | None = Query(
+        None, description="only split tasks, or only suspect labels"),
+    offset: int = Query(0, ge=0, le=INT64_MAX, description="items to pass over"),
+    limit: int = Query(review_queue.MAX_LIMIT, ge=1, le=review_queue.MAX_LIMIT,
+                       description="items per page"),
+) -> list[QueueItemOut]:
+    """Tasks whose annotators disagree, and suspect labels, for reviewers; those you
+    annotated are left out. Sorted, filtered and paged by the database; the
+    ``X-Total-Count`` header says how many wait under the filters."""
+    query = review_queue.QueueQuery(sort=sort, category=category, reason=reason,
+                                    offset=offset, limit=limit)
+    found = await me.run(review_queue.page, project, query)
+    response.headers[TOTAL_HEADER] = str(found.total)
+    return [QueueItemOut(**asdict(item)) for item in found.items]
 
 
 @router.post("/projects/{project}/tasks/{task_id}/adjudicate", summary="Settle a split task",

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from accord.core.errors import Conflict, InvalidInput
-from accord.core.review import adjudication, escalation
+from accord.core.review import adjudication, escalation, review_queue
 from accord.web.deps import Viewer
 from accord.web.pages.rendering import render
 from accord.web.sources import Now
@@ -42,14 +42,45 @@ def _places(form: FormData, count: int) -> list[int | None]:
     return places
 
 
-@router.get("/projects/{project}/review")
-async def review_queue(request: Request, project: str, viewer: Viewer,
-                       decided: str = "") -> Response:
-    def load(conn, user):
-        return user, adjudication.queue(conn, user, project)
+PAGE_SIZE = 50
 
-    user, items = await viewer.run(load)
-    return await render(request, "review/queue.html", user, project_name=project, items=items,
+
+def _queue_query(request: Request) -> review_queue.QueueQuery:
+    """The page's query string as a queue query; what is not understood is left at its
+    default (a page never answers 422 for a hand-edited link)."""
+    given = request.query_params
+    sort = given.get("sort", "")
+    reason = given.get("reason", "")
+    number = whole_number(given.get("page", "")) or 1
+    return review_queue.QueueQuery(
+        sort=sort if sort in review_queue.SORTS else "priority",
+        category=given.get("category") or None,
+        reason=reason if reason in review_queue.REASONS else None,
+        offset=(min(max(number, 1), 1_000_000) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+
+
+@router.get("/projects/{project}/review")
+async def review_queue_page(request: Request, project: str, viewer: Viewer,
+                            decided: str = "") -> Response:
+    query = _queue_query(request)
+
+    def load(conn, user):
+        return user, review_queue.page(conn, user, project, query)
+
+    user, found = await viewer.run(load)
+    pages = max(1, -(-found.total // PAGE_SIZE))
+    number = query.offset // PAGE_SIZE + 1
+    keep = {k: v for k, v in (("sort", query.sort), ("category", query.category or ""),
+                              ("reason", query.reason or "")) if v and v != "priority"}
+
+    def link(**changes) -> str:
+        wanted = {**keep, **changes}
+        return "?" + urlencode({k: v for k, v in wanted.items() if v not in ("", None, 1)})
+
+    return await render(request, "review/queue.html", user, project_name=project,
+                        items=found.items, total=found.total, query=query,
+                        categories=found.categories, page=number, pages=pages, link=link,
+                        sorts=review_queue.SORTS, reasons=review_queue.REASONS,
                         decided=decided)
 
 
