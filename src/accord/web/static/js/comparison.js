@@ -11,6 +11,24 @@ function sameRanking(one, other) {
   return key(one) === key(other);
 }
 
+/**
+ * Marks each response "not read to the end" until its last line has been on screen, so a
+ * long answer judged from its opening is visible as such to the annotator.
+ */
+function watchReading() {
+  if (!("IntersectionObserver" in window)) return;
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const position = entry.target.dataset.readEnd;
+      const mark = document.querySelector(`[data-unread="${position}"]`);
+      if (mark) mark.hidden = true;
+      observer.unobserve(entry.target);
+    }
+  });
+  for (const end of document.querySelectorAll("[data-read-end]")) observer.observe(end);
+}
+
 export function setUp(form, data) {
   const ids = data.responses;
   const ranking = new Ranking(ids, { allowTies: data.allowTies });
@@ -29,11 +47,22 @@ export function setUp(form, data) {
       const tied = index >= 0 && ranking.groups[index].length > 1;
       badge.textContent = index < 0 ? "" : `Rank ${index + 1}${tied ? " (tie)" : ""}`;
     }
+    syncStrength();
     const placed = ranking.placedCount();
     setStatus(rankingStatus, placed === ids.length
       ? "All responses ranked."
       : `${placed} of ${ids.length} ranked.`);
   };
+  // A tie has no "better one", so its strength is cleared and the control disabled: what the
+  // bar shows is exactly what is sent.
+  const isTie = () => ranking.groups.some((group) => group.length > 1);
+  function syncStrength() {
+    if (!strength) return;
+    const tied = isTie();
+    if (tied) for (const input of strength.querySelectorAll("input")) input.checked = false;
+    strength.disabled = tied;
+    document.getElementById("strength-tie").hidden = !tied;
+  }
   const board = new RankingBoard(boardElement, ranking, { onChange: badges });
   badges();
 
@@ -51,9 +80,16 @@ export function setUp(form, data) {
 
   function keydown(event) {
     const digit = digitOf(event);
+    if (digit !== null && event.target.dataset && event.target.dataset.dimension) {
+      event.preventDefault();
+      rateFocusedScale(event.target, digit);
+      return;
+    }
     if (prefix === "s") {
       prefix = null;
-      if (digit !== null && digit <= 3 && strength) {
+      if (isTie()) {
+        setStatus(rankingStatus, "No strength for a tie: rank one response first to give one.", { error: true });
+      } else if (digit !== null && digit <= 3 && strength) {
         strength.querySelector(`input[value="${digit}"]`).checked = true;
         setStatus(rankingStatus, `Strength ${digit}.`);
       }
@@ -110,13 +146,28 @@ export function setUp(form, data) {
     }
   }
 
+  /** A number key on a rating scale sets that scale's value (focus stays; Tab goes on). */
+  function rateFocusedScale(input, digit) {
+    const scale = input.closest(".scale");
+    const choice = scale.querySelector(`input[value="${digit}"]`);
+    if (choice === null) {
+      const values = [...scale.querySelectorAll("input")].map((option) => option.value);
+      setStatus(rankingStatus, `${input.dataset.dimension} takes ${values[0]}–${values[values.length - 1]}.`, { error: true });
+      return;
+    }
+    choice.checked = true;
+    choice.focus();
+  }
+
+  watchReading();
+
   function collect() {
     if (!ranking.isComplete()) {
       throw new FormProblem("Rank every response first: press their numbers, best first.", boardElement);
     }
     const body = { ranking: ranking.toJSON(), flags: checkedValues(form, "flags") };
     const chosen = checkedValue(form, "strength");
-    if (chosen !== null && ranking.groups.length > 1) body.strength = Number(chosen);
+    if (chosen !== null && !isTie()) body.strength = Number(chosen);
     const ratings = {};
     for (const input of form.querySelectorAll("input[data-dimension]:checked")) {
       const id = ids[Number(input.dataset.position) - 1];

@@ -199,7 +199,8 @@ export class RankingBoard {
 
     const unranked = element("div", "unranked");
     const waiting = ranking.ids.filter((id) => ranking.groupOf(id) < 0);
-    unranked.append(element("span", "muted", waiting.length ? "Not ranked yet:" : "All responses ranked."));
+    // The status line says when all are ranked; the empty zone only says what a drop does.
+    unranked.append(element("span", "muted", waiting.length ? "Not ranked yet:" : "Drop here to unrank."));
     for (const id of waiting) unranked.append(this.chip(id));
     this.dropZone(unranked, (id) => ranking.remove(id));
 

@@ -41,19 +41,34 @@ function nextTask(saved) {
   window.location.replace(here);
 }
 
+/**
+ * An error goes to the action bar, which is always on screen, said at once by screen readers
+ * (assertive) and scrolled into view in case the bar is not sticky (a narrow window).
+ */
+function showError(message) {
+  status.setAttribute("aria-live", "assertive");
+  setStatus(status, message, { error: true });
+  status.scrollIntoView({ block: "nearest" });
+}
+
+function showStatus(message) {
+  status.setAttribute("aria-live", "polite");
+  setStatus(status, message);
+}
+
 async function send(path, body, doneMessage) {
   busy = true;
   submitButton.disabled = true;
-  setStatus(status, "Saving…");
+  showStatus("Saving…");
   try {
     const saved = await postJSON(path, body);
-    setStatus(status, doneMessage);
+    showStatus(doneMessage);
     nextTask(saved);
   } catch (error) {
     busy = false;
     submitButton.disabled = false;
     const message = error instanceof ApiError ? error.message : "The server could not be reached; try again.";
-    setStatus(status, message, { error: true });
+    showError(message);
   }
 }
 
@@ -64,8 +79,8 @@ function submit() {
     body = task.collect();
   } catch (problem) {
     if (!(problem instanceof FormProblem)) throw problem;
-    setStatus(status, problem.message, { error: true });
     if (problem.field) problem.field.focus();
+    showError(problem.message);
     return;
   }
   body.active_ms = timer.ms;
