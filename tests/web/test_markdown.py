@@ -63,9 +63,32 @@ def test_images_become_links_and_load_nothing():
 
 def test_code_is_highlighted_into_known_classes_and_escaped():
     out = html("```python\nprint('<b>')  # hi\n```")
-    assert '<pre class="highlight"><code>' in out
+    assert opening_tag(out, "pre") == {"class": "highlight", "aria-label": "Code block",
+                                       "tabindex": "0"}
     assert '<span class="nb">print</span>' in out and "&lt;b&gt;" in out
     assert html("```nosuchlanguage\n<x>\n```").count("&lt;x&gt;") == 1
+
+
+def test_code_blocks_and_tables_take_the_keyboard_focus_with_a_name():
+    """They scroll sideways when wide: a keyboard user must be able to focus and scroll them,
+    and a screen reader names what has the focus. Indented code looks like fenced code."""
+    out = html("    indented code\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert opening_tag(out, "pre") == {"class": "highlight", "aria-label": "Code block",
+                                       "tabindex": "0"}
+    assert "<code>indented code" in out
+    assert opening_tag(out, "table") == {"aria-label": "Table", "tabindex": "0"}
+
+
+def opening_tag(html_text: str, tag: str) -> dict[str, str]:
+    """The attributes of the first ``tag`` in ``html_text`` (their order is the sanitiser's)."""
+    found = re.search(rf"<{tag}((?: [\w-]+=\"[^\"]*\")*)>", html_text)
+    assert found, f"no <{tag}> in {html_text}"
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', found.group(1)))
+
+
+def test_written_focus_attributes_are_text_not_html():
+    out = html('<pre tabindex="5" aria-label="x">a</pre>')
+    assert "<pre" not in out and "&lt;pre" in out
 
 
 def test_table_alignment_becomes_a_class_never_a_style():

@@ -61,6 +61,14 @@ CLASSES = {
     "td": _ALIGN_CLASSES,
     "a": {"md-image"},
 }
+SET_ATTRIBUTES = {
+    "a": {"target": "_blank"},
+    "pre": {"tabindex": "0", "aria-label": "Code block"},
+    "table": {"tabindex": "0", "aria-label": "Table"},
+}
+"""Set on every such element. Code blocks and tables scroll sideways when wider than the
+page, and a scrolling region must take the keyboard's focus (with a name to announce) or
+keyboard users cannot scroll it (axe-core's ``scrollable-region-focusable``)."""
 LINK_PREFIXES = ("http://", "https://", "mailto:")
 _FORMATTER = HtmlFormatter(nowrap=True)
 
@@ -72,6 +80,11 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
         with suppress(ClassNotFound):
             body = pygments_highlight(code, get_lexer_by_name(lang), _FORMATTER)
     return f'<pre class="highlight"><code>{body}</code></pre>'
+
+
+def _code_block(self, tokens, idx, options, env) -> str:
+    """An indented code block, shown as a fenced one without a language."""
+    return _highlight(tokens[idx].content, "", "")
 
 
 def _image_as_link(self, tokens, idx, options, env) -> str:
@@ -87,6 +100,7 @@ def _parser() -> MarkdownIt:
     ).enable(["table", "strikethrough"])
     md.options["highlight"] = _highlight
     md.add_render_rule("image", _image_as_link)
+    md.add_render_rule("code_block", _code_block)
     return md
 
 
@@ -142,7 +156,7 @@ def sanitise(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         attribute_filter=_keep_attribute,
         link_rel="noopener noreferrer nofollow",
-        set_tag_attribute_values={"a": {"target": "_blank"}},
+        set_tag_attribute_values=SET_ATTRIBUTES,
         strip_comments=True,
     )
 

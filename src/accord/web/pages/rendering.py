@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse
 
 from accord import __version__
 from accord.core.people.users import User
+from accord.web.audit_values import details as audit_details
 from accord.web.markdown import hidden_characters, length_of, render_markdown
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -58,6 +59,7 @@ def _environment() -> Environment:
         count=format_count,
         hidden_characters=hidden_characters,
         text_length=length_of,
+        audit_details=audit_details,
     )
     env.globals.update(static=static_url, version=__version__)
     return env
