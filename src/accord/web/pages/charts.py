@@ -89,11 +89,25 @@ def agreement_chart(days: list[DayAgreement]) -> Markup:
     return Markup("".join(parts))
 
 
+RELIABILITY_ROWS = 20
+"""The least reliable annotators the chart draws: at 500 annotators a bar each would make the
+chart thousands of pixels tall, and the lead acts on the bottom of the list."""
+
+
 def reliability_chart(annotators: list[AnnotatorRow]) -> Markup:
-    rows = [(row.name, row.reliability) for row in annotators]
-    if not rows:
-        return Markup('<p class="muted">No annotator has submitted yet.</p>')
-    return Markup(bar_chart(rows, title="reliability by annotator"))
+    """The ``RELIABILITY_ROWS`` least reliable annotators as bars, lowest first, with a line
+    saying how many of how many are drawn and a link to the sortable table of everyone."""
+    measured = sorted((row for row in annotators if row.reliability is not None),
+                      key=lambda row: (row.reliability, row.name))
+    if not measured:
+        return Markup('<p class="muted">No annotator has a reliability estimate yet.</p>')
+    shown = measured[:RELIABILITY_ROWS]
+    note = (f'<p class="hint">The {len(shown)} least reliable of {len(measured)} annotators; '
+            '<a href="?sort=reliability&amp;order=asc#risk-title">every annotator, sorted by '
+            'reliability</a>.</p>') if len(shown) < len(measured) else ""
+    chart = bar_chart([(row.name, row.reliability) for row in shown],
+                      title="reliability by annotator, least reliable first")
+    return Markup(note + chart)
 
 
 def models_chart(models: list[ModelRating]) -> Markup:
