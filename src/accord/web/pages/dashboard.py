@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
+from accord.core.admin.settings import agreement_target_of
 from accord.core.report.dashboard import dashboard
 from accord.exports import report_kappa, report_overlap, report_writers
 from accord.exports.report_cost import summary
@@ -35,10 +36,12 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now
     user, board = await viewer.run(load)
     report = board.report
     risk = risk_page(report, sort, order, page)
+    band = agreement_target_of(board.project)
     return await render(
         request, "dashboard.html", user, board=board, report=report,
         progress_chart=charts.progress_chart(board.by_category),
-        agreement_chart=charts.agreement_chart(board.agreement_by_day),
+        agreement_chart=charts.agreement_chart(board.agreement_by_day, band),
+        band=band,
         risk=risk, risk_columns=COLUMNS,
         alerts=ordered_alerts(report.monitors.alerts),
         reliability_chart=charts.reliability_chart(report.annotators),
