@@ -36,7 +36,8 @@ def _models_chart(models: list[ModelRating]) -> str:
     """Model ratings as points with their bootstrap intervals."""
     if not models:
         return '<p class="muted">No model was compared with another.</p>'
-    return interval_chart([Estimate(m.model, m.rating, m.lower, m.upper) for m in models],
+    return interval_chart([Estimate(m.model, m.rating, m.lower, m.upper, m.comparisons)
+                           for m in models],
                           title="model ratings")
 
 

@@ -124,5 +124,5 @@ def models_chart(models: list[ModelRating]) -> Markup:
     """Model ratings as points with their bootstrap intervals, as in the HTML report."""
     if not models:
         return Markup('<p class="muted">No model was compared with another.</p>')
-    return Markup(interval_chart([Estimate(m.model, m.rating, m.lower, m.upper)
-                                  for m in models], title="model ratings"))
+    return Markup(interval_chart([Estimate(m.model, m.rating, m.lower, m.upper,
+                                           m.comparisons) for m in models], title="model ratings"))
