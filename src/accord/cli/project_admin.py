@@ -11,7 +11,11 @@ import typer
 from accord.cli.context import print_json, reports_errors, transaction
 from accord.core.admin import members as admin_members
 from accord.core.admin import projects as admin_projects
-from accord.core.admin.settings import demonstration_of, harm_categories_of
+from accord.core.admin.settings import (
+    agreement_target_of,
+    demonstration_of,
+    harm_categories_of,
+)
 from accord.core.errors import InvalidInput
 from accord.core.projects.mix import mix_of
 from accord.core.projects.project import Project, parse_dimension
@@ -31,6 +35,7 @@ def settings_json(project: Project) -> dict:
             "rules": admin_projects.rules_in_force(project), "mix": mix_of(project),
             "demonstration": demonstration_of(project),
             "prelabel": project.settings.get("prelabel"),
+            "agreement_target": agreement_target_of(project),
             "archived": project.archived_at is not None}
 
 
@@ -135,3 +140,22 @@ def remove_member(project: str, user: str):
 
 def dimensions_of(specs: list[str]) -> list[dict]:
     return [parse_dimension(spec).as_dict() for spec in specs]
+
+
+AGREEMENT_TARGET_HELP = ("the percent-agreement band the dashboard draws, as low-high "
+                         "(0.7-0.8); default restores 0.7-0.8")
+
+
+def agreement_target(text: str) -> dict[str, float] | None:
+    """``0.7-0.8`` → ``{"low": 0.7, "high": 0.8}`` (checked by the settings), ``default`` →
+    None (the default band)."""
+    if text.strip() == "default":
+        return None
+    low, sep, high = text.strip().partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        return {"low": float(low), "high": float(high)}
+    except ValueError:
+        raise InvalidInput(f'--agreement-target: "{text}" must look like 0.7-0.8 '
+                           "(low-high shares) or default") from None

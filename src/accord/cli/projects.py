@@ -7,7 +7,15 @@ import json
 import typer
 
 from accord.cli.context import print_json, reports_errors, transaction
-from accord.cli.project_admin import MIX_HELP, dimensions_of, mix_targets, register, settings_json
+from accord.cli.project_admin import (
+    AGREEMENT_TARGET_HELP,
+    MIX_HELP,
+    agreement_target,
+    dimensions_of,
+    mix_targets,
+    register,
+    settings_json,
+)
 from accord.core.admin import projects as admin_projects
 from accord.core.errors import InvalidInput
 from accord.core.people import users as user_rules
@@ -108,6 +116,8 @@ def set_settings(
         "multi_turn (replaces the mode and the draft rule)"),
     draft: str | None = typer.Option(
         None, "--draft", help="with --demonstration post_edit: the draft, first or model:NAME"),
+    agreement_target_band: str | None = typer.Option(
+        None, "--agreement-target", help=AGREEMENT_TARGET_HELP),
     mix: str | None = typer.Option(None, "--mix", help=MIX_HELP),
     prelabel: str | None = typer.Option(
         None, "--prelabel", help="pre-label with this AI judge: its ranking is shown as a "
@@ -139,6 +149,8 @@ def set_settings(
     }
     changes = {k: v for k, v in options.items() if v is not None}
     changes.update(_prelabel(prelabel, show_rate, prelabel_seed, off=no_prelabel))
+    if agreement_target_band is not None:  # "default" clears the project's own band
+        changes["agreement_target"] = agreement_target(agreement_target_band)
     with transaction() as conn:
         project = admin_projects.change(conn, None, name, changes, utcnow())
     if json_output:

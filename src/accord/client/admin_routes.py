@@ -36,6 +36,7 @@ class ProjectSettings(TypedDict, total=False):
     budget: float | None
     harm_categories: list[str] | None
     rules: dict[str, Any]
+    agreement_target: dict[str, float] | None
 
 
 def _project(name: str) -> str:

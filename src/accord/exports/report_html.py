@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from accord.charts import Estimate, bar_chart, interval_chart
-from accord.exports import report_overlap, report_writers
+from accord.exports import report_kappa, report_overlap, report_writers
 from accord.exports.report_cost import cost_html
 from accord.exports.report_mix import mix_html
 from accord.wire.report import QualityReport
@@ -36,7 +36,8 @@ def _models_chart(models: list[ModelRating]) -> str:
     """Model ratings as points with their bootstrap intervals."""
     if not models:
         return '<p class="muted">No model was compared with another.</p>'
-    return interval_chart([Estimate(m.model, m.rating, m.lower, m.upper) for m in models],
+    return interval_chart([Estimate(m.model, m.rating, m.lower, m.upper, m.comparisons)
+                           for m in models],
                           title="model ratings")
 
 
@@ -153,6 +154,11 @@ def render_html(report: QualityReport) -> str:
         f"{_f(a.cohen_kappa.mean)}, percent agreement "
         f"{_f(a.percent_agreement.ties_counted)} with ties and "
         f"{_f(a.percent_agreement.ties_dropped)} without.</p>",
+        "<h3>Cohen's kappa per annotator pair</h3>",
+        f"<p class=muted>{escape(report_kappa.summary(a.cohen_kappa.matrix))}.</p>",
+        report_kappa.heatmap(a.cohen_kappa.matrix),
+        f"<details><summary>The pairs as a table</summary>"
+        f"{report_kappa.table(a.cohen_kappa.matrix)}</details>",
         "<h3>Krippendorff's alpha by category</h3>",
         bar_chart(categories, low=-0.2, high=1.0, title="alpha by category"),
         "<h2>Annotators</h2>",

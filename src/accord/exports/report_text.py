@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.exports import report_overlap, report_writers
+from accord.exports import report_kappa, report_overlap, report_writers
 from accord.exports.report_cost import cost_lines
 from accord.exports.report_mix import mix_lines
 from accord.wire.report import QualityReport
@@ -97,6 +97,9 @@ def render_text(report: QualityReport) -> str:
         f"  Cohen kappa (mean)  {_f(a.cohen_kappa.mean)} over "
         f"{a.cohen_kappa.annotator_pairs} annotator pairs",
     ]
+    weakest = report_kappa.weakest_lines(a.cohen_kappa.matrix)
+    if weakest:
+        lines += ["  Annotator pairs who agree least (Cohen kappa)", *weakest]
     for name, figures in a.by_category.items():
         lines.append(f"    {figures.label or name:<16} alpha {_f(figures.krippendorff_alpha)}  "
                      f"agreement {_f(figures.percent_agreement)}")

@@ -42,6 +42,9 @@ class ProjectSettingsOut(BaseModel):
                                   "(null: off)")
     mix: dict[str, float] = Field(default_factory=dict,
                                   description="prompt-mix targets: category key → share")
+    agreement_target: dict[str, float] = Field(
+        default_factory=lambda: {"low": 0.7, "high": 0.8},
+        description="the percent-agreement band the dashboard draws: low and high shares")
     archived: bool
     archived_at: datetime | None
 

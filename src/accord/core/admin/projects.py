@@ -26,7 +26,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "description": "", "overlap": 3, "lease_seconds": 900, "ranking_mode": "pairwise",
     "allow_ties": False, "require_rationale": False, "dimensions": [],
     "agreement_threshold": 0.5, "gold_rate": 0.0, "budget": None, "harm_categories": None,
-    "rules": {}, "demonstration": None, "prelabel": None, "mix": {},
+    "rules": {}, "demonstration": None, "prelabel": None, "mix": {}, "agreement_target": None,
 }
 """The defaults of ``accord project create`` and ``POST /api/v1/projects`` alike."""
 

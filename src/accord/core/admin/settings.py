@@ -24,14 +24,14 @@ from accord.core.work import rules as work_rules
 EDITABLE = (
     "description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
     "require_rationale", "dimensions", "agreement_threshold", "gold_rate", "budget",
-    "harm_categories", "rules", "demonstration", "prelabel", "mix",
+    "harm_categories", "rules", "demonstration", "prelabel", "mix", "agreement_target",
 )
 """What ``PATCH /projects/{project}`` and ``accord project set`` may change; the name is the
 project's address and never changes."""
 COLUMNS = ("description", "overlap", "lease_seconds", "ranking_mode", "allow_ties",
            "require_rationale", "agreement_threshold", "gold_rate", "budget")
 """Settings kept in a column of ``projects`` of the same name."""
-IN_SETTINGS = ("harm_categories", "demonstration", "prelabel")
+IN_SETTINGS = ("harm_categories", "demonstration", "prelabel", "agreement_target")
 """Settings kept under their name in ``projects.settings``; None removes them."""
 MAX_OVERLAP = 1000
 MAX_LEASE_SECONDS = 7 * 24 * 3600
@@ -134,6 +134,7 @@ def check(changes: dict[str, Any]) -> dict[str, Any]:
         "demonstration": check_project_setting,
         "prelabel": prelabel.check_setting,
         "mix": check_mix,
+        "agreement_target": check_agreement_target,
     }
     return {name: checks[name](value) for name, value in changes.items()}
 
@@ -164,6 +165,35 @@ def _rules(value: Any) -> dict:
     if not isinstance(value, dict):
         raise InvalidInput(f"rules must be an object of rule sections, not {value!r}")
     return value
+
+
+DEFAULT_AGREEMENT_TARGET = (0.70, 0.80)
+"""The percent agreement (ties counted) a project aims for: below it the guidelines or the
+annotators need work; far above it the tasks may be too easy to teach a model much."""
+
+
+def check_agreement_target(value: Any) -> dict[str, float] | None:
+    """``{"low": 0.7, "high": 0.8}``: two shares, low below high; None restores the default."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"low", "high"}:
+        raise InvalidInput('agreement_target must be {"low": share, "high": share} '
+                           f"(or null for {DEFAULT_AGREEMENT_TARGET[0]:g} to "
+                           f"{DEFAULT_AGREEMENT_TARGET[1]:g}), not {value!r}")
+    low = _share("agreement_target.low", value["low"])
+    high = _share("agreement_target.high", value["high"])
+    if low >= high:
+        raise InvalidInput(f"agreement_target.low ({low:g}) must be below "
+                           f"agreement_target.high ({high:g})")
+    return {"low": low, "high": high}
+
+
+def agreement_target_of(project: Project) -> dict[str, float]:
+    """The project's percent-agreement target band, its own or the default."""
+    stored = project.settings.get("agreement_target")
+    if stored:
+        return {"low": float(stored["low"]), "high": float(stored["high"])}
+    return {"low": DEFAULT_AGREEMENT_TARGET[0], "high": DEFAULT_AGREEMENT_TARGET[1]}
 
 
 def harm_categories_of(project: Project) -> list[str]:

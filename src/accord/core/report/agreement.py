@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from accord.core.report.arrays import OUTCOME_TIE, ProjectArrays
+from accord.core.report.kappa_matrix import kappa_matrix
 from accord.core.report.pairs import PairItems
 from accord.quality.agreement import (
     FleissKappa,
@@ -84,7 +85,9 @@ def agreement_section(arrays: ProjectArrays, pairs: PairItems) -> AgreementSecti
             ties_counted=_number(counted.value()), ties_dropped=_number(dropped(judgments)),
             ties_counted_interval=counted_interval),
         cohen_kappa=CohenKappaFigures(mean=_number(cohen.mean), annotator_pairs=len(cohen),
-                                      min_overlap=MIN_COHEN_OVERLAP),
+                                      min_overlap=MIN_COHEN_OVERLAP,
+                                      matrix=kappa_matrix(judgments, arrays.annotators.names,
+                                                          MIN_COHEN_OVERLAP)),
         fleiss_kappa=_number(fleiss.value()),
         fleiss_kappa_interval=fleiss_interval,
         krippendorff_alpha=_number(alpha.value()),

@@ -96,6 +96,14 @@ class PrelabelIn(Strict):
         0, description="seeds each assignment's draw")
 
 
+class AgreementTargetIn(Strict):
+    """The band percent agreement (ties counted) should sit in: below ``low`` the guidelines
+    or the people need work; above ``high`` the tasks may be too easy. ``low`` < ``high``."""
+
+    low: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+
+
 class ProjectSettingsIn(Strict):
     """Settings to change; fields left out keep their value. ``dimensions`` replaces the
     whole list (priority order); ``budget`` and ``harm_categories`` take null to clear;
@@ -128,6 +136,9 @@ class ProjectSettingsIn(Strict):
     prelabel: PrelabelIn | None = Field(
         None, description="show an AI judge's ranking as a suggestion on a seeded share of "
                           "assignments; null turns it off (see docs/ai-judge.md)")
+    agreement_target: AgreementTargetIn | None = Field(
+        None, description="the percent agreement band the dashboard draws; null restores "
+                          "0.70 to 0.80 (see docs/quality.md)")
     mix: dict[MixCategory, Annotated[float, Field(gt=0, le=1)]] | None = Field(
         None, max_length=MAX_MIX_CATEGORIES,
         description="prompt-mix targets, category → share in (0, 1], summing to at most 1; "

@@ -9,7 +9,11 @@ from sqlalchemy import Connection
 
 from accord.core.admin import projects as admin_projects
 from accord.core.admin.authority import managed_project
-from accord.core.admin.settings import demonstration_of, harm_categories_of
+from accord.core.admin.settings import (
+    agreement_target_of,
+    demonstration_of,
+    harm_categories_of,
+)
 from accord.core.errors import ErrorKind
 from accord.core.people.users import User
 from accord.core.projects.mix import mix_of
@@ -42,6 +46,7 @@ def settings_out(project: Project) -> ProjectSettingsOut:
         rules=admin_projects.rules_in_force(project), mix=mix_of(project),
         demonstration=demonstration_of(project), archived=project.archived_at is not None,
         archived_at=project.archived_at, prelabel=project.settings.get("prelabel"),
+        agreement_target=agreement_target_of(project),
     )
 
 

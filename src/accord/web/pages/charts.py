@@ -58,8 +58,9 @@ def progress_chart(by_category: dict[str, dict[str, int]]) -> Markup:
     return Markup("".join(parts))
 
 
-def agreement_chart(days: list[DayAgreement]) -> Markup:
-    """Agreement per day as points joined by a line, on a 0 to 1 scale."""
+def agreement_chart(days: list[DayAgreement], band: dict[str, float] | None = None) -> Markup:
+    """Agreement per day as points joined by a line, on a 0 to 1 scale with gridlines every
+    0.25, the project's target band shaded behind them and each day's value on hover."""
     if not days:
         return Markup('<p class="muted">No task has been completed by two annotators yet.</p>')
     height, top, bottom, left = 200, 10, 30, 40
@@ -69,11 +70,20 @@ def agreement_chart(days: list[DayAgreement]) -> Markup:
                top + (1 - d.agreement) * inner_h) for i, d in enumerate(days)]
     parts = [f'<svg class="chart agreement-chart" role="img" aria-label="agreement by day" '
              f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">']
-    for value in (0.0, 0.5, 1.0):
+    if band is not None:
+        y_high, y_low = top + (1 - band["high"]) * inner_h, top + (1 - band["low"]) * inner_h
+        parts.append(f'<rect class="target-band" x="{left}" y="{y_high:.1f}" '
+                     f'width="{inner_w}" height="{y_low - y_high:.1f}" fill="#3d7a4f" '
+                     f'fill-opacity="0.15"><title>target band {band["low"]:.2f} to '
+                     f'{band["high"]:.2f}</title></rect>'
+                     f'<text x="{WIDTH - 12}" y="{y_high - 3:.1f}" text-anchor="end" '
+                     f'fill="currentColor" font-size="11">target {band["low"]:.2f} to '
+                     f'{band["high"]:.2f}</text>')
+    for value in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = top + (1 - value) * inner_h
         parts.append(f'<line x1="{left}" x2="{WIDTH - 10}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="#9aa7b4" stroke-width="0.5"/><text x="0" y="{y + 4:.1f}" '
-                     f'fill="currentColor" font-size="12">{value:.1f}</text>')
+                     f'fill="currentColor" font-size="12">{value:.2f}</text>')
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#2c5d8f" stroke-width="2"/>')
@@ -89,16 +99,30 @@ def agreement_chart(days: list[DayAgreement]) -> Markup:
     return Markup("".join(parts))
 
 
+RELIABILITY_ROWS = 20
+"""The least reliable annotators the chart draws: at 500 annotators a bar each would make the
+chart thousands of pixels tall, and the lead acts on the bottom of the list."""
+
+
 def reliability_chart(annotators: list[AnnotatorRow]) -> Markup:
-    rows = [(row.name, row.reliability) for row in annotators]
-    if not rows:
-        return Markup('<p class="muted">No annotator has submitted yet.</p>')
-    return Markup(bar_chart(rows, title="reliability by annotator"))
+    """The ``RELIABILITY_ROWS`` least reliable annotators as bars, lowest first, with a line
+    saying how many of how many are drawn and a link to the sortable table of everyone."""
+    measured = sorted((row for row in annotators if row.reliability is not None),
+                      key=lambda row: (row.reliability, row.name))
+    if not measured:
+        return Markup('<p class="muted">No annotator has a reliability estimate yet.</p>')
+    shown = measured[:RELIABILITY_ROWS]
+    note = (f'<p class="hint">The {len(shown)} least reliable of {len(measured)} annotators; '
+            '<a href="?sort=reliability&amp;order=asc#risk-title">every annotator, sorted by '
+            'reliability</a>.</p>') if len(shown) < len(measured) else ""
+    chart = bar_chart([(row.name, row.reliability) for row in shown],
+                      title="reliability by annotator, least reliable first")
+    return Markup(note + chart)
 
 
 def models_chart(models: list[ModelRating]) -> Markup:
     """Model ratings as points with their bootstrap intervals, as in the HTML report."""
     if not models:
         return Markup('<p class="muted">No model was compared with another.</p>')
-    return Markup(interval_chart([Estimate(m.model, m.rating, m.lower, m.upper)
-                                  for m in models], title="model ratings"))
+    return Markup(interval_chart([Estimate(m.model, m.rating, m.lower, m.upper,
+                                           m.comparisons) for m in models], title="model ratings"))

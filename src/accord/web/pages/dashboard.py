@@ -12,31 +12,43 @@ from fastapi import APIRouter, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
+from accord.core.admin.settings import agreement_target_of
 from accord.core.report.dashboard import dashboard
-from accord.exports import report_overlap, report_writers
+from accord.exports import report_kappa, report_overlap, report_writers
 from accord.exports.report_cost import summary
 from accord.exports.report_mix import mix_chart
 from accord.web.deps import Viewer
 from accord.web.pages import charts
 from accord.web.pages.rendering import render
+from accord.web.pages.risk_panel import COLUMNS, ordered_alerts, risk_page
 from accord.web.sources import Now
 
 router = APIRouter()
 
 
 @router.get("/projects/{project}/dashboard")
-async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now) -> Response:
+async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now,
+                         sort: str | None = None, order: str | None = None,
+                         page: str | None = None) -> Response:
     def load(conn, user):
         return user, dashboard(conn, user, project, at)
 
     user, board = await viewer.run(load)
     report = board.report
+    risk = risk_page(report, sort, order, page)
+    band = agreement_target_of(board.project)
     return await render(
         request, "dashboard.html", user, board=board, report=report,
         progress_chart=charts.progress_chart(board.by_category),
-        agreement_chart=charts.agreement_chart(board.agreement_by_day),
+        agreement_chart=charts.agreement_chart(board.agreement_by_day, band),
+        band=band,
+        risk=risk, risk_columns=COLUMNS,
+        alerts=ordered_alerts(report.monitors.alerts),
         reliability_chart=charts.reliability_chart(report.annotators),
         models_chart=charts.models_chart(report.consensus.models),
+        kappa_heatmap=Markup(report_kappa.heatmap(report.agreement.cohen_kappa.matrix)),
+        kappa_table=Markup(report_kappa.table(report.agreement.cohen_kappa.matrix)),
+        kappa_summary=report_kappa.summary(report.agreement.cohen_kappa.matrix),
         overlap_summary=report_overlap.summary(report.overlap) if report.overlap else None,
         overlap_chart=(Markup(report_overlap.judgments_chart(report.overlap))
                        if report.overlap else None),

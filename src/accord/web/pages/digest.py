@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from accord.core.admin.settings import agreement_target_of
 from accord.core.errors import InvalidInput
 from accord.core.guidelines import drafts as guideline_drafts
 from accord.core.people import access
@@ -61,12 +62,12 @@ async def digest_page(request: Request, project: str, viewer: Viewer,
 
     def load(conn, user):
         found = digest.digest(conn, user, project, **chosen)
-        _, roles = project_for_member(conn, project, user)
-        return user, found, access.can_manage(user, roles)
+        member_of, roles = project_for_member(conn, project, user)
+        return user, found, access.can_manage(user, roles), agreement_target_of(member_of)
 
-    user, found, can_add = await viewer.run(load)
+    user, found, can_add, band = await viewer.run(load)
     return await render(request, "digest.html", user, project_name=project, digest=found,
-                        query=query, can_add=can_add, added=added)
+                        query=query, can_add=can_add, added=added, band=band)
 
 
 @router.post("/projects/{project}/digest/add")

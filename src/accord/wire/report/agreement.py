@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accord.wire.report.base import Interval, ReportModel
+from accord.wire.report.kappa_matrix import KappaMatrix
 
 
 class PercentAgreementFigures(ReportModel):
@@ -25,6 +26,8 @@ class CohenKappaFigures(ReportModel):
     """Annotator pairs that judged at least ``min_overlap`` items in common."""
     min_overlap: int
     """Items in common an annotator pair needs to count."""
+    matrix: KappaMatrix
+    """Each pair's kappa among the most active annotators, with the items it rests on."""
 
 
 class CategoryAgreement(ReportModel):
