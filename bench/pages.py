@@ -33,10 +33,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import quality_population as population  # noqa: E402
-from quality import POPULATION_VERSION, _schema_head  # noqa: E402
-
 from accord.core.people.users import create_user  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
+from quality import POPULATION_VERSION, _schema_head  # noqa: E402
 
 LOADS = 20
 PASSWORD = "bench-pages-password"
