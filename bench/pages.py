@@ -1,7 +1,7 @@
 """How fast the lead's pages answer on a big project, through the real server.
 
 Builds (or reuses, cached under ``$TMPDIR/accord-bench``) the planted population of
-``bench/quality_population.py`` as a SQLite project: 20,000 tasks × 5 annotators = 100,000
+``bench/quality_population.py`` as a SQLite project: 20,000 tasks of 5 annotators each = 100,000
 annotations by a pool of 500 by default, 200,000 tasks = 1,000,000 annotations with
 ``--tasks 200000``. It starts ``accord serve`` on a copy, logs in as an administrator and
 times 20 loads each of the dashboard, the digest, the review queue and the report API, next
@@ -97,7 +97,7 @@ def _time(client: httpx.Client, path: str) -> float:
     return elapsed
 
 
-def measure(db: Path) -> None:
+def measure(db: Path, skipped: set[str]) -> None:
     port = _free_port()
     server = _serve(db, port)
     try:
@@ -109,6 +109,8 @@ def measure(db: Path) -> None:
             print(f"  first dashboard view (computes the report): "
                   f"{_time(client, PAGES['dashboard']):,.0f} ms", flush=True)
             for name, path in PAGES.items():
+                if name.split()[0] in skipped:
+                    continue
                 times = sorted(_time(client, path) for _ in range(LOADS))
                 p95 = times[int(0.95 * (LOADS - 1) + 0.5)]
                 print(f"  {name:<20} median {statistics.median(times):8.1f} ms   "
@@ -120,23 +122,26 @@ def measure(db: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Time the lead's pages on a big project.")
     parser.add_argument("--tasks", type=int, action="append",
                         help="tasks of 5 annotations each; repeatable (default 20000)")
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "accord-bench")
+    parser.add_argument("--skip", action="append", choices=("dashboard", "digest", "review"),
+                        help="leave a page out of the 20 loads (repeatable)")
     args = parser.parse_args(argv)
     for n_tasks in args.tasks or [20_000]:
         db, built = pristine(n_tasks, args.cache)
+        origin = f"built in {built:.0f} s" if built else f"reused from {db}"
         print(f"{n_tasks * population.PER_TASK:,} annotations by {population.POOL} annotators "
-              f"({'built in %.0f s' % built if built else 'reused from ' + str(db)}); "
+              f"({origin}); "
               f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
               flush=True)
         run = db.with_name("pages-run.db")
         for leftover in (run, run.with_name(run.name + "-wal"), run.with_name(run.name + "-shm")):
             leftover.unlink(missing_ok=True)
         shutil.copyfile(db, run)
-        measure(run)
+        measure(run, set(args.skip or ()))
 
 
 if __name__ == "__main__":
