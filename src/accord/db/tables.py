@@ -752,3 +752,18 @@ demonstration_reviews = Table(
     CheckConstraint("decision IN ('accept', 'accept_with_edits', 'send_back', 'reject')",
                     name="decision"),
 )
+
+# ── stored reports ────────────────────────────────────────────────────────────────────────
+
+# The last quality report computed for a project under one scope (core.report.cache): pages
+# and the report API read it instead of recomputing the whole report per view. The JSON is
+# the report's own document; last_annotation_id says which annotations it has counted.
+report_snapshots = Table(
+    "report_snapshots",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("scope_key", String(200), primary_key=True),
+    Column("report", Text, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    Column("last_annotation_id", Id, nullable=False, server_default="0"),
+)

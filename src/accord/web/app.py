@@ -6,6 +6,7 @@ import gc
 import os
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from accord.web.api import (
 from accord.web.body_limit import BodyLimitMiddleware
 from accord.web.database import Database
 from accord.web.job_runner import JobRunner
+from accord.web.report_refresh import ReportRefresher, app_time
 from accord.web.security import SecurityMiddleware
 from accord.web.sso import single_sign_on
 
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs = JobRunner(app.state.database.engine, app.state.upload_folder,
                                    app.state.export_retention)
         app.state.jobs.resume()
+        app.state.reports = ReportRefresher(app.state.database.engine, partial(app_time, app))
         # Everything built so far (modules, routes, schemas, tables) lives as long as the
         # process: out of the collector's sight, a full collection no longer walks its 150,000
         # objects in the middle of some request (tens to hundreds of ms: the loop's p99).
@@ -100,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()  # an app started inside a longer-lived process (tests) gives them back
+            app.state.reports.close()
             app.state.jobs.close()
             app.state.database.close()
 

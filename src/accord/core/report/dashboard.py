@@ -6,8 +6,9 @@ administrators. A reviewer deciding split tasks needs the agreement figures as m
 lead does, and one rule for both views keeps the page and the API from disagreeing.
 
 The annotator table, the alerts and the model ratings come from the quality report
-(``build_report`` with ``store_consensus=False``: looking at the dashboard must never move a
-task). Progress by category and agreement by day are two small queries of their own.
+(the stored report of ``report.cache``, built with ``store_consensus=False``: looking at the
+dashboard must never move a task). Progress by category and agreement by day are two small
+queries of their own.
 
 Agreement by day is the pairwise percent agreement of the tasks completed that day: for
 every (task, response pair) the annotators' verdicts (first wins, second wins, tie) are
@@ -31,7 +32,8 @@ from accord.core.people import access
 from accord.core.people.users import User
 from accord.core.projects.categories import shown_labels
 from accord.core.projects.project import Project, project_for_member
-from accord.core.report import build_report
+from accord.core.report import cache as report_cache
+from accord.core.report.cache import StoredReport
 from accord.core.report.scope import AI_KIND
 from accord.db.tables import TASK_STATUSES, pairwise_outcomes, prompts, tasks, users
 from accord.wire.report import QualityReport
@@ -52,6 +54,8 @@ class Dashboard:
     """Category → task status → count (every status present, zeros included)."""
     agreement_by_day: list[DayAgreement]
     report: QualityReport
+    stored: StoredReport
+    """The stored report the figures come from, with its age and the annotations since."""
 
 
 def progress_by_category(conn: Connection, project: Project) -> dict[str, dict[str, int]]:
@@ -107,13 +111,19 @@ def agreement_by_day(conn: Connection, project: Project) -> list[DayAgreement]:
 
 
 def dashboard(conn: Connection, user: User, project_name: str, now: datetime) -> Dashboard:
-    """The dashboard of ``project_name``, for whoever may read its quality report."""
+    """The dashboard of ``project_name``, for whoever may read its quality report.
+
+    The report is the stored one (``report.cache``): a view never recomputes it, except the
+    first view of a project that has none.
+    """
     project, roles = project_for_member(conn, project_name, user)
     if not access.can_review(user, roles):
         raise Forbidden(f'the dashboard of "{project.name}" is for its reviewers and managers')
+    stored = report_cache.current(conn, project, now)
     return Dashboard(
         project=project,
         by_category=progress_by_category(conn, project),
         agreement_by_day=agreement_by_day(conn, project),
-        report=build_report(conn, project, now, store_consensus=False),
+        report=stored.report,
+        stored=stored,
     )

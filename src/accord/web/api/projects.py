@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Connection
 
 from accord.core.errors import ErrorKind, Forbidden
-from accord.core.people.access import can_review
+from accord.core.people.access import can_manage, can_review
 from accord.core.people.users import User
 from accord.core.projects import progress as progress_rules
 from accord.core.projects.project import Project, project_for_member, projects_of, roles_of
-from accord.core.report import build_report
+from accord.core.report import cache as report_cache
+from accord.core.report.cache import StoredReport
 from accord.core.report.scope import Scope
 from accord.web.api.documented import caller_errors
 from accord.web.api.schemas import DimensionOut, ProgressOut, ProjectOut, UserOut
 from accord.web.deps import Caller, identity
+from accord.web.report_refresh import ask_for_refresh, freshness_headers
 from accord.web.sources import Now
 from accord.web.values import Int64
 from accord.wire.report import QualityReport
@@ -88,30 +90,45 @@ async def get_progress(project: str, me: Caller, at: Now) -> ProgressOut:
     return ProgressOut(**result.__dict__)
 
 
-def _report(conn: Connection, user: User, name: str, scope: Scope,
-            now: datetime) -> QualityReport:
+def _report(conn: Connection, user: User, name: str, scope: Scope, now: datetime,
+            fresh: bool) -> tuple[int, StoredReport]:
     project, roles = project_for_member(conn, name, user)
     if not can_review(user, roles):
         raise Forbidden(f'the report of "{project.name}" is for its reviewers and managers')
-    return build_report(conn, project, now, store_consensus=False, scope=scope)
+    if fresh and not can_manage(user, roles):
+        raise Forbidden(f'a fresh report of "{project.name}" (fresh=true) is for its managers')
+    stored = (report_cache.refresh(conn, project, now, scope) if fresh
+              else report_cache.current(conn, project, now, scope))
+    return project.id, stored
 
 
 @router.get("/projects/{project}/report", summary="The quality report",
             response_model=QualityReport, response_model_exclude_unset=True,
             responses=caller_errors(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID))
 async def get_report(
-    project: str, me: Caller, at: Now,
+    request: Request, response: Response, project: str, me: Caller, at: Now,
     guideline_version: Annotated[list[Int64] | None, Query(
         description="Count only annotations made under this guideline version; repeatable.",
     )] = None,
     include_ai: Annotated[bool, Query(
         description="Count AI judges' annotations in the figures.")] = False,
+    fresh: Annotated[bool, Query(
+        description="Compute the report now instead of reading the stored one "
+                    "(managers only).")] = False,
 ) -> QualityReport:
     """The quality report: ``agreement``, ``annotators``, ``consensus``, ``monitors``, ``cost``.
 
-    Reading it changes nothing; ``accord report`` stores the consensus it computes. A field
-    that this report leaves out (the gold columns of a project without gold tasks, a
-    per-annotator figure of a project without annotators) is absent, not null.
+    The report served is the one stored for the project under the same scope, refreshed in
+    the background after annotations arrive; the first read computes it. Its freshness is in
+    the headers: ``Age`` (seconds since it was computed), ``X-Report-Computed-At`` and
+    ``X-Report-Annotations-Since`` (annotations it does not count yet). A manager may ask for
+    ``fresh=true`` to compute it now. Reading it never moves a task; ``accord report`` stores
+    the consensus it computes. A field that this report leaves out (the gold columns of a
+    project without gold tasks, a per-annotator figure of a project without annotators) is
+    absent, not null.
     """
     scope = Scope(guideline_versions=tuple(guideline_version or ()), include_ai=include_ai)
-    return await me.run(_report, project, scope, at)
+    project_id, stored = await me.run(_report, project, scope, at, fresh)
+    ask_for_refresh(request, project_id, stored, scope)
+    response.headers.update(freshness_headers(stored, at))
+    return stored.report

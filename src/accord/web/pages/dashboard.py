@@ -21,6 +21,7 @@ from accord.web.deps import Viewer
 from accord.web.pages import charts
 from accord.web.pages.rendering import render
 from accord.web.pages.risk_panel import COLUMNS, ordered_alerts, risk_page
+from accord.web.report_refresh import ask_for_refresh, freshness_line
 from accord.web.sources import Now
 
 router = APIRouter()
@@ -34,11 +35,13 @@ async def dashboard_page(request: Request, project: str, viewer: Viewer, at: Now
         return user, dashboard(conn, user, project, at)
 
     user, board = await viewer.run(load)
+    ask_for_refresh(request, board.project.id, board.stored)
     report = board.report
     risk = risk_page(report, sort, order, page)
     band = agreement_target_of(board.project)
     return await render(
         request, "dashboard.html", user, board=board, report=report,
+        report_freshness=freshness_line(board.stored, at),
         progress_chart=charts.progress_chart(board.by_category),
         agreement_chart=charts.agreement_chart(board.agreement_by_day, band),
         band=band,
