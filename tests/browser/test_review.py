@@ -69,7 +69,7 @@ def test_a_manager_sees_the_dashboard_charts(site, page):
     expect(page.locator("svg.progress-chart rect.bar").first).to_be_visible()
     expect(page.locator("svg.agreement-chart circle.point")).to_have_count(1)
     assert page.locator("svg rect").count() >= 3  # the reliability bars and the legend too
-    expect(page.locator(".annotator-table tbody tr")).to_have_count(3)
+    expect(page.locator(".risk-table tbody tr")).to_have_count(3)
 
 
 def _inert(page: Page, watch: Watch) -> None:

@@ -38,9 +38,17 @@ def environment(database_url: str) -> dict[str, str]:
     return env
 
 
+def _as_from_a_terminal() -> None:
+    """In the child, before ``accord`` starts: Ctrl-C at its default, as a shell gives it.
+    An ignored signal is inherited across exec, so a test runner's worker that some earlier
+    test left ignoring SIGINT would otherwise start a child that cannot be interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(database_url: str, *arguments: str) -> subprocess.Popen:
     return subprocess.Popen([*ACCORD, *arguments], env=environment(database_url), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_from_a_terminal)
 
 
 def interrupt_when(process: subprocess.Popen, ready: Callable[[], bool]) -> Stopped:

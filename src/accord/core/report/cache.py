@@ -23,6 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from accord.core.importing.items import canonical_hash
 from accord.core.projects.project import Project
 from accord.core.report import build_report
 from accord.core.report.scope import Scope
@@ -58,6 +59,21 @@ def scope_key(scope: Scope) -> str:
     return f"versions={versions};ai={int(scope.include_ai)}"
 
 
+def stored_key(project: Project, scope: Scope) -> str:
+    """The row a report is stored under: its scope, and a digest of every project setting
+    the report reads (rules, thresholds, dimensions, budget, the guideline in force), so a
+    changed setting never serves a report computed under the old one: the first view after
+    it computes a new one."""
+    settings = {"settings": project.settings, "overlap": project.overlap,
+                "ranking_mode": project.ranking_mode, "allow_ties": project.allow_ties,
+                "dimensions": [d.as_dict() for d in project.dimensions],
+                "agreement_threshold": project.agreement_threshold,
+                "gold_rate": project.gold_rate, "budget": project.budget,
+                "guideline": project.guideline}
+    digest = canonical_hash(settings)[:16]
+    return f"{scope_key(scope)};settings={digest}"
+
+
 def newest_annotation_id(conn: Connection, project_id: int) -> int:
     """The id of the project's newest annotation (0 when it has none)."""
     newest = conn.execute(select(func.max(annotations.c.id))
@@ -79,7 +95,7 @@ def read(conn: Connection, project: Project, scope: Scope) -> StoredReport | Non
         select(report_snapshots.c.report, report_snapshots.c.computed_at,
                report_snapshots.c.last_annotation_id)
         .where(report_snapshots.c.project_id == project.id,
-               report_snapshots.c.scope_key == scope_key(scope))
+               report_snapshots.c.scope_key == stored_key(project, scope))
     ).first()
     if row is None:
         return None
@@ -102,7 +118,7 @@ def refresh(conn: Connection, project: Project, now: datetime,
     """
     newest = newest_annotation_id(conn, project.id)
     report = build_report(conn, project, now, store_consensus=False, scope=scope)
-    key = scope_key(scope)
+    key = stored_key(project, scope)
     where = (report_snapshots.c.project_id == project.id,
              report_snapshots.c.scope_key == key)
     stored = conn.execute(select(report_snapshots.c.last_annotation_id).where(*where)).scalar()
