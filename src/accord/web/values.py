@@ -121,8 +121,10 @@ class _Storable(BeforeValidator):
     def __get_pydantic_json_schema__(self, schema: CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         documented = handler(schema)
-        if documented.get("type") == "string":
-            documented.setdefault("pattern", STORABLE_PATTERN)
+        # Optional text (``str | None``) is an anyOf of a string and null: the string says it.
+        for member in [documented, *documented.get("anyOf", [])]:
+            if member.get("type") == "string":
+                member.setdefault("pattern", STORABLE_PATTERN)
         return documented
 
 
