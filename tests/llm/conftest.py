@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from accord.cli.main import app
 from accord.llm.local_backend import LocalBackend
 from accord.llm.local_models import SMOLLM2, model_folder
 from tests.llm.fake_openai import FakeOpenAI, serving
@@ -27,6 +29,17 @@ def fake_openai() -> Iterator[FakeServer]:
     fake = FakeOpenAI()
     with serving(fake) as base_url:
         yield FakeServer(fake, base_url)
+
+
+@pytest.fixture
+def generate(db_url, monkeypatch):
+    """``generate(*args)`` runs ``accord generate *args`` against the test database, with no
+    OpenAI settings from the machine."""
+    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, ["generate", *args])
 
 
 @pytest.fixture(scope="session")

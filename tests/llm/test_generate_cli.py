@@ -17,16 +17,6 @@ from accord.llm.local_models import SMOLLM2
 from tests.llm.generation_helpers import generated_tasks, ledger, pool_project
 
 
-@pytest.fixture
-def generate(db_url, monkeypatch):
-    """``generate(*args)`` runs ``accord generate *args`` against the test database."""
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, ["generate", *args])
-
-
 def test_generate_fills_the_pool_and_prints_a_json_summary(generate, engine, fake_openai):
     project = pool_project(engine, {"qa": 3, "coding": 3})
     result = generate("gen", "--model", "m1", "--model", "m2", "-n", "4", "--base-url",

@@ -10,9 +10,7 @@ from __future__ import annotations
 import orjson
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from accord.cli.main import app
 from accord.core.projects.project import get_project
 from accord.core.report import build_report
 from accord.core.tasks.judgments import Judgment
@@ -24,16 +22,6 @@ from tests.factories import make_user, set_project_settings
 from tests.llm.generation_helpers import ledger, pool_project
 
 PRICES = ("--price-input", "2", "--price-output", "8")
-
-
-@pytest.fixture
-def generate(db_url, monkeypatch):
-    """``generate(*args)`` runs ``accord generate *args`` against the test database."""
-    monkeypatch.setenv("ACCORD_DATABASE_URL", db_url)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, ["generate", *args])
 
 
 def _drafted(engine, project) -> list:

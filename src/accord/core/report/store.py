@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 
 from accord.core.report.arrays import ProjectArrays
 from accord.core.report.consensus import Consensus
+from accord.core.work.splits import UPSERT_CONSENSUS
 from accord.db import raw
 from accord.db.raw import Statement
 from accord.quality.ranking import TaskRankings
@@ -30,13 +31,6 @@ from accord.wire.report.consensus import StoredConsensus
 
 METHOD = "bradley_terry_weighted"
 
-_UPSERT = Statement(
-    "INSERT INTO task_consensus (task_id, method, ranking, margin, agreement, confidence, "
-    "computed_at) VALUES (:task_id, :method, :ranking, :margin, :agreement, :confidence, "
-    ":computed_at) ON CONFLICT (task_id) DO UPDATE SET method = excluded.method, "
-    "ranking = excluded.ranking, margin = excluded.margin, agreement = excluded.agreement, "
-    "confidence = excluded.confidence, computed_at = excluded.computed_at"
-)
 _SET_STATUS = Statement(
     "UPDATE tasks SET status = :status WHERE id = :task_id AND status = :expected"
 )
@@ -98,7 +92,7 @@ def store(conn: Connection, arrays: ProjectArrays, consensus: Consensus, thresho
     moves = [{"task_id": task_ids[i], "expected": status[indices[i]], "status": wanted[i]}
              for i in moving.tolist()]
     if rows:
-        raw.execute_many(conn, _UPSERT, rows)
+        raw.execute_many(conn, UPSERT_CONSENSUS, rows)
     if moves:
         raw.execute_many(conn, _SET_STATUS, moves)
     return StoredConsensus(

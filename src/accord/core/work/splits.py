@@ -36,7 +36,8 @@ _RESPONSE_IDS = Statement(
     "SELECT r.id, r.external_id FROM task_responses tr JOIN responses r ON r.id = tr.response_id "
     "WHERE tr.task_id = :task_id"
 )
-_UPSERT = Statement(
+# A task's consensus row, replaced or added by one statement (the report writes with it too).
+UPSERT_CONSENSUS = Statement(
     "INSERT INTO task_consensus (task_id, method, ranking, margin, agreement, confidence, "
     "computed_at) VALUES (:task_id, :method, :ranking, :margin, :agreement, :confidence, "
     ":computed_at) ON CONFLICT (task_id) DO UPDATE SET method = excluded.method, "
@@ -76,7 +77,7 @@ def queue_if_split(conn: Connection, task_id: int, threshold: float, now: dateti
     rankings = rank_responses(np.zeros(len(votes), dtype=np.int64), first, second, outcome)
     external = dict(raw.execute(conn, _RESPONSE_IDS, {"task_id": task_id}).fetchall())
     ranking = [[external[int(r)] for r in group] for group in rankings.ranking(0)]
-    raw.execute(conn, _UPSERT, {
+    raw.execute(conn, UPSERT_CONSENSUS, {
         "task_id": task_id, "method": METHOD, "ranking": raw.json_param(ranking),
         "margin": _number(rankings.margin[0]), "agreement": agreement,
         "confidence": _number(rankings.confidence[0]),
