@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,12 +34,14 @@ import quality_population as population  # noqa: E402
 from accord.core.people.users import create_user  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from quality import POPULATION_VERSION, _schema_head  # noqa: E402
+from wrk_loop import accord_server  # noqa: E402
 
 LOADS = 20
 PASSWORD = "bench-pages-password"
 PAGES = {"dashboard": "/projects/bench/dashboard", "digest": "/projects/bench/digest",
          "review queue": "/projects/bench/review", "report API": "/api/v1/projects/bench/report",
          "reference /healthz": "/healthz"}
+REFERENCE = "reference /healthz"
 
 
 def pristine(n_tasks: int, cache: Path) -> tuple[Path, float]:
@@ -62,32 +62,6 @@ def pristine(n_tasks: int, cache: Path) -> tuple[Path, float]:
     return db, time.perf_counter() - started
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "ACCORD_DATABASE_URL": f"sqlite:///{db}",
-           "ACCORD_UPLOAD_DIR": str(db.parent / "uploads")}
-    return subprocess.Popen([sys.executable, "-m", "accord.cli.main", "serve", "--port",
-                             str(port)], env=env, stdout=subprocess.DEVNULL)
-
-
-def _wait_until_up(client: httpx.Client, server: subprocess.Popen) -> None:
-    for _ in range(600):
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped with status {server.returncode}")
-        try:
-            if client.get("/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the server did not answer /healthz within 60 s")
-
-
 def _time(client: httpx.Client, path: str) -> float:
     started = time.perf_counter()
     answer = client.get(path)
@@ -98,27 +72,30 @@ def _time(client: httpx.Client, path: str) -> float:
 
 
 def measure(db: Path, skipped: set[str]) -> None:
-    port = _free_port()
-    server = _serve(db, port)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
-            _wait_until_up(client, server)
-            login = client.post("/login", data={"username": "lead", "password": PASSWORD})
-            if login.status_code >= 400:
-                raise SystemExit(f"login failed: {login.status_code}")
-            print(f"  first dashboard view (computes the report): "
-                  f"{_time(client, PAGES['dashboard']):,.0f} ms", flush=True)
-            for name, path in PAGES.items():
-                if name.split()[0] in skipped:
-                    continue
-                times = sorted(_time(client, path) for _ in range(LOADS))
-                p95 = times[int(0.95 * (LOADS - 1) + 0.5)]
-                print(f"  {name:<20} median {statistics.median(times):8.1f} ms   "
-                      f"p95 {p95:8.1f} ms", flush=True)
-    finally:
-        server.terminate()
-        server.wait(30)
+    """20 loads of each page through ``accord serve`` (``wrk_loop.accord_server``), each
+    printed beside its ratio to the reference measured in the same run (``/healthz``)."""
+    os.environ.setdefault("ACCORD_UPLOAD_DIR", str(db.parent / "uploads"))
+    with (accord_server(f"sqlite:///{db}") as (base, _),
+          httpx.Client(base_url=base, timeout=600) as client):
+        login = client.post("/login", data={"username": "lead", "password": PASSWORD})
+        if login.status_code >= 400:
+            raise SystemExit(f"login failed: {login.status_code}")
+        print(f"  first dashboard view (computes the report): "
+              f"{_time(client, PAGES['dashboard']):,.0f} ms", flush=True)
+        reference = _loads(client, PAGES[REFERENCE])
+        for name, path in PAGES.items():
+            if name.split()[0] in skipped:
+                continue
+            times = reference if name == REFERENCE else _loads(client, path)
+            median, p95 = statistics.median(times), times[int(0.95 * (LOADS - 1) + 0.5)]
+            ratio = median / statistics.median(reference)
+            print(f"  {name:<20} median {median:8.1f} ms   p95 {p95:8.1f} ms   "
+                  f"{ratio:7.1f}x the reference's median", flush=True)
     print(f"  load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _loads(client: httpx.Client, path: str) -> list[float]:
+    return sorted(_time(client, path) for _ in range(LOADS))
 
 
 def main(argv: list[str] | None = None) -> None:
